@@ -1,0 +1,12 @@
+# Pinned tool versions. Changing one here makes scripts/tools.sh build it anew
+# into its own cache folder; the wrapper module under scripts/toolchain/<tool>
+# must be regenerated with scripts/gen-wrappers.sh to match.
+PULUMI_VERSION=3.248.0            # CLI; same as the @pulumi/pulumi npm pin (newest with engines node>=20)
+PULUMI_K8S_VERSION=4.25.0         # provider; same as the @pulumi/kubernetes npm pin
+PULUMI_K8S_PSEUDO=v4.0.0-20260115033456-f47bc2d6f199   # provider/v4 has no tags; this is the v4.25.0 commit
+KUBE_VERSION=1.37.2
+ETCD_VERSION=3.7.3
+KWOK_VERSION=0.8.0
+HELM_VERSION=3.22.0
+KUSTOMIZE_VERSION=5.8.2
+HELMFILE_VERSION=1.8.0

@@ -1,0 +1,256 @@
+/**
+ * A real Kubernetes control plane on loopback: etcd, kube-apiserver,
+ * kube-controller-manager, kube-scheduler, and kwok playing the kubelet of
+ * fake nodes. Callers run it inside a network namespace with only `lo` up
+ * (scripts/in-netns.sh), so even the fake pod and node IPs lead nowhere.
+ */
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { stringify } from "yaml";
+import { kubectl, type Kubectl } from "./kubectl";
+import { writeKubeconfig } from "./kubeconfig";
+import { createPki, type Pki } from "./pki";
+import { freePort } from "./ports";
+import { killDaemonsNow, startDaemon, stopDaemons, type Daemon } from "./processes";
+import { ClusterStartError } from "./errors";
+
+export interface ClusterOptions {
+  /** Context name; a second context `<name>-alias` points at the same server. */
+  name?: string;
+  /** Working folder; a fresh temp dir when not given. Removed on stop. */
+  dir?: string;
+  /** How many fake nodes kwok manages. */
+  nodes?: number;
+  /** Kill the daemons when this Node process exits (tests); off for `cluster:up`. */
+  stopOnExit?: boolean;
+  startTimeoutMs?: number;
+}
+
+/** What a started cluster leaves on disk, so another process can stop it. */
+export interface ClusterInfo {
+  name: string;
+  dir: string;
+  server: string;
+  kubeconfig: string;
+  contexts: string[];
+  auditLog: string;
+  daemons: Daemon[];
+  startedMs: number;
+}
+
+const INFO_FILE = "cluster.json";
+
+const AUDIT_POLICY = {
+  apiVersion: "audit.k8s.io/v1",
+  kind: "Policy",
+  omitStages: ["RequestReceived"],
+  rules: [{ level: "Metadata" }],
+};
+
+function stagesFile(): string {
+  const fromEnv = process.env.TAZUNA_KWOK_STAGES;
+  if (fromEnv) return fromEnv;
+  const kwokDir = (process.env.PATH ?? "").split(":").find((p) => /\/kwok-[^/]+$/.test(p));
+  if (!kwokDir) throw new ClusterStartError("kwok is not on PATH", "run `bash scripts/tools.sh` and use its env");
+  return path.join(kwokDir, "stages.yaml");
+}
+
+function fakeNode(name: string) {
+  return {
+    apiVersion: "v1",
+    kind: "Node",
+    metadata: {
+      name,
+      annotations: { "kwok.x-k8s.io/node": "fake", "node.alpha.kubernetes.io/ttl": "0" },
+      labels: {
+        "kubernetes.io/arch": "amd64",
+        "kubernetes.io/os": "linux",
+        "kubernetes.io/hostname": name,
+        type: "kwok",
+      },
+    },
+    status: {
+      allocatable: { cpu: "32", memory: "256Gi", pods: "110" },
+      capacity: { cpu: "32", memory: "256Gi", pods: "110" },
+    },
+  };
+}
+
+async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>, logs: Daemon[]) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if (await check()) return;
+    } catch {
+      // not yet
+    }
+    await sleep(250);
+  }
+  const tails = await Promise.all(
+    logs.map(async (d) => `--- ${d.name} (${d.log})\n${(await readFile(d.log, "utf8")).split("\n").slice(-15).join("\n")}`),
+  );
+  throw new ClusterStartError(`timed out after ${timeoutMs} ms waiting for ${what}`, `check the logs:\n${tails.join("\n")}`);
+}
+
+export class LocalCluster {
+  private constructor(readonly info: ClusterInfo) {}
+
+  get kubeconfig(): string {
+    return this.info.kubeconfig;
+  }
+  get context(): string {
+    return this.info.contexts[0] ?? this.info.name;
+  }
+  get auditLog(): string {
+    return this.info.auditLog;
+  }
+  kubectl(context?: string): Kubectl {
+    return kubectl(this.info.kubeconfig, context ?? this.context);
+  }
+
+  static async start(opts: ClusterOptions = {}): Promise<LocalCluster> {
+    const t0 = Date.now();
+    const name = opts.name ?? "tazuna-local";
+    const dir = opts.dir ?? (await mkdtemp(path.join(tmpdir(), `tazuna-${name}-`)));
+    await mkdir(dir, { recursive: true });
+    const timeout = opts.startTimeoutMs ?? 120_000;
+    const daemons: Daemon[] = [];
+    const onExit = () => killDaemonsNow(daemons);
+    if (opts.stopOnExit !== false) process.on("exit", onExit);
+    try {
+      const pki = await createPki(path.join(dir, "pki"));
+      const ports = { etcd: await freePort(), peer: await freePort(), api: await freePort() };
+      const server = `https://127.0.0.1:${ports.api}`;
+      const kubeconfig = path.join(dir, "kubeconfig");
+      const contexts = [name, `${name}-alias`];
+      await writeKubeconfig(kubeconfig, server, pki, contexts);
+      const auditLog = path.join(dir, "audit.log");
+      const info: ClusterInfo = { name, dir, server, kubeconfig, contexts, auditLog, daemons, startedMs: 0 };
+      await writeFile(path.join(dir, "audit-policy.yaml"), stringify(AUDIT_POLICY));
+
+      daemons.push(startEtcd(dir, ports.etcd, ports.peer));
+      daemons.push(startApiserver(dir, pki, ports.etcd, ports.api, auditLog));
+      const k = kubectl(kubeconfig, name);
+      await waitFor("kube-apiserver /readyz", timeout, async () => (await k(["get", "--raw=/readyz"])) === "ok", daemons);
+      daemons.push(await startControllerManager(dir, pki, kubeconfig));
+      daemons.push(await startScheduler(dir, kubeconfig));
+      daemons.push(await startKwok(dir, kubeconfig));
+      await writeFile(path.join(dir, INFO_FILE), JSON.stringify(info, null, 2));
+
+      const nodes = Array.from({ length: opts.nodes ?? 1 }, (_, i) => fakeNode(`kwok-node-${i}`));
+      await k(["apply", "-f", "-"], nodes.map((n) => stringify(n)).join("---\n"));
+      await waitFor("fake nodes Ready", timeout, async () => {
+        const out = await k(["get", "nodes", "-o", "jsonpath={.items[*].status.conditions[?(@.type=='Ready')].status}"]);
+        return out.split(" ").filter((s) => s === "True").length === nodes.length;
+      }, daemons);
+      // Pods in a namespace need its default ServiceAccount, made by the KCM.
+      await waitFor("default ServiceAccount", timeout, async () => {
+        await k(["get", "serviceaccount", "default", "-n", "default"]);
+        return true;
+      }, daemons);
+      info.startedMs = Date.now() - t0;
+      await writeFile(path.join(dir, INFO_FILE), JSON.stringify(info, null, 2));
+      return new LocalCluster(info);
+    } catch (err) {
+      await stopDaemons(daemons, 1000);
+      process.off("exit", onExit);
+      if (!opts.dir) await rm(dir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /** Re-attaches to a cluster started by another process (cluster:up). */
+  static async attach(dir: string): Promise<LocalCluster> {
+    const info = JSON.parse(await readFile(path.join(dir, INFO_FILE), "utf8")) as ClusterInfo;
+    return new LocalCluster(info);
+  }
+
+  async stop(opts: { keepDir?: boolean } = {}): Promise<void> {
+    await stopDaemons(this.info.daemons);
+    if (!opts.keepDir) await rm(this.info.dir, { recursive: true, force: true });
+  }
+}
+
+function startEtcd(dir: string, client: number, peer: number): Daemon {
+  const url = (p: number) => `http://127.0.0.1:${p}`;
+  return startDaemon("etcd", "etcd", [
+    "--name=default",
+    `--data-dir=${path.join(dir, "etcd")}`,
+    `--listen-client-urls=${url(client)}`,
+    `--advertise-client-urls=${url(client)}`,
+    `--listen-peer-urls=${url(peer)}`,
+    `--initial-advertise-peer-urls=${url(peer)}`,
+    `--initial-cluster=default=${url(peer)}`,
+    "--listen-metrics-urls=",
+    "--unsafe-no-fsync=true",
+    "--log-level=warn",
+  ], path.join(dir, "etcd.log"));
+}
+
+function startApiserver(dir: string, pki: Pki, etcd: number, port: number, auditLog: string): Daemon {
+  return startDaemon("kube-apiserver", "kube-apiserver", [
+    `--etcd-servers=http://127.0.0.1:${etcd}`,
+    "--bind-address=127.0.0.1",
+    `--secure-port=${port}`,
+    // With no default route the apiserver cannot pick an address itself, and
+    // the lease reconciler rejects loopback; "none" accepts it.
+    "--advertise-address=127.0.0.1",
+    "--endpoint-reconciler-type=none",
+    `--tls-cert-file=${pki.serverCert}`,
+    `--tls-private-key-file=${pki.serverKey}`,
+    `--client-ca-file=${pki.caCert}`,
+    "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+    `--service-account-key-file=${pki.saPub}`,
+    `--service-account-signing-key-file=${pki.saKey}`,
+    "--service-cluster-ip-range=10.96.0.0/16",
+    "--authorization-mode=Node,RBAC",
+    "--allow-privileged=true",
+    `--cert-dir=${path.join(dir, "apiserver-certs")}`,
+    `--audit-policy-file=${path.join(dir, "audit-policy.yaml")}`,
+    `--audit-log-path=${auditLog}`,
+    "--audit-log-format=json",
+    "--audit-log-mode=blocking",
+  ], path.join(dir, "kube-apiserver.log"));
+}
+
+async function startControllerManager(dir: string, pki: Pki, kubeconfig: string): Promise<Daemon> {
+  return startDaemon("kube-controller-manager", "kube-controller-manager", [
+    `--kubeconfig=${kubeconfig}`,
+    `--authentication-kubeconfig=${kubeconfig}`,
+    `--authorization-kubeconfig=${kubeconfig}`,
+    "--bind-address=127.0.0.1",
+    `--secure-port=${await freePort()}`,
+    "--leader-elect=false",
+    `--root-ca-file=${pki.caCert}`,
+    `--service-account-private-key-file=${pki.saKey}`,
+    `--cluster-signing-cert-file=${pki.caCert}`,
+    `--cluster-signing-key-file=${pki.caKey}`,
+  ], path.join(dir, "kube-controller-manager.log"));
+}
+
+async function startScheduler(dir: string, kubeconfig: string): Promise<Daemon> {
+  return startDaemon("kube-scheduler", "kube-scheduler", [
+    `--kubeconfig=${kubeconfig}`,
+    `--authentication-kubeconfig=${kubeconfig}`,
+    `--authorization-kubeconfig=${kubeconfig}`,
+    "--bind-address=127.0.0.1",
+    `--secure-port=${await freePort()}`,
+    "--leader-elect=false",
+  ], path.join(dir, "kube-scheduler.log"));
+}
+
+async function startKwok(dir: string, kubeconfig: string): Promise<Daemon> {
+  const port = await freePort();
+  return startDaemon("kwok", "kwok", [
+    `--kubeconfig=${kubeconfig}`,
+    `--config=${stagesFile()}`,
+    "--manage-all-nodes=true",
+    "--node-lease-duration-seconds=40",
+    "--cidr=10.244.0.0/16",
+    "--node-ip=192.0.2.10",
+    `--server-address=127.0.0.1:${port}`,
+    `--node-port=${port}`,
+  ], path.join(dir, "kwok.log"));
+}

@@ -1,0 +1,16 @@
+/** kubectl against one kubeconfig; the cluster package's only client. */
+import { execa } from "execa";
+
+export interface Kubectl {
+  (args: string[], input?: string): Promise<string>;
+  kubeconfig: string;
+}
+
+export function kubectl(kubeconfig: string, context?: string): Kubectl {
+  const base = ["--kubeconfig", kubeconfig, ...(context ? ["--context", context] : [])];
+  const run = async (args: string[], input?: string) => {
+    const res = await execa("kubectl", [...base, ...args], input === undefined ? {} : { input });
+    return res.stdout;
+  };
+  return Object.assign(run, { kubeconfig });
+}
