@@ -1,5 +1,7 @@
-// The Pulumi program behind `pulumi up` in this folder. For now it is the
-// toolchain smoke program; tazuna.yaml takes its place in the core issue.
-import { smokeProgram } from "./src/smoke/program";
+// The Pulumi program behind `pulumi up` / `pulumi preview` in this folder:
+// tazuna.yaml (or tazuna:file) applied to the stack's cluster.
+import * as pulumi from "@pulumi/pulumi";
+import { settingsFromConfig, tazunaProgram } from "./src/pulumi/program";
 
-export = smokeProgram();
+const stackName = pulumi.getStack();
+export = tazunaProgram({ projectDir: __dirname, stackName, settings: settingsFromConfig(stackName) });

@@ -16,7 +16,7 @@ import { SMOKE_NAMESPACE, smokeProgram } from "../../src/smoke/program";
 import type { Kubectl } from "../../src/cluster/kubectl";
 import { useCluster } from "./cluster-fixture";
 
-const ROOT = path.resolve(__dirname, "../..");
+const PROJECT = path.resolve(__dirname, "../../examples/smoke");
 const PASSPHRASE = "e2e-only-passphrase";
 
 async function notFound(k: Kubectl, args: string[]): Promise<boolean> {
@@ -57,21 +57,21 @@ describe("toolchain smoke (e2e)", function () {
     await execa("mkdir", ["-p", `${work}/state`]);
   });
 
-  describe("plain pulumi CLI in the project folder", () => {
+  describe("plain pulumi CLI in a project folder", () => {
     const env = () => ({ ...OFFLINE_ENV, PULUMI_BACKEND_URL: state, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE });
     const configFile = () => path.join(work, "Pulumi.cli.yaml");
     const pulumi = (args: string[]) =>
-      execa("pulumi", [...args, "--stack", "cli", "--non-interactive"], { cwd: ROOT, env: env(), reject: false });
+      execa("pulumi", [...args, "--stack", "cli", "--non-interactive"], { cwd: PROJECT, env: env(), reject: false });
     const marker = () => path.join(work, "cli-marker.txt");
 
     before(async () => {
-      const init = await execa("pulumi", ["stack", "init", "cli", "--non-interactive"], { cwd: ROOT, env: env() });
+      const init = await execa("pulumi", ["stack", "init", "cli", "--non-interactive"], { cwd: PROJECT, env: env() });
       assert.equal(init.exitCode, 0);
       const c = cluster();
       const values = { kubeconfig: c.kubeconfig, context: c.context, greeting: "hello", markerPath: marker() };
       for (const [k, v] of Object.entries(values)) {
         await execa("pulumi", ["config", "set", `smoke:${k}`, v, "--stack", "cli", "--config-file", configFile()], {
-          cwd: ROOT,
+          cwd: PROJECT,
           env: env(),
         });
       }
@@ -90,7 +90,7 @@ describe("toolchain smoke (e2e)", function () {
 
     it("pulumi preview --expect-no-changes fails after the ConfigMap value changes", async () => {
       await execa("pulumi", ["config", "set", "smoke:greeting", "changed", "--stack", "cli", "--config-file", configFile()], {
-        cwd: ROOT,
+        cwd: PROJECT,
         env: env(),
       });
       const pv = await pulumi(["preview", "--expect-no-changes", "--json", "--config-file", configFile()]);

@@ -1,0 +1,71 @@
+/** Turns zod issues into problems that say how to fix them. */
+import type { z } from "zod";
+import { fieldPath, type ConfigProblem } from "./errors";
+import { lineOf, type ParsedFile } from "./parse";
+import { didYouMean } from "./suggest";
+
+/** The keys a strict object at `path` accepts, for "did you mean". */
+export type KnownKeys = (path: readonly PropertyKey[]) => readonly string[];
+
+function fixFor(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "invalid_type":
+      return `give ${/^[aeiou]/.test(issue.expected) ? "an" : "a"} ${issue.expected} here`;
+    case "invalid_value":
+      return `use one of: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "too_small":
+      return issue.origin === "array" ? `list at least ${String(issue.minimum)} item(s)` : "give a non-empty value";
+    case "invalid_union":
+      return "use exactly one of the documented forms for this field (see the README)";
+    default:
+      return "see the tazuna.yaml reference in the README";
+  }
+}
+
+export function zodProblems(parsed: ParsedFile, issues: readonly z.core.$ZodIssue[], known: KnownKeys, base: PropertyKey[] = []): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  for (const issue of issues) {
+    const path = [...base, ...issue.path];
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) {
+        const hint = didYouMean(key, known(issue.path));
+        out.push({
+          file: parsed.file,
+          field: fieldPath([...path, key]),
+          line: lineOf(parsed, [...path, key]),
+          message: `unknown field "${key}"`,
+          fix: hint ? `did you mean "${hint}"?` : `remove it; allowed here: ${known(issue.path).join(", ")}`,
+        });
+      }
+      continue;
+    }
+    out.push({
+      file: parsed.file,
+      field: fieldPath(path),
+      line: lineOf(parsed, path),
+      message: issue.message,
+      fix: fixFor(issue),
+    });
+  }
+  return out;
+}
+
+/** The field names a strict object in `schema` accepts at `path`. */
+export function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): readonly string[] {
+  let s: z.core.$ZodType = schema;
+  const unwrap = () => {
+    while (s._zod.def.type === "optional") s = (s._zod.def as z.core.$ZodOptionalDef).innerType;
+  };
+  for (const key of path) {
+    unwrap();
+    const def = s._zod.def;
+    if (def.type === "array") s = (def as z.core.$ZodArrayDef).element;
+    else if (def.type === "object") {
+      const next = (def as z.core.$ZodObjectDef).shape[String(key)];
+      if (!next) return [];
+      s = next;
+    } else return [];
+  }
+  unwrap();
+  return s._zod.def.type === "object" ? Object.keys((s._zod.def as z.core.$ZodObjectDef).shape) : [];
+}

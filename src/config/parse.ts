@@ -1,0 +1,51 @@
+/** Reads a YAML file keeping positions, so every problem can name its line. */
+import { readFile } from "node:fs/promises";
+import { LineCounter, parseDocument, isNode, type Document } from "yaml";
+import type { ConfigProblem } from "./errors";
+
+export interface ParsedFile {
+  file: string;
+  doc: Document;
+  lines: LineCounter;
+  data: unknown;
+}
+
+export async function parseYamlFile(file: string, problems: ConfigProblem[]): Promise<ParsedFile | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    problems.push({
+      file,
+      field: "",
+      message: code === "ENOENT" ? "file not found" : `cannot read the file (${code ?? String(err)})`,
+      fix: code === "ENOENT" ? "create it (tazuna init writes a starter) or point -f at the right file" : "check its permissions",
+    });
+    return undefined;
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    for (const e of doc.errors) {
+      problems.push({
+        file,
+        field: "",
+        line: lines.linePos(e.pos[0]).line,
+        message: `YAML syntax error: ${e.message.split("\n")[0]}`,
+        fix: "fix the YAML syntax at that line (indentation, quotes, a missing colon)",
+      });
+    }
+    return undefined;
+  }
+  return { file, doc, lines, data: doc.toJS() };
+}
+
+/** The line of the node at `path`, or of its closest existing parent. */
+export function lineOf(parsed: ParsedFile, path: readonly PropertyKey[]): number | undefined {
+  for (let n = path.length; n >= 0; n--) {
+    const node = parsed.doc.getIn(path.slice(0, n) as unknown[], true);
+    if (isNode(node) && node.range) return parsed.lines.linePos(node.range[0]).line;
+  }
+  return undefined;
+}

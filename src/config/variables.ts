@@ -1,0 +1,60 @@
+/**
+ * Per-cluster variables: `${vars.NAME}` and `${cluster}` in any string of
+ * tazuna.yaml are replaced with the stack's `tazuna:vars` and its name, so
+ * clusters of one role share one declaration. `$${` writes a literal `${`.
+ */
+import type { ConfigProblem } from "./errors";
+import { fieldPath } from "./errors";
+import { didYouMean } from "./suggest";
+
+export interface Variables {
+  cluster: string;
+  vars: Record<string, string>;
+}
+
+const REF = /\$(\$?)\{([^}]*)\}/g;
+
+function substitute(s: string, v: Variables, onUnknown: (ref: string) => void): string {
+  return s.replace(REF, (whole, escaped: string, ref: string) => {
+    if (escaped) return whole.slice(1);
+    if (ref === "cluster") return v.cluster;
+    const m = /^vars\.([A-Za-z0-9_-]+)$/.exec(ref);
+    const value = m?.[1] !== undefined ? v.vars[m[1]] : undefined;
+    if (value === undefined) {
+      onUnknown(ref);
+      return whole;
+    }
+    return value;
+  });
+}
+
+/** Returns a copy of `value` with every reference replaced; unknown ones become problems. */
+export function expandVariables(
+  value: unknown,
+  v: Variables,
+  file: string,
+  path: PropertyKey[],
+  problems: ConfigProblem[],
+): unknown {
+  if (typeof value === "string") {
+    return substitute(value, v, (ref) => {
+      const name = ref.replace(/^vars\./, "");
+      const hint = didYouMean(name, Object.keys(v.vars));
+      problems.push({
+        file,
+        field: fieldPath(path),
+        message: `unknown variable \${${ref}}`,
+        fix: hint
+          ? `did you mean \${vars.${hint}}?`
+          : `define it under tazuna:vars in the stack file stacks/Pulumi.${v.cluster}.yaml, or write $\${ for a literal`,
+      });
+    });
+  }
+  if (Array.isArray(value)) return value.map((x, i) => expandVariables(x, v, file, [...path, i], problems));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, x]) => [k, expandVariables(x, v, file, [...path, k], problems)]),
+    );
+  }
+  return value;
+}

@@ -1,0 +1,53 @@
+/**
+ * ClusterBinding records, in the stack's state, which cluster the stack was
+ * first applied to. Every add-on depends on it, so when the identity no
+ * longer matches, its diff fails and nothing else is applied. Re-binding is
+ * explicit: set tazuna:rebindTo to the new cluster's kube-system UID.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterIdentity } from "./guard";
+
+export interface BindingProps extends ClusterIdentity {
+  context: string;
+  /** The UID the user agreed to re-bind to; empty when not asked. */
+  rebindTo: string;
+}
+
+// Self-contained on purpose: the engine stores this object's code in state.
+export const bindingProvider: pulumi.dynamic.ResourceProvider<BindingProps, BindingProps> = {
+  async create(inputs) {
+    return { id: inputs.uid, outs: inputs };
+  },
+  async diff(_id, olds, news) {
+    const moved = olds.uid !== news.uid || olds.caFingerprint !== news.caFingerprint;
+    if (moved && news.rebindTo !== news.uid) {
+      throw new Error(
+        `guard: context "${news.context}" now points at a different cluster than this stack was applied to.\n` +
+          `  recorded: kube-system uid ${olds.uid}, CA ${olds.caFingerprint}, server ${olds.server}\n` +
+          `  now:      kube-system uid ${news.uid}, CA ${news.caFingerprint}, server ${news.server}\n` +
+          `  nothing was applied. fix: point the context back at the recorded cluster, or re-bind on purpose with\n` +
+          `  pulumi config set tazuna:rebindTo ${news.uid}   (tazuna apply --rebind does the same)`,
+      );
+    }
+    const changed = moved || olds.context !== news.context || olds.server !== news.server;
+    return { changes: changed, replaces: [], deleteBeforeReplace: false };
+  },
+  async update(_id, _olds, news) {
+    return { outs: news };
+  },
+  async read(id, props) {
+    return { id, props: props ?? ({} as BindingProps) };
+  },
+  async delete() {
+    // Nothing lives outside state.
+  },
+};
+
+export class ClusterBinding extends pulumi.dynamic.Resource {
+  declare readonly uid: pulumi.Output<string>;
+  declare readonly caFingerprint: pulumi.Output<string>;
+
+  constructor(name: string, props: BindingProps, opts?: pulumi.CustomResourceOptions) {
+    super(bindingProvider, name, props, opts, "tazuna", "ClusterBinding");
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * tazuna.yaml as a Pulumi program: load and validate the declaration, run
+ * the guard, render every add-on, then register one component per add-on
+ * with dependsOn edges, all behind the cluster binding.
+ */
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { durationSeconds } from "../config/duration";
+import { loadDeclaration } from "../config/load";
+import type { Addon, Declaration } from "../config/model";
+import type { Test } from "../config/schema";
+import { StackSettingsSchema, kubeconfigPath, type StackSettings } from "../config/stack";
+import { layers, predecessors } from "../graph/order";
+import { renderAll, type K8sObject } from "../render";
+import { AddonComponent } from "./addon";
+import { ClusterBinding } from "./binding";
+import { checkContext, readIdentity, type ClusterIdentity } from "./guard";
+import { withReadiness } from "./readiness";
+import { WaitUntil, kubectlTarget } from "./wait";
+
+export interface ProgramContext {
+  projectDir: string;
+  stackName: string;
+  settings: StackSettings;
+}
+
+interface Target {
+  kubeconfig: string;
+  context: string;
+  identity: ClusterIdentity;
+  rebindTo: string;
+}
+
+export class StackSettingsError extends Error {
+  constructor(stack: string, detail: string) {
+    super(`stacks/Pulumi.${stack}.yaml: ${detail}\n  fix: set it with pulumi config set (for example: pulumi config set tazuna:context my-cluster)`);
+    this.name = "StackSettingsError";
+  }
+}
+
+/** Reads the `tazuna:` config of the running stack. */
+export function settingsFromConfig(stack: string): StackSettings {
+  const cfg = new pulumi.Config("tazuna");
+  const raw = {
+    context: cfg.get("context"),
+    kubeconfig: cfg.get("kubeconfig"),
+    file: cfg.get("file"),
+    vars: cfg.getObject<Record<string, string>>("vars"),
+    rebindTo: cfg.get("rebindTo"),
+  };
+  const res = StackSettingsSchema.safeParse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)));
+  if (!res.success) {
+    const i = res.error.issues[0];
+    throw new StackSettingsError(stack, `tazuna:${String(i?.path[0] ?? "")}: ${i?.message ?? "invalid"}`);
+  }
+  return res.data;
+}
+
+function testWait(t: Test, name: string, target: Target, deps: pulumi.Resource[]): WaitUntil {
+  const w = t.waitUntil;
+  return new WaitUntil(
+    name,
+    {
+      test: t.name ?? name,
+      kubeconfig: target.kubeconfig,
+      context: target.context,
+      target: kubectlTarget(w.kind, w.name, w.apiVersion),
+      namespace: w.namespace ?? "",
+      forExpr: w.condition ? `condition=${w.condition}` : `jsonpath=${w.jsonpath ?? ""}`,
+      timeoutSeconds: w.timeout ? durationSeconds(w.timeout) : 300,
+    },
+    { dependsOn: deps },
+  );
+}
+
+/** Registers the resource graph; synchronous so the order of registration is the plan's order. */
+export function registerGraph(decl: Declaration, rendered: Map<string, K8sObject[]>, target: Target) {
+  const provider = new k8s.Provider("cluster", { kubeconfig: target.kubeconfig, context: target.context });
+  const binding = new ClusterBinding("cluster", { ...target.identity, context: target.context, rebindTo: target.rebindTo });
+  const byName = new Map(decl.addons.map((a) => [a.name, a]));
+  const deps = predecessors(decl.addons);
+  // What a dependent waits for: the add-on's objects, ready, and its tests.
+  const gates = new Map<string, pulumi.Resource[]>();
+  const components: Record<string, AddonComponent> = {};
+  for (const name of layers(decl.addons).flat()) {
+    const a = byName.get(name) as Addon;
+    const comp = new AddonComponent(
+      a.name,
+      { objects: withReadiness(a, rendered.get(a.name) ?? []), type: a.type, ...(a.description ? { description: a.description } : {}) },
+      { providers: { kubernetes: provider }, dependsOn: [binding, ...(deps.get(a.name) ?? []).flatMap((d) => gates.get(d) ?? [])] },
+    );
+    const tests = a.tests.map((t, i) => testWait(t, `${a.name}-test-${t.name ?? i}`, target, [comp]));
+    gates.set(a.name, [comp, ...tests]);
+    components[a.name] = comp;
+  }
+  const all = [...gates.values()].flat();
+  decl.tests.forEach((t, i) => testWait(t, `test-${t.name ?? i}`, target, all));
+  return {
+    cluster: { uid: binding.uid, context: target.context },
+    addons: Object.fromEntries(Object.entries(components).map(([n, c]) => [n, c.objectCount])),
+  };
+}
+
+/** The whole program for one stack; throws before registering anything when validation or the guard fails. */
+export async function tazunaProgram(ctx: ProgramContext) {
+  const file = path.resolve(ctx.projectDir, ctx.settings.file ?? "tazuna.yaml");
+  const decl = await loadDeclaration(file, { variables: { cluster: ctx.stackName, vars: ctx.settings.vars ?? {} } });
+  checkContext(ctx.settings.context, decl.contextMatches, decl.matchMode, decl.file);
+  const kubeconfig = kubeconfigPath(ctx.settings, ctx.projectDir);
+  const identity = await readIdentity(kubeconfig, ctx.settings.context);
+  const rendered = await renderAll(decl.addons);
+  return registerGraph(decl, rendered, {
+    kubeconfig,
+    context: ctx.settings.context,
+    identity,
+    rebindTo: ctx.settings.rebindTo ?? "",
+  });
+}

@@ -1,0 +1,19 @@
+/** A render tool failed; the message names the add-on, the exact command line and its stderr. */
+export class RenderError extends Error {
+  constructor(
+    readonly addon: string,
+    readonly command: string,
+    readonly stderr: string,
+    readonly fix: string,
+  ) {
+    super(`add-on "${addon}": rendering failed\n  command: ${command}\n${indent(stderr)}\n  fix: ${fix}`);
+    this.name = "RenderError";
+  }
+}
+
+const indent = (s: string) =>
+  s
+    .trim()
+    .split("\n")
+    .map((l) => `  | ${l}`)
+    .join("\n");

@@ -1,0 +1,38 @@
+/** type: helm — `helm template` of a local chart folder or a chart in a repository. */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { stringify } from "yaml";
+import type { Addon } from "../config/model";
+import { parseObjects, withDefaultNamespace, type K8sObject } from "./objects";
+import { runTool } from "./run";
+
+export async function renderHelm(a: Addon): Promise<K8sObject[]> {
+  const h = a.helm ?? {};
+  const chart = h.repo ? (h.chart ?? "") : path.resolve(a.baseDir, h.chart ?? a.dir ?? ".");
+  const tmp = await mkdtemp(path.join(tmpdir(), `tazuna-helm-${a.name}-`));
+  try {
+    const args = ["template", h.releaseName ?? a.name, chart];
+    if (h.repo) args.push("--repo", h.repo);
+    if (h.version) args.push("--version", h.version);
+    if (a.namespace) args.push("--namespace", a.namespace);
+    if (h.includeCRDs !== false) args.push("--include-crds");
+    if (h.kubeVersion) args.push("--kube-version", h.kubeVersion);
+    for (const f of h.valuesFiles ?? []) args.push("--values", path.resolve(a.baseDir, f));
+    if (h.values) {
+      const file = path.join(tmp, "values.yaml");
+      await writeFile(file, stringify(h.values));
+      args.push("--values", file);
+    }
+    const out = await runTool({
+      addon: a.name,
+      command: "helm",
+      args,
+      cwd: a.baseDir,
+      fix: "fix the chart or its values; run the command above to see the same error",
+    });
+    return withDefaultNamespace(parseObjects(out, `helm template ${chart}`), a.namespace);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}

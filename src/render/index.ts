@@ -1,0 +1,38 @@
+/**
+ * Renders add-ons to Kubernetes objects, each with its own tool. Independent
+ * add-ons render concurrently; the result keeps declaration order.
+ */
+import pLimit from "p-limit";
+import type { Addon } from "../config/model";
+import { RenderError } from "./errors";
+import { renderHelm } from "./helm";
+import { renderHelmfile } from "./helmfile";
+import { renderKustomize } from "./kustomize";
+import { renderManifests } from "./manifests";
+import type { K8sObject } from "./objects";
+import { renderPlugin } from "./plugin";
+
+export type { K8sObject } from "./objects";
+
+export async function renderAddon(a: Addon): Promise<K8sObject[]> {
+  switch (a.type) {
+    case "kustomize":
+      return renderKustomize(a);
+    case "helm":
+      return renderHelm(a);
+    case "helmfile":
+      return renderHelmfile(a);
+    case "manifests":
+      return renderManifests(a);
+    case "plugin":
+      return renderPlugin(a);
+    default:
+      throw new RenderError(a.name, `type: ${a.type}`, `type ${a.type} cannot be rendered here`, "oras add-ons need a reachable OCI registry; vendor the artifact and use kustomize or helmfile");
+  }
+}
+
+export async function renderAll(addons: readonly Addon[], concurrency = 4): Promise<Map<string, K8sObject[]>> {
+  const limit = pLimit(concurrency);
+  const rendered = await Promise.all(addons.map((a) => limit(async () => [a.name, await renderAddon(a)] as const)));
+  return new Map(rendered);
+}

@@ -1,0 +1,71 @@
+/** Kubernetes objects as rendered text becomes them. */
+import { parseAllDocuments } from "yaml";
+import { z } from "zod";
+
+export const K8sObjectSchema = z
+  .object({
+    apiVersion: z.string().min(1),
+    kind: z.string().min(1),
+    metadata: z.object({ name: z.string().min(1), namespace: z.string().optional() }).loose(),
+  })
+  .loose();
+
+export type K8sObject = z.infer<typeof K8sObjectSchema>;
+
+/** Parses multi-document YAML; List objects are flattened, empty documents skipped. */
+export function parseObjects(text: string, source: string): K8sObject[] {
+  const out: K8sObject[] = [];
+  for (const doc of parseAllDocuments(text)) {
+    if ("errors" in doc && doc.errors.length > 0) {
+      throw new Error(`${source}: not valid YAML: ${doc.errors[0]?.message ?? ""}`);
+    }
+    const value: unknown = doc.toJS();
+    if (value === null || value === undefined) continue;
+    const items = isList(value) ? value.items : [value];
+    for (const item of items) {
+      const res = K8sObjectSchema.safeParse(item);
+      if (!res.success) {
+        throw new Error(`${source}: a document is not a Kubernetes object (${res.error.issues[0]?.message ?? ""} at ${res.error.issues[0]?.path.join(".") ?? ""})`);
+      }
+      out.push(res.data);
+    }
+  }
+  return out;
+}
+
+function isList(v: unknown): v is { items: unknown[] } {
+  return typeof v === "object" && v !== null && /List$/.test(String((v as { kind?: unknown }).kind)) && Array.isArray((v as { items?: unknown }).items);
+}
+
+/** Kinds that are never namespaced, besides CRDs with scope Cluster in the same render. */
+const CLUSTER_SCOPED = new Set([
+  "Namespace", "Node", "PersistentVolume", "StorageClass", "CustomResourceDefinition", "ClusterRole",
+  "ClusterRoleBinding", "PriorityClass", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
+  "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "APIService", "IngressClass",
+  "RuntimeClass", "CSIDriver", "CSINode", "VolumeAttachment", "CertificateSigningRequest", "FlowSchema",
+  "PriorityLevelConfiguration", "ComponentStatus",
+]);
+
+export function isClusterScoped(obj: K8sObject, all: readonly K8sObject[]): boolean {
+  if (CLUSTER_SCOPED.has(obj.kind)) return true;
+  const group = obj.apiVersion.includes("/") ? obj.apiVersion.split("/")[0] : "";
+  return all.some((o) => {
+    if (o.kind !== "CustomResourceDefinition") return false;
+    const spec = (o as { spec?: { group?: string; scope?: string; names?: { kind?: string } } }).spec;
+    return spec?.group === group && spec?.names?.kind === obj.kind && spec?.scope === "Cluster";
+  });
+}
+
+/** Puts namespaced objects without a namespace into `ns`. */
+export function withDefaultNamespace(objs: K8sObject[], ns: string | undefined): K8sObject[] {
+  if (!ns) return objs;
+  return objs.map((o) =>
+    o.metadata.namespace || isClusterScoped(o, objs) ? o : { ...o, metadata: { ...o.metadata, namespace: ns } },
+  );
+}
+
+/** A stable id for an object inside one add-on: group/kind/namespace/name. */
+export function objectKey(o: K8sObject): string {
+  const group = o.apiVersion.includes("/") ? o.apiVersion.split("/")[0] : "core";
+  return `${group}/${o.kind}/${o.metadata.namespace ?? "_"}/${o.metadata.name}`;
+}

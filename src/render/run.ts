@@ -1,0 +1,39 @@
+/** Runs one render tool through execa and turns its failure into a RenderError. */
+import { execa } from "execa";
+import { RenderError } from "./errors";
+
+export interface ToolRun {
+  addon: string;
+  command: string;
+  args: string[];
+  cwd: string;
+  env?: Record<string, string>;
+  /** What to tell the user when the tool is missing or fails. */
+  fix: string;
+}
+
+const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
+
+export function commandLine(command: string, args: readonly string[]): string {
+  return [command, ...args].map(quote).join(" ");
+}
+
+export async function runTool(run: ToolRun): Promise<string> {
+  const line = commandLine(run.command, run.args);
+  const res = await execa(run.command, run.args, {
+    cwd: run.cwd,
+    env: run.env ?? {},
+    reject: false,
+    maxBuffer: 512 * 1024 * 1024,
+  });
+  if (res.failed) {
+    const missing = (res.cause as NodeJS.ErrnoException | undefined)?.code === "ENOENT";
+    throw new RenderError(
+      run.addon,
+      line,
+      missing ? `${run.command}: command not found` : res.stderr || (res.shortMessage ?? "failed"),
+      missing ? `install ${run.command} or put it on PATH (bash scripts/tools.sh builds kustomize, helm and helmfile)` : run.fix,
+    );
+  }
+  return res.stdout;
+}
