@@ -18,12 +18,12 @@ case "${1:-}" in
   up)
     ip netns list | grep -qw "^$NS" || ip netns add "$NS"
     in_ns ip link set lo up
-    in_ns tsx "$ROOT/src/cluster/cli.ts" up --dir "$DIR"
+    in_ns ts-node-transpile-only "$ROOT/src/cluster/cli.ts" up --dir "$DIR"
     echo "kubeconfig: $DIR/kubeconfig (reach it with: scripts/cluster.sh exec -- kubectl --kubeconfig $DIR/kubeconfig get nodes)"
     ;;
   down)
     if ip netns list | grep -qw "^$NS"; then
-      in_ns tsx "$ROOT/src/cluster/cli.ts" down --dir "$DIR"
+      in_ns ts-node-transpile-only "$ROOT/src/cluster/cli.ts" down --dir "$DIR"
       ip netns del "$NS"
     fi
     rm -rf "$DIR"

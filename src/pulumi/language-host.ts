@@ -3,7 +3,7 @@
  * proxy here does not serve (it has no tags, and commit queries are refused).
  * It serves the engine's LanguageRuntime gRPC API with the SDK's own server
  * (the one Automation API uses for inline programs), loading the program's
- * TypeScript entry point through tsx. The engine starts it as a plugin:
+ * TypeScript entry point through ts-node. The engine starts it as a plugin:
  * `pulumi-language-nodejs [-flags] <engine-address>`, and reads the port it
  * listens on from the first line of stdout.
  */

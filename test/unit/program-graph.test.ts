@@ -1,0 +1,126 @@
+/**
+ * Graph shape under Pulumi mocks: one tazuna:index:Addon component per
+ * add-on, dependsOn edges as declared (or declaration order), every add-on
+ * behind the cluster binding, and every object bound to the stack's provider.
+ */
+import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
+import type { Addon, Declaration } from "../../src/config/model";
+import type { K8sObject } from "../../src/render/objects";
+
+interface Registered {
+  type: string;
+  name: string;
+  deps: string[];
+  provider: string;
+  providers: Record<string, string>;
+  inputs: Record<string, unknown>;
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getDependenciesList(): string[];
+  getProvider(): string;
+  getProvidersMap(): { toObject(): [string, string][] };
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+const registered: Registered[] = [];
+
+async function withCapture(): Promise<void> {
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, uid: "uid-1" } }),
+      call: (args) => args.inputs,
+    },
+    "tazuna",
+    "unit",
+    false,
+  );
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const settings = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): { registerResource: (req: RegisterRequest, cb: unknown) => unknown } };
+  const monitor = settings.getMonitor();
+  const original = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req: RegisterRequest, cb: unknown) => {
+    registered.push({
+      type: req.getType(),
+      name: req.getName(),
+      deps: req.getDependenciesList(),
+      provider: req.getProvider(),
+      providers: Object.fromEntries(req.getProvidersMap().toObject()),
+      inputs: req.getObject()?.toJavaScript() ?? {},
+    });
+    return original(req, cb);
+  };
+}
+
+function addon(name: string, dependsOn: string[] = []): Addon {
+  return {
+    name,
+    type: "manifests",
+    baseDir: "/",
+    tags: [],
+    dependsOn,
+    timeoutSeconds: 120,
+    readiness: { skip: false, waitFor: [] },
+    tests: [],
+    origin: { file: "tazuna.yaml", field: "", dependsOnLines: [] },
+  };
+}
+
+const cm = (name: string): K8sObject => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: "default" } });
+
+async function settle(): Promise<void> {
+  await new Promise((r) => setTimeout(r, 200));
+}
+
+describe("program graph (Pulumi mocks)", function () {
+  this.timeout(60_000);
+  before(withCapture);
+
+  it("registers one component per add-on with the declared edges, behind the binding", async () => {
+    registered.length = 0;
+    // Required only now: the program must load after setMocks (pulumi/pulumi#12141).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { registerGraph } = require("../../src/pulumi/program") as typeof import("../../src/pulumi/program");
+    const decl: Declaration = {
+      file: "/p/tazuna.yaml",
+      dir: "/p",
+      addons: [addon("cni"), addon("certs"), addon("ingress", ["cni"]), addon("argocd", ["ingress", "certs"])],
+      contextMatches: [],
+      matchMode: "or",
+      tests: [],
+    };
+    const rendered = new Map(decl.addons.map((a) => [a.name, [cm(`${a.name}-cm`)]]));
+    registerGraph(decl, rendered, {
+      kubeconfig: "/k/config",
+      context: "staging",
+      identity: { uid: "uid-1", caFingerprint: "AA", server: "https://x" },
+      rebindTo: "",
+    });
+    await settle();
+
+    const comps = registered.filter((r) => r.type === "tazuna:index:Addon");
+    assert.deepEqual(comps.map((c) => c.name), ["cni", "certs", "ingress", "argocd"]);
+    const binding = registered.find((r) => r.type === "pulumi-nodejs:dynamic/tazuna:ClusterBinding");
+    assert.ok(binding, "the cluster binding is registered");
+    const depNames = (c: Registered) => c.deps.map((u) => u.split("::").pop()).sort();
+    const byName = Object.fromEntries(comps.map((c) => [c.name, depNames(c)]));
+    assert.deepEqual(byName.cni, ["cluster"]);
+    assert.deepEqual(byName.certs, ["cluster"]);
+    assert.ok(byName.ingress?.includes("cni") && !byName.ingress.includes("certs"), `ingress deps: ${String(byName.ingress)}`);
+    assert.ok(byName.argocd?.includes("ingress") && byName.argocd.includes("certs"), `argocd deps: ${String(byName.argocd)}`);
+
+    const provider = registered.find((r) => r.type === "pulumi:providers:kubernetes");
+    assert.equal(provider?.inputs.context, "staging");
+    assert.equal(provider?.inputs.kubeconfig, "/k/config");
+    for (const c of comps) assert.match(c.providers.kubernetes ?? "", /pulumi:providers:kubernetes::cluster::/);
+
+    const groups = registered.filter((r) => r.type === "kubernetes:yaml/v2:ConfigGroup");
+    assert.equal(groups.length, 4, "one ConfigGroup per add-on");
+    const objs = groups.find((g) => g.name === "ingress")?.inputs.objs as K8sObject[];
+    assert.equal(objs[0]?.metadata.name, "ingress-cm");
+    assert.equal((objs[0]?.metadata.annotations as Record<string, string>)["pulumi.com/timeoutSeconds"], "120");
+  });
+});
