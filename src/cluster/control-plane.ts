@@ -28,6 +28,9 @@ export interface ClusterOptions {
   startTimeoutMs?: number;
 }
 
+/** The user every client of the admin kubeconfig is; control-plane components use another. */
+export const ADMIN_USER = "tazuna-admin";
+
 /** What a started cluster leaves on disk, so another process can stop it. */
 export interface ClusterInfo {
   name: string;
@@ -53,7 +56,8 @@ function stagesFile(): string {
   const fromEnv = process.env.TAZUNA_KWOK_STAGES;
   if (fromEnv) return fromEnv;
   const kwokDir = (process.env.PATH ?? "").split(":").find((p) => /\/kwok-[^/]+$/.test(p));
-  if (!kwokDir) throw new ClusterStartError("kwok is not on PATH", "run `bash scripts/tools.sh` and use its env");
+  if (!kwokDir)
+    throw new ClusterStartError("kwok is not on PATH", "run `bash scripts/tools.sh` and use its env");
   return path.join(kwokDir, "stages.yaml");
 }
 
@@ -89,9 +93,15 @@ async function waitFor(what: string, timeoutMs: number, check: () => Promise<boo
     await sleep(250);
   }
   const tails = await Promise.all(
-    logs.map(async (d) => `--- ${d.name} (${d.log})\n${(await readFile(d.log, "utf8")).split("\n").slice(-15).join("\n")}`),
+    logs.map(
+      async (d) =>
+        `--- ${d.name} (${d.log})\n${(await readFile(d.log, "utf8")).split("\n").slice(-15).join("\n")}`,
+    ),
   );
-  throw new ClusterStartError(`timed out after ${timeoutMs} ms waiting for ${what}`, `check the logs:\n${tails.join("\n")}`);
+  throw new ClusterStartError(
+    `timed out after ${timeoutMs} ms waiting for ${what}`,
+    `check the logs:\n${tails.join("\n")}`,
+  );
 }
 
 export class LocalCluster {
@@ -126,6 +136,12 @@ export class LocalCluster {
       const kubeconfig = path.join(dir, "kubeconfig");
       const contexts = [name, `${name}-alias`];
       await writeKubeconfig(kubeconfig, server, pki, contexts);
+      const components = path.join(dir, "components.kubeconfig");
+      await writeKubeconfig(components, server, pki, ["components"], {
+        name: "tazuna-components",
+        cert: pki.componentsCert,
+        key: pki.componentsKey,
+      });
       const auditLog = path.join(dir, "audit.log");
       const info: ClusterInfo = { name, dir, server, kubeconfig, contexts, auditLog, daemons, startedMs: 0 };
       await writeFile(path.join(dir, "audit-policy.yaml"), stringify(AUDIT_POLICY));
@@ -133,23 +149,43 @@ export class LocalCluster {
       daemons.push(startEtcd(dir, ports.etcd, ports.peer));
       daemons.push(startApiserver(dir, pki, ports.etcd, ports.api, auditLog));
       const k = kubectl(kubeconfig, name);
-      await waitFor("kube-apiserver /readyz", timeout, async () => (await k(["get", "--raw=/readyz"])) === "ok", daemons);
-      daemons.push(await startControllerManager(dir, pki, kubeconfig));
-      daemons.push(await startScheduler(dir, kubeconfig));
-      daemons.push(await startKwok(dir, kubeconfig));
+      await waitFor(
+        "kube-apiserver /readyz",
+        timeout,
+        async () => (await k(["get", "--raw=/readyz"])) === "ok",
+        daemons,
+      );
+      daemons.push(await startControllerManager(dir, pki, components));
+      daemons.push(await startScheduler(dir, components));
+      daemons.push(await startKwok(dir, components));
       await writeFile(path.join(dir, INFO_FILE), JSON.stringify(info, null, 2));
 
       const nodes = Array.from({ length: opts.nodes ?? 1 }, (_, i) => fakeNode(`kwok-node-${i}`));
       await k(["apply", "-f", "-"], nodes.map((n) => stringify(n)).join("---\n"));
-      await waitFor("fake nodes Ready", timeout, async () => {
-        const out = await k(["get", "nodes", "-o", "jsonpath={.items[*].status.conditions[?(@.type=='Ready')].status}"]);
-        return out.split(" ").filter((s) => s === "True").length === nodes.length;
-      }, daemons);
+      await waitFor(
+        "fake nodes Ready",
+        timeout,
+        async () => {
+          const out = await k([
+            "get",
+            "nodes",
+            "-o",
+            "jsonpath={.items[*].status.conditions[?(@.type=='Ready')].status}",
+          ]);
+          return out.split(" ").filter((s) => s === "True").length === nodes.length;
+        },
+        daemons,
+      );
       // Pods in a namespace need its default ServiceAccount, made by the KCM.
-      await waitFor("default ServiceAccount", timeout, async () => {
-        await k(["get", "serviceaccount", "default", "-n", "default"]);
-        return true;
-      }, daemons);
+      await waitFor(
+        "default ServiceAccount",
+        timeout,
+        async () => {
+          await k(["get", "serviceaccount", "default", "-n", "default"]);
+          return true;
+        },
+        daemons,
+      );
       info.startedMs = Date.now() - t0;
       await writeFile(path.join(dir, INFO_FILE), JSON.stringify(info, null, 2));
       return new LocalCluster(info);
@@ -175,82 +211,107 @@ export class LocalCluster {
 
 function startEtcd(dir: string, client: number, peer: number): Daemon {
   const url = (p: number) => `http://127.0.0.1:${p}`;
-  return startDaemon("etcd", "etcd", [
-    "--name=default",
-    `--data-dir=${path.join(dir, "etcd")}`,
-    `--listen-client-urls=${url(client)}`,
-    `--advertise-client-urls=${url(client)}`,
-    `--listen-peer-urls=${url(peer)}`,
-    `--initial-advertise-peer-urls=${url(peer)}`,
-    `--initial-cluster=default=${url(peer)}`,
-    "--listen-metrics-urls=",
-    "--unsafe-no-fsync=true",
-    "--log-level=warn",
-  ], path.join(dir, "etcd.log"));
+  return startDaemon(
+    "etcd",
+    "etcd",
+    [
+      "--name=default",
+      `--data-dir=${path.join(dir, "etcd")}`,
+      `--listen-client-urls=${url(client)}`,
+      `--advertise-client-urls=${url(client)}`,
+      `--listen-peer-urls=${url(peer)}`,
+      `--initial-advertise-peer-urls=${url(peer)}`,
+      `--initial-cluster=default=${url(peer)}`,
+      "--listen-metrics-urls=",
+      "--unsafe-no-fsync=true",
+      "--log-level=warn",
+    ],
+    path.join(dir, "etcd.log"),
+  );
 }
 
 function startApiserver(dir: string, pki: Pki, etcd: number, port: number, auditLog: string): Daemon {
-  return startDaemon("kube-apiserver", "kube-apiserver", [
-    `--etcd-servers=http://127.0.0.1:${etcd}`,
-    "--bind-address=127.0.0.1",
-    `--secure-port=${port}`,
-    // With no default route the apiserver cannot pick an address itself, and
-    // the lease reconciler rejects loopback; "none" accepts it.
-    "--advertise-address=127.0.0.1",
-    "--endpoint-reconciler-type=none",
-    `--tls-cert-file=${pki.serverCert}`,
-    `--tls-private-key-file=${pki.serverKey}`,
-    `--client-ca-file=${pki.caCert}`,
-    "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-    `--service-account-key-file=${pki.saPub}`,
-    `--service-account-signing-key-file=${pki.saKey}`,
-    "--service-cluster-ip-range=10.96.0.0/16",
-    "--authorization-mode=Node,RBAC",
-    "--allow-privileged=true",
-    `--cert-dir=${path.join(dir, "apiserver-certs")}`,
-    `--audit-policy-file=${path.join(dir, "audit-policy.yaml")}`,
-    `--audit-log-path=${auditLog}`,
-    "--audit-log-format=json",
-    "--audit-log-mode=blocking",
-  ], path.join(dir, "kube-apiserver.log"));
+  return startDaemon(
+    "kube-apiserver",
+    "kube-apiserver",
+    [
+      `--etcd-servers=http://127.0.0.1:${etcd}`,
+      "--bind-address=127.0.0.1",
+      `--secure-port=${port}`,
+      // With no default route the apiserver cannot pick an address itself, and
+      // the lease reconciler rejects loopback; "none" accepts it.
+      "--advertise-address=127.0.0.1",
+      "--endpoint-reconciler-type=none",
+      `--tls-cert-file=${pki.serverCert}`,
+      `--tls-private-key-file=${pki.serverKey}`,
+      `--client-ca-file=${pki.caCert}`,
+      "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+      `--service-account-key-file=${pki.saPub}`,
+      `--service-account-signing-key-file=${pki.saKey}`,
+      "--service-cluster-ip-range=10.96.0.0/16",
+      "--authorization-mode=Node,RBAC",
+      "--allow-privileged=true",
+      `--cert-dir=${path.join(dir, "apiserver-certs")}`,
+      `--audit-policy-file=${path.join(dir, "audit-policy.yaml")}`,
+      `--audit-log-path=${auditLog}`,
+      "--audit-log-format=json",
+      "--audit-log-mode=blocking",
+    ],
+    path.join(dir, "kube-apiserver.log"),
+  );
 }
 
 async function startControllerManager(dir: string, pki: Pki, kubeconfig: string): Promise<Daemon> {
-  return startDaemon("kube-controller-manager", "kube-controller-manager", [
-    `--kubeconfig=${kubeconfig}`,
-    `--authentication-kubeconfig=${kubeconfig}`,
-    `--authorization-kubeconfig=${kubeconfig}`,
-    "--bind-address=127.0.0.1",
-    `--secure-port=${await freePort()}`,
-    "--leader-elect=false",
-    `--root-ca-file=${pki.caCert}`,
-    `--service-account-private-key-file=${pki.saKey}`,
-    `--cluster-signing-cert-file=${pki.caCert}`,
-    `--cluster-signing-key-file=${pki.caKey}`,
-  ], path.join(dir, "kube-controller-manager.log"));
+  return startDaemon(
+    "kube-controller-manager",
+    "kube-controller-manager",
+    [
+      `--kubeconfig=${kubeconfig}`,
+      `--authentication-kubeconfig=${kubeconfig}`,
+      `--authorization-kubeconfig=${kubeconfig}`,
+      "--bind-address=127.0.0.1",
+      `--secure-port=${await freePort()}`,
+      "--leader-elect=false",
+      `--root-ca-file=${pki.caCert}`,
+      `--service-account-private-key-file=${pki.saKey}`,
+      `--cluster-signing-cert-file=${pki.caCert}`,
+      `--cluster-signing-key-file=${pki.caKey}`,
+    ],
+    path.join(dir, "kube-controller-manager.log"),
+  );
 }
 
 async function startScheduler(dir: string, kubeconfig: string): Promise<Daemon> {
-  return startDaemon("kube-scheduler", "kube-scheduler", [
-    `--kubeconfig=${kubeconfig}`,
-    `--authentication-kubeconfig=${kubeconfig}`,
-    `--authorization-kubeconfig=${kubeconfig}`,
-    "--bind-address=127.0.0.1",
-    `--secure-port=${await freePort()}`,
-    "--leader-elect=false",
-  ], path.join(dir, "kube-scheduler.log"));
+  return startDaemon(
+    "kube-scheduler",
+    "kube-scheduler",
+    [
+      `--kubeconfig=${kubeconfig}`,
+      `--authentication-kubeconfig=${kubeconfig}`,
+      `--authorization-kubeconfig=${kubeconfig}`,
+      "--bind-address=127.0.0.1",
+      `--secure-port=${await freePort()}`,
+      "--leader-elect=false",
+    ],
+    path.join(dir, "kube-scheduler.log"),
+  );
 }
 
 async function startKwok(dir: string, kubeconfig: string): Promise<Daemon> {
   const port = await freePort();
-  return startDaemon("kwok", "kwok", [
-    `--kubeconfig=${kubeconfig}`,
-    `--config=${stagesFile()}`,
-    "--manage-all-nodes=true",
-    "--node-lease-duration-seconds=40",
-    "--cidr=10.244.0.0/16",
-    "--node-ip=192.0.2.10",
-    `--server-address=127.0.0.1:${port}`,
-    `--node-port=${port}`,
-  ], path.join(dir, "kwok.log"));
+  return startDaemon(
+    "kwok",
+    "kwok",
+    [
+      `--kubeconfig=${kubeconfig}`,
+      `--config=${stagesFile()}`,
+      "--manage-all-nodes=true",
+      "--node-lease-duration-seconds=40",
+      "--cidr=10.244.0.0/16",
+      "--node-ip=192.0.2.10",
+      `--server-address=127.0.0.1:${port}`,
+      `--node-port=${port}`,
+    ],
+    path.join(dir, "kwok.log"),
+  );
 }

@@ -9,7 +9,17 @@ const b64 = async (file: string) => (await readFile(file)).toString("base64");
  * Every context in `contexts` points at the same server with the same user, so
  * tests can show that a guard checks more than the context's name.
  */
-export async function writeKubeconfig(file: string, server: string, pki: Pki, contexts: string[]): Promise<void> {
+export async function writeKubeconfig(
+  file: string,
+  server: string,
+  pki: Pki,
+  contexts: string[],
+  user: { name: string; cert: string; key: string } = {
+    name: "tazuna-admin",
+    cert: pki.adminCert,
+    key: pki.adminKey,
+  },
+): Promise<void> {
   const cluster = contexts[0] ?? "tazuna-local";
   const doc = {
     apiVersion: "v1",
@@ -17,14 +27,14 @@ export async function writeKubeconfig(file: string, server: string, pki: Pki, co
     clusters: [{ name: cluster, cluster: { server, "certificate-authority-data": await b64(pki.caCert) } }],
     users: [
       {
-        name: "tazuna-admin",
+        name: user.name,
         user: {
-          "client-certificate-data": await b64(pki.adminCert),
-          "client-key-data": await b64(pki.adminKey),
+          "client-certificate-data": await b64(user.cert),
+          "client-key-data": await b64(user.key),
         },
       },
     ],
-    contexts: contexts.map((name) => ({ name, context: { cluster, user: "tazuna-admin" } })),
+    contexts: contexts.map((name) => ({ name, context: { cluster, user: user.name } })),
     "current-context": cluster,
   };
   await writeFile(file, stringify(doc), { mode: 0o600 });

@@ -14,7 +14,9 @@ function fixFor(issue: z.core.$ZodIssue): string {
     case "invalid_value":
       return `use one of: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     case "too_small":
-      return issue.origin === "array" ? `list at least ${String(issue.minimum)} item(s)` : "give a non-empty value";
+      return issue.origin === "array"
+        ? `list at least ${String(issue.minimum)} item(s)`
+        : "give a non-empty value";
     case "invalid_union":
       return "use exactly one of the documented forms for this field (see the README)";
     default:
@@ -22,7 +24,12 @@ function fixFor(issue: z.core.$ZodIssue): string {
   }
 }
 
-export function zodProblems(parsed: ParsedFile, issues: readonly z.core.$ZodIssue[], known: KnownKeys, base: PropertyKey[] = []): ConfigProblem[] {
+export function zodProblems(
+  parsed: ParsedFile,
+  issues: readonly z.core.$ZodIssue[],
+  known: KnownKeys,
+  base: PropertyKey[] = [],
+): ConfigProblem[] {
   const out: ConfigProblem[] = [];
   for (const issue of issues) {
     const path = [...base, ...issue.path];

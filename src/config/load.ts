@@ -11,12 +11,20 @@ import { ConfigError, fieldPath, type ConfigProblem } from "./errors";
 import { keysAt, zodProblems } from "./issues";
 import type { Addon, Declaration } from "./model";
 import { lineOf, parseYamlFile, type ParsedFile } from "./parse";
-import { NAME_PATTERN, RESERVED_NAMES, TazunaFileSchema, type ManifestEntry, type TazunaFile } from "./schema";
+import {
+  NAME_PATTERN,
+  RESERVED_NAMES,
+  TazunaFileSchema,
+  type ManifestEntry,
+  type TazunaFile,
+} from "./schema";
 import { expandVariables, type Variables } from "./variables";
 import { durationSeconds } from "./duration";
 import { checkGraph } from "../graph/order";
 
-export const TAZUNA_VERSION: string = (require("../../package.json") as { version: string }).version;
+import pkg from "../../package.json";
+
+export const TAZUNA_VERSION: string = pkg.version;
 const DEFAULT_TIMEOUT_SECONDS = 600;
 
 export interface LoadOptions {
@@ -44,7 +52,11 @@ async function loadFile(file: string, vars: Variables, problems: ConfigProblem[]
 }
 
 /** Expands `includes` entries in place; included files may not include again. */
-async function expandIncludes(top: { parsed: ParsedFile; file: TazunaFile }, vars: Variables, problems: ConfigProblem[]) {
+async function expandIncludes(
+  top: { parsed: ParsedFile; file: TazunaFile },
+  vars: Variables,
+  problems: ConfigProblem[],
+) {
   const out: Located[] = [];
   for (const [i, entry] of top.file.spec.manifests.entries()) {
     const at = ["spec", "manifests", i];
@@ -87,30 +99,97 @@ function checkEntry(l: Located, problems: ConfigProblem[]): Addon | undefined {
   const e = l.entry;
   const before = problems.length;
   if (!NAME_PATTERN.test(e.name)) {
-    problems.push(problemAt(l, ["name"], `"${e.name}" is not a valid name`, "use only letters, digits, _ and - (^[a-zA-Z0-9_-]+$)"));
+    problems.push(
+      problemAt(
+        l,
+        ["name"],
+        `"${e.name}" is not a valid name`,
+        "use only letters, digits, _ and - (^[a-zA-Z0-9_-]+$)",
+      ),
+    );
   } else if (RESERVED_NAMES.includes(e.name)) {
     problems.push(problemAt(l, ["name"], `"${e.name}" is reserved`, "pick another name"));
   }
   if (!e.type) {
-    problems.push(problemAt(l, [], `add-on "${e.name}" has no type`, `add type: one of kustomize, helmfile, helm, manifests, plugin, oras`));
+    problems.push(
+      problemAt(
+        l,
+        [],
+        `add-on "${e.name}" has no type`,
+        `add type: one of kustomize, helmfile, helm, manifests, plugin, oras`,
+      ),
+    );
     return undefined;
   }
   const baseDir = path.dirname(l.parsed.file);
   const dir = e.path === undefined ? undefined : path.resolve(baseDir, e.path);
   if (dir === undefined && !PATH_OPTIONAL.has(e.type) && !(e.type === "manifests" && e.manifests?.files)) {
-    problems.push(problemAt(l, [], `add-on "${e.name}" (type ${e.type}) has no path`, `add path: the folder (relative to ${l.parsed.file}) that holds it`));
+    problems.push(
+      problemAt(
+        l,
+        [],
+        `add-on "${e.name}" (type ${e.type}) has no path`,
+        `add path: the folder (relative to ${l.parsed.file}) that holds it`,
+      ),
+    );
   } else if (dir !== undefined && !existsSync(dir)) {
-    problems.push(problemAt(l, ["path"], `path ${e.path} does not exist (resolved to ${dir})`, `paths are relative to the folder of ${l.parsed.file}; fix the path or create it`));
+    problems.push(
+      problemAt(
+        l,
+        ["path"],
+        `path ${e.path} does not exist (resolved to ${dir})`,
+        `paths are relative to the folder of ${l.parsed.file}; fix the path or create it`,
+      ),
+    );
   }
   for (const b of BLOCKS) {
     if (e[b] !== undefined && b !== e.type && !(b === e.oras?.delegate.type && e.type === "oras")) {
-      problems.push(problemAt(l, [b], `block "${b}" is only read for type: ${b}, but this add-on is type: ${e.type}`, `remove the ${b} block or change type to ${b}`));
+      problems.push(
+        problemAt(
+          l,
+          [b],
+          `block "${b}" is only read for type: ${b}, but this add-on is type: ${e.type}`,
+          `remove the ${b} block or change type to ${b}`,
+        ),
+      );
     }
   }
-  if (e.type === "plugin" && !e.plugin) problems.push(problemAt(l, [], `add-on "${e.name}" is type plugin but has no plugin block`, "add plugin: { command: ..., args: [...] }"));
-  if (e.type === "oras" && !e.oras) problems.push(problemAt(l, [], `add-on "${e.name}" is type oras but has no oras block`, "add oras: { reference: ..., delegate: { type: kustomize } }"));
-  if (e.type === "helm" && !e.helm?.chart && dir === undefined) problems.push(problemAt(l, [], `add-on "${e.name}" is type helm but names no chart`, "add path: to a chart folder, or helm.chart with helm.repo"));
-  if (e.type === "genesissecret") problems.push(problemAt(l, ["type"], "type genesissecret is not supported: Tazuna holds references to secrets, never generates them", "create the Secret with your secret operator (External Secrets, SOPS) as its own add-on"));
+  if (e.type === "plugin" && !e.plugin)
+    problems.push(
+      problemAt(
+        l,
+        [],
+        `add-on "${e.name}" is type plugin but has no plugin block`,
+        "add plugin: { command: ..., args: [...] }",
+      ),
+    );
+  if (e.type === "oras" && !e.oras)
+    problems.push(
+      problemAt(
+        l,
+        [],
+        `add-on "${e.name}" is type oras but has no oras block`,
+        "add oras: { reference: ..., delegate: { type: kustomize } }",
+      ),
+    );
+  if (e.type === "helm" && !e.helm?.chart && dir === undefined)
+    problems.push(
+      problemAt(
+        l,
+        [],
+        `add-on "${e.name}" is type helm but names no chart`,
+        "add path: to a chart folder, or helm.chart with helm.repo",
+      ),
+    );
+  if (e.type === "genesissecret")
+    problems.push(
+      problemAt(
+        l,
+        ["type"],
+        "type genesissecret is not supported: Tazuna holds references to secrets, never generates them",
+        "create the Secret with your secret operator (External Secrets, SOPS) as its own add-on",
+      ),
+    );
   if (problems.length > before) return undefined;
   return {
     name: e.name,
@@ -139,7 +218,14 @@ function checkUniqueNames(located: Located[], problems: ConfigProblem[]) {
   for (const l of located) {
     const first = seen.get(l.entry.name);
     if (first) {
-      problems.push(problemAt(l, ["name"], `duplicate add-on name "${l.entry.name}" (first declared at ${first.parsed.file}:${lineOf(first.parsed, first.path) ?? "?"})`, "give every add-on a unique name, across included files too"));
+      problems.push(
+        problemAt(
+          l,
+          ["name"],
+          `duplicate add-on name "${l.entry.name}" (first declared at ${first.parsed.file}:${lineOf(first.parsed, first.path) ?? "?"})`,
+          "give every add-on a unique name, across included files too",
+        ),
+      );
     } else seen.set(l.entry.name, l);
   }
 }
@@ -151,15 +237,27 @@ function checkTop(top: { parsed: ParsedFile; file: TazunaFile }, problems: Confi
       new RegExp(re);
     } catch (err) {
       const p = ["spec", "context_matches", i];
-      problems.push({ file: top.parsed.file, field: fieldPath(p), line: lineOf(top.parsed, p), message: `not a valid regular expression: ${(err as Error).message}`, fix: "fix the expression; escape literal dots and brackets with \\" });
+      problems.push({
+        file: top.parsed.file,
+        field: fieldPath(p),
+        line: lineOf(top.parsed, p),
+        message: `not a valid regular expression: ${(err as Error).message}`,
+        fix: "fix the expression; escape literal dots and brackets with \\",
+      });
     }
   }
   const min = spec.minimumSupportedTazunaVersion;
   if (min !== undefined) {
     const p = ["spec", "minimumSupportedTazunaVersion"];
     const at = { file: top.parsed.file, field: fieldPath(p), line: lineOf(top.parsed, p) };
-    if (!semver.valid(semver.coerce(min))) problems.push({ ...at, message: `"${min}" is not a version`, fix: 'write a version like "0.1.0"' });
-    else if (semver.lt(TAZUNA_VERSION, semver.coerce(min) ?? "0.0.0")) problems.push({ ...at, message: `this file needs Tazuna ${min} or newer; this is ${TAZUNA_VERSION}`, fix: "upgrade Tazuna" });
+    if (!semver.valid(semver.coerce(min)))
+      problems.push({ ...at, message: `"${min}" is not a version`, fix: 'write a version like "0.1.0"' });
+    else if (semver.lt(TAZUNA_VERSION, semver.coerce(min) ?? "0.0.0"))
+      problems.push({
+        ...at,
+        message: `this file needs Tazuna ${min} or newer; this is ${TAZUNA_VERSION}`,
+        fix: "upgrade Tazuna",
+      });
   }
 }
 
@@ -185,7 +283,8 @@ export async function loadDeclaration(file: string, opts: LoadOptions = {}): Pro
     contextMatches: top.file.spec.context_matches ?? [],
     matchMode: top.file.spec.context_match_mode ?? "or",
     tests: top.file.spec.tests ?? [],
-    ...(top.file.spec.minimumSupportedTazunaVersion ? { minimumVersion: top.file.spec.minimumSupportedTazunaVersion } : {}),
+    ...(top.file.spec.minimumSupportedTazunaVersion
+      ? { minimumVersion: top.file.spec.minimumSupportedTazunaVersion }
+      : {}),
   };
 }
-

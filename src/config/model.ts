@@ -41,4 +41,3 @@ export interface Declaration {
   tests: Test[];
   minimumVersion?: string;
 }
-

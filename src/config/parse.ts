@@ -10,7 +10,10 @@ export interface ParsedFile {
   data: unknown;
 }
 
-export async function parseYamlFile(file: string, problems: ConfigProblem[]): Promise<ParsedFile | undefined> {
+export async function parseYamlFile(
+  file: string,
+  problems: ConfigProblem[],
+): Promise<ParsedFile | undefined> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -20,7 +23,10 @@ export async function parseYamlFile(file: string, problems: ConfigProblem[]): Pr
       file,
       field: "",
       message: code === "ENOENT" ? "file not found" : `cannot read the file (${code ?? String(err)})`,
-      fix: code === "ENOENT" ? "create it (tazuna init writes a starter) or point -f at the right file" : "check its permissions",
+      fix:
+        code === "ENOENT"
+          ? "create it (tazuna init writes a starter) or point -f at the right file"
+          : "check its permissions",
     });
     return undefined;
   }

@@ -71,7 +71,10 @@ export const WaitSchema = z.strictObject({
   /** A status condition type that must be "True", e.g. Available, Established. */
   condition: z.string().min(1).optional(),
   /** A JSONPath and the value it must have, e.g. "{.status.phase}=Active". */
-  jsonpath: z.string().regex(/^\{.+\}=.*$/, { message: 'must look like "{.status.phase}=Active"' }).optional(),
+  jsonpath: z
+    .string()
+    .regex(/^\{.+\}=.*$/, { message: 'must look like "{.status.phase}=Active"' })
+    .optional(),
   timeout: DurationSchema.optional(),
 });
 
@@ -86,7 +89,15 @@ const ReadinessSchema = z.strictObject({
   waitFor: z.array(WaitSchema).optional(),
 });
 
-export const ADDON_TYPES = ["kustomize", "helmfile", "helm", "manifests", "plugin", "oras", "genesissecret"] as const;
+export const ADDON_TYPES = [
+  "kustomize",
+  "helmfile",
+  "helm",
+  "manifests",
+  "plugin",
+  "oras",
+  "genesissecret",
+] as const;
 
 export const ManifestSchema = z.strictObject({
   name: z.string(),

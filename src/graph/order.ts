@@ -49,12 +49,20 @@ export function checkGraph(addons: readonly Addon[]): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const a of addons) {
     a.dependsOn.forEach((d, i) => {
-      const at = { file: a.origin.file, field: `${a.origin.field}.dependsOn[${i}]`, line: a.origin.dependsOnLines[i] };
+      const at = {
+        file: a.origin.file,
+        field: `${a.origin.field}.dependsOn[${i}]`,
+        line: a.origin.dependsOnLines[i],
+      };
       if (d === a.name) {
         problems.push({ ...at, message: `add-on "${a.name}" depends on itself`, fix: "remove this entry" });
       } else if (!names.includes(d)) {
         const hint = didYouMean(d, names);
-        problems.push({ ...at, message: `unknown add-on "${d}" in dependsOn`, fix: hint ? `did you mean "${hint}"?` : `name one of: ${names.join(", ")}` });
+        problems.push({
+          ...at,
+          message: `unknown add-on "${d}" in dependsOn`,
+          fix: hint ? `did you mean "${hint}"?` : `name one of: ${names.join(", ")}`,
+        });
       }
     });
   }
@@ -79,7 +87,9 @@ export function layers(addons: readonly Named[]): string[][] {
   const done = new Set<string>();
   const out: string[][] = [];
   while (done.size < addons.length) {
-    const layer = addons.filter((a) => !done.has(a.name) && (deps.get(a.name) ?? []).every((d) => done.has(d))).map((a) => a.name);
+    const layer = addons
+      .filter((a) => !done.has(a.name) && (deps.get(a.name) ?? []).every((d) => done.has(d)))
+      .map((a) => a.name);
     if (layer.length === 0) throw new Error("dependency cycle; run checkGraph first");
     layer.forEach((n) => done.add(n));
     out.push(layer);
@@ -92,7 +102,10 @@ export function layers(addons: readonly Named[]): string[][] {
  * on, transitively; `pulledIn` are the ones added only as dependencies.
  * Declaration order alone is a sequence, not a dependency: it pulls in nothing.
  */
-export function selectByTags(addons: readonly Addon[], tags: readonly string[]): { names: Set<string>; pulledIn: Set<string> } {
+export function selectByTags(
+  addons: readonly Addon[],
+  tags: readonly string[],
+): { names: Set<string>; pulledIn: Set<string> } {
   const deps = new Map(addons.map((a) => [a.name, a.dependsOn]));
   const tagged = addons.filter((a) => a.tags.some((t) => tags.includes(t))).map((a) => a.name);
   const names = new Set<string>();

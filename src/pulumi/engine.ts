@@ -18,7 +18,9 @@ export const OFFLINE_ENV: Readonly<Record<string, string>> = {
 
 export class EngineNotFoundError extends Error {
   constructor(detail: string) {
-    super(`the pulumi CLI was not found (${detail})\n  fix: run \`bash scripts/tools.sh\` and put its env on PATH: eval "$(bash scripts/tools.sh --env)"`);
+    super(
+      `the pulumi CLI was not found (${detail})\n  fix: run \`bash scripts/tools.sh\` and put its env on PATH: eval "$(bash scripts/tools.sh --env)"`,
+    );
     this.name = "EngineNotFoundError";
   }
 }

@@ -8,14 +8,22 @@ import { readFileSync } from "node:fs";
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 
 export class GuardError extends Error {
-  constructor(message: string, readonly fix: string) {
+  constructor(
+    message: string,
+    readonly fix: string,
+  ) {
     super(`guard: ${message}\n  fix: ${fix}`);
     this.name = "GuardError";
   }
 }
 
 /** Throws unless `context` matches the patterns (any of them for "or", all for "and"). */
-export function checkContext(context: string, patterns: readonly string[], mode: "or" | "and", file: string): void {
+export function checkContext(
+  context: string,
+  patterns: readonly string[],
+  mode: "or" | "and",
+  file: string,
+): void {
   if (patterns.length === 0) return;
   const hits = patterns.map((p) => new RegExp(p).test(context));
   const ok = mode === "and" ? hits.every(Boolean) : hits.some(Boolean);
@@ -41,7 +49,12 @@ export function loadKubeconfig(kubeconfig: string | undefined, context: string):
   else kc.loadFromDefault();
   if (!kc.getContextObject(context)) {
     throw new GuardError(
-      `kubeconfig ${kubeconfig ?? "(default)"} has no context "${context}" (it has: ${kc.getContexts().map((c) => c.name).join(", ") || "none"})`,
+      `kubeconfig ${kubeconfig ?? "(default)"} has no context "${context}" (it has: ${
+        kc
+          .getContexts()
+          .map((c) => c.name)
+          .join(", ") || "none"
+      })`,
       "fix tazuna:context in the stack file, or tazuna:kubeconfig / KUBECONFIG",
     );
   }
@@ -65,7 +78,10 @@ function caFingerprint(kc: KubeConfig): string {
 }
 
 /** Reads the identity of the cluster behind `context` (one GET of a namespace). */
-export async function readIdentity(kubeconfig: string | undefined, context: string): Promise<ClusterIdentity> {
+export async function readIdentity(
+  kubeconfig: string | undefined,
+  context: string,
+): Promise<ClusterIdentity> {
   const kc = loadKubeconfig(kubeconfig, context);
   const server = kc.getCurrentCluster()?.server ?? "";
   try {

@@ -34,12 +34,16 @@ interface SdkLanguageServer {
 }
 type SdkLanguageServerClass = new (program: () => Promise<unknown>) => SdkLanguageServer;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { LanguageServer } = require("@pulumi/pulumi/automation/server") as { LanguageServer: SdkLanguageServerClass };
+const { LanguageServer } = require("@pulumi/pulumi/automation/server") as {
+  LanguageServer: SdkLanguageServerClass;
+};
 
-type Program = () => Promise<Record<string, unknown> | void>;
+type Program = () => Promise<Record<string, unknown> | undefined>;
 
 function loadProgram(entry: string): Program {
   return async () => {
+    // The entry point is only known at run time, so it cannot be a static import.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod: unknown = require(entry);
     if (typeof mod === "function") return (await mod()) as Record<string, unknown>;
     const fn = (mod as { default?: unknown }).default;
@@ -65,7 +69,10 @@ async function main(): Promise<void> {
     },
   };
   const grpcServer = new grpc.Server({ "grpc.max_receive_message_length": 1024 * 1024 * 400 });
-  grpcServer.addService(langrpc.LanguageRuntimeService, service as unknown as grpc.UntypedServiceImplementation);
+  grpcServer.addService(
+    langrpc.LanguageRuntimeService,
+    service as unknown as grpc.UntypedServiceImplementation,
+  );
   const port = await new Promise<number>((resolve, reject) =>
     grpcServer.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) =>
       err ? reject(err) : resolve(p),

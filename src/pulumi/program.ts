@@ -34,7 +34,9 @@ interface Target {
 
 export class StackSettingsError extends Error {
   constructor(stack: string, detail: string) {
-    super(`stacks/Pulumi.${stack}.yaml: ${detail}\n  fix: set it with pulumi config set (for example: pulumi config set tazuna:context my-cluster)`);
+    super(
+      `stacks/Pulumi.${stack}.yaml: ${detail}\n  fix: set it with pulumi config set (for example: pulumi config set tazuna:context my-cluster)`,
+    );
     this.name = "StackSettingsError";
   }
 }
@@ -49,7 +51,9 @@ export function settingsFromConfig(stack: string): StackSettings {
     vars: cfg.getObject<Record<string, string>>("vars"),
     rebindTo: cfg.get("rebindTo"),
   };
-  const res = StackSettingsSchema.safeParse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)));
+  const res = StackSettingsSchema.safeParse(
+    Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)),
+  );
   if (!res.success) {
     const i = res.error.issues[0];
     throw new StackSettingsError(stack, `tazuna:${String(i?.path[0] ?? "")}: ${i?.message ?? "invalid"}`);
@@ -77,7 +81,11 @@ function testWait(t: Test, name: string, target: Target, deps: pulumi.Resource[]
 /** Registers the resource graph; synchronous so the order of registration is the plan's order. */
 export function registerGraph(decl: Declaration, rendered: Map<string, K8sObject[]>, target: Target) {
   const provider = new k8s.Provider("cluster", { kubeconfig: target.kubeconfig, context: target.context });
-  const binding = new ClusterBinding("cluster", { ...target.identity, context: target.context, rebindTo: target.rebindTo });
+  const binding = new ClusterBinding("cluster", {
+    ...target.identity,
+    context: target.context,
+    rebindTo: target.rebindTo,
+  });
   const byName = new Map(decl.addons.map((a) => [a.name, a]));
   const deps = predecessors(decl.addons);
   // What a dependent waits for: the add-on's objects, ready, and its tests.
@@ -87,8 +95,15 @@ export function registerGraph(decl: Declaration, rendered: Map<string, K8sObject
     const a = byName.get(name) as Addon;
     const comp = new AddonComponent(
       a.name,
-      { objects: withReadiness(a, rendered.get(a.name) ?? []), type: a.type, ...(a.description ? { description: a.description } : {}) },
-      { providers: { kubernetes: provider }, dependsOn: [binding, ...(deps.get(a.name) ?? []).flatMap((d) => gates.get(d) ?? [])] },
+      {
+        objects: withReadiness(a, rendered.get(a.name) ?? []),
+        type: a.type,
+        ...(a.description ? { description: a.description } : {}),
+      },
+      {
+        providers: { kubernetes: provider },
+        dependsOn: [binding, ...(deps.get(a.name) ?? []).flatMap((d) => gates.get(d) ?? [])],
+      },
     );
     const tests = a.tests.map((t, i) => testWait(t, `${a.name}-test-${t.name ?? i}`, target, [comp]));
     gates.set(a.name, [comp, ...tests]);
@@ -105,7 +120,9 @@ export function registerGraph(decl: Declaration, rendered: Map<string, K8sObject
 /** The whole program for one stack; throws before registering anything when validation or the guard fails. */
 export async function tazunaProgram(ctx: ProgramContext) {
   const file = path.resolve(ctx.projectDir, ctx.settings.file ?? "tazuna.yaml");
-  const decl = await loadDeclaration(file, { variables: { cluster: ctx.stackName, vars: ctx.settings.vars ?? {} } });
+  const decl = await loadDeclaration(file, {
+    variables: { cluster: ctx.stackName, vars: ctx.settings.vars ?? {} },
+  });
   checkContext(ctx.settings.context, decl.contextMatches, decl.matchMode, decl.file);
   const kubeconfig = kubeconfigPath(ctx.settings, ctx.projectDir);
   const identity = await readIdentity(kubeconfig, ctx.settings.context);

@@ -24,8 +24,10 @@ export const waitProvider: pulumi.dynamic.ResourceProvider<WaitProps, WaitProps>
     const { execFile } = await import("node:child_process");
     const run = (args: string[]) =>
       new Promise<{ ok: boolean; out: string }>((resolve) =>
-        execFile("kubectl", ["--kubeconfig", inputs.kubeconfig, "--context", inputs.context, ...args], (err, stdout, stderr) =>
-          resolve({ ok: !err, out: `${stdout}${stderr}`.trim() }),
+        execFile(
+          "kubectl",
+          ["--kubeconfig", inputs.kubeconfig, "--context", inputs.context, ...args],
+          (err, stdout, stderr) => resolve({ ok: !err, out: `${stdout}${stderr}`.trim() }),
         ),
       );
     const ns = inputs.namespace ? ["-n", inputs.namespace] : [];
@@ -33,16 +35,33 @@ export const waitProvider: pulumi.dynamic.ResourceProvider<WaitProps, WaitProps>
     let last = "";
     while (Date.now() < deadline) {
       const left = Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
-      const res = await run(["wait", inputs.target, ...ns, `--for=${inputs.forExpr}`, `--timeout=${Math.min(left, 10)}s`]);
+      const res = await run([
+        "wait",
+        inputs.target,
+        ...ns,
+        `--for=${inputs.forExpr}`,
+        `--timeout=${Math.min(left, 10)}s`,
+      ]);
       if (res.ok) return { id: `${inputs.test}`, outs: inputs };
       last = res.out;
       await new Promise((r) => setTimeout(r, 1000));
     }
     const name = inputs.target.split("/").pop() ?? "";
-    const events = await run(["get", "events", ...ns, "--field-selector", `involvedObject.name=${name}`, "--sort-by=.lastTimestamp"]);
+    const events = await run([
+      "get",
+      "events",
+      ...ns,
+      "--field-selector",
+      `involvedObject.name=${name}`,
+      "--sort-by=.lastTimestamp",
+    ]);
     throw new Error(
       `test "${inputs.test}": ${inputs.target}${inputs.namespace ? ` in ${inputs.namespace}` : ""} did not reach ${inputs.forExpr} ` +
-        `within ${inputs.timeoutSeconds}s\n  last answer: ${last}\n  last events:\n${events.out.split("\n").slice(-5).map((l) => `    ${l}`).join("\n")}`,
+        `within ${inputs.timeoutSeconds}s\n  last answer: ${last}\n  last events:\n${events.out
+          .split("\n")
+          .slice(-5)
+          .map((l) => `    ${l}`)
+          .join("\n")}`,
     );
   },
   async diff(_id, olds, news) {

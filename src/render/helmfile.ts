@@ -15,11 +15,22 @@ async function resolveVar(a: Addon, name: string, src: VarSource): Promise<strin
   if ("env" in src) {
     const v = process.env[src.env];
     if (v === undefined) {
-      throw new RenderError(a.name, `helmfile var ${name}`, `environment variable ${src.env} is not set`, `export ${src.env} before running, or use static:`);
+      throw new RenderError(
+        a.name,
+        `helmfile var ${name}`,
+        `environment variable ${src.env} is not set`,
+        `export ${src.env} before running, or use static:`,
+      );
     }
     return v;
   }
-  return runTool({ addon: a.name, command: "op", args: ["read", src.op], cwd: a.baseDir, fix: "sign in to 1Password (op signin) and check the reference" });
+  return runTool({
+    addon: a.name,
+    command: "op",
+    args: ["read", src.op],
+    cwd: a.baseDir,
+    fix: "sign in to 1Password (op signin) and check the reference",
+  });
 }
 
 export async function renderHelmfile(a: Addon): Promise<K8sObject[]> {

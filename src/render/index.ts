@@ -27,12 +27,22 @@ export async function renderAddon(a: Addon): Promise<K8sObject[]> {
     case "plugin":
       return renderPlugin(a);
     default:
-      throw new RenderError(a.name, `type: ${a.type}`, `type ${a.type} cannot be rendered here`, "oras add-ons need a reachable OCI registry; vendor the artifact and use kustomize or helmfile");
+      throw new RenderError(
+        a.name,
+        `type: ${a.type}`,
+        `type ${a.type} cannot be rendered here`,
+        "oras add-ons need a reachable OCI registry; vendor the artifact and use kustomize or helmfile",
+      );
   }
 }
 
-export async function renderAll(addons: readonly Addon[], concurrency = 4): Promise<Map<string, K8sObject[]>> {
+export async function renderAll(
+  addons: readonly Addon[],
+  concurrency = 4,
+): Promise<Map<string, K8sObject[]>> {
   const limit = pLimit(concurrency);
-  const rendered = await Promise.all(addons.map((a) => limit(async () => [a.name, await renderAddon(a)] as const)));
+  const rendered = await Promise.all(
+    addons.map((a) => limit(async () => [a.name, await renderAddon(a)] as const)),
+  );
   return new Map(rendered);
 }

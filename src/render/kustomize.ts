@@ -12,5 +12,8 @@ export async function renderKustomize(a: Addon): Promise<K8sObject[]> {
     cwd: a.baseDir,
     fix: `fix the kustomization in ${dir}; run the command above to see the same error`,
   });
-  return withDefaultNamespace(parseObjects(out, `kustomize build ${dir}`), a.kustomize?.defaultNamespace ?? a.namespace);
+  return withDefaultNamespace(
+    parseObjects(out, `kustomize build ${dir}`),
+    a.kustomize?.defaultNamespace ?? a.namespace,
+  );
 }

@@ -29,7 +29,12 @@ export async function renderManifests(a: Addon): Promise<K8sObject[]> {
     try {
       files = await filesUnder(root, a.manifests?.recursive ?? false);
     } catch {
-      throw new RenderError(a.name, `read ${root}`, `${root}: no such file or folder`, "fix manifests.files or path");
+      throw new RenderError(
+        a.name,
+        `read ${root}`,
+        `${root}: no such file or folder`,
+        "fix manifests.files or path",
+      );
     }
     for (const f of files) {
       try {

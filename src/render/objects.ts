@@ -25,7 +25,9 @@ export function parseObjects(text: string, source: string): K8sObject[] {
     for (const item of items) {
       const res = K8sObjectSchema.safeParse(item);
       if (!res.success) {
-        throw new Error(`${source}: a document is not a Kubernetes object (${res.error.issues[0]?.message ?? ""} at ${res.error.issues[0]?.path.join(".") ?? ""})`);
+        throw new Error(
+          `${source}: a document is not a Kubernetes object (${res.error.issues[0]?.message ?? ""} at ${res.error.issues[0]?.path.join(".") ?? ""})`,
+        );
       }
       out.push(res.data);
     }
@@ -34,16 +36,38 @@ export function parseObjects(text: string, source: string): K8sObject[] {
 }
 
 function isList(v: unknown): v is { items: unknown[] } {
-  return typeof v === "object" && v !== null && /List$/.test(String((v as { kind?: unknown }).kind)) && Array.isArray((v as { items?: unknown }).items);
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    /List$/.test(String((v as { kind?: unknown }).kind)) &&
+    Array.isArray((v as { items?: unknown }).items)
+  );
 }
 
 /** Kinds that are never namespaced, besides CRDs with scope Cluster in the same render. */
 const CLUSTER_SCOPED = new Set([
-  "Namespace", "Node", "PersistentVolume", "StorageClass", "CustomResourceDefinition", "ClusterRole",
-  "ClusterRoleBinding", "PriorityClass", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
-  "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "APIService", "IngressClass",
-  "RuntimeClass", "CSIDriver", "CSINode", "VolumeAttachment", "CertificateSigningRequest", "FlowSchema",
-  "PriorityLevelConfiguration", "ComponentStatus",
+  "Namespace",
+  "Node",
+  "PersistentVolume",
+  "StorageClass",
+  "CustomResourceDefinition",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "PriorityClass",
+  "MutatingWebhookConfiguration",
+  "ValidatingWebhookConfiguration",
+  "ValidatingAdmissionPolicy",
+  "ValidatingAdmissionPolicyBinding",
+  "APIService",
+  "IngressClass",
+  "RuntimeClass",
+  "CSIDriver",
+  "CSINode",
+  "VolumeAttachment",
+  "CertificateSigningRequest",
+  "FlowSchema",
+  "PriorityLevelConfiguration",
+  "ComponentStatus",
 ]);
 
 export function isClusterScoped(obj: K8sObject, all: readonly K8sObject[]): boolean {
@@ -60,7 +84,9 @@ export function isClusterScoped(obj: K8sObject, all: readonly K8sObject[]): bool
 export function withDefaultNamespace(objs: K8sObject[], ns: string | undefined): K8sObject[] {
   if (!ns) return objs;
   return objs.map((o) =>
-    o.metadata.namespace || isClusterScoped(o, objs) ? o : { ...o, metadata: { ...o.metadata, namespace: ns } },
+    o.metadata.namespace || isClusterScoped(o, objs)
+      ? o
+      : { ...o, metadata: { ...o.metadata, namespace: ns } },
   );
 }
 

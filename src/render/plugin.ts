@@ -18,6 +18,11 @@ export async function renderPlugin(a: Addon): Promise<K8sObject[]> {
   try {
     return withDefaultNamespace(parseObjects(out, commandLine(p.command, p.args ?? [])), a.namespace);
   } catch (err) {
-    throw new RenderError(a.name, commandLine(p.command, p.args ?? []), (err as Error).message, "the plugin must print Kubernetes YAML on stdout");
+    throw new RenderError(
+      a.name,
+      commandLine(p.command, p.args ?? []),
+      (err as Error).message,
+      "the plugin must print Kubernetes YAML on stdout",
+    );
   }
 }

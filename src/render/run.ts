@@ -32,7 +32,9 @@ export async function runTool(run: ToolRun): Promise<string> {
       run.addon,
       line,
       missing ? `${run.command}: command not found` : res.stderr || (res.shortMessage ?? "failed"),
-      missing ? `install ${run.command} or put it on PATH (bash scripts/tools.sh builds kustomize, helm and helmfile)` : run.fix,
+      missing
+        ? `install ${run.command} or put it on PATH (bash scripts/tools.sh builds kustomize, helm and helmfile)`
+        : run.fix,
     );
   }
   return res.stdout;

@@ -12,7 +12,9 @@ import { SMOKE_NAMESPACE, smokeProgram } from "./program";
 
 async function main(): Promise<void> {
   const cluster = await LocalCluster.start();
-  console.log(`local control plane up in ${(cluster.info.startedMs / 1000).toFixed(1)} s (${cluster.info.server})`);
+  console.log(
+    `local control plane up in ${(cluster.info.startedMs / 1000).toFixed(1)} s (${cluster.info.server})`,
+  );
   try {
     const work = await mkdtemp(path.join(tmpdir(), "tazuna-main-"));
     const stack = await openStack({

@@ -38,8 +38,18 @@ function manifests(greeting: string): Record<string, unknown>[] {
         ],
       },
     },
-    { apiVersion: "smoke.tazuna.dev/v1", kind: "Widget", metadata: { name: "w1", namespace: ns }, spec: { size: 3 } },
-    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "greeting", namespace: ns }, data: { greeting } },
+    {
+      apiVersion: "smoke.tazuna.dev/v1",
+      kind: "Widget",
+      metadata: { name: "w1", namespace: ns },
+      spec: { size: 3 },
+    },
+    {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "greeting", namespace: ns },
+      data: { greeting },
+    },
     {
       apiVersion: "apps/v1",
       kind: "Deployment",

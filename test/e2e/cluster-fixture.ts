@@ -10,7 +10,9 @@ export function useCluster(name = "tazuna-local"): () => LocalCluster {
   before(async function () {
     this.timeout(180_000);
     if (process.env.TAZUNA_IN_NETNS !== "1") {
-      throw new Error("e2e tests must run inside scripts/in-netns.sh (npm run test:e2e), never on the host network");
+      throw new Error(
+        "e2e tests must run inside scripts/in-netns.sh (npm run test:e2e), never on the host network",
+      );
     }
     cluster = await LocalCluster.start({ name });
     console.log(`      (cluster ${name} started in ${(cluster.info.startedMs / 1000).toFixed(1)} s)`);

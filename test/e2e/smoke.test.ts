@@ -28,13 +28,32 @@ async function assertApplied(k: Kubectl, greeting: string, markerPath: string): 
   const ns = SMOKE_NAMESPACE;
   assert.equal(await k(["get", "namespace", ns, "-o", "name"]), `namespace/${ns}`);
   assert.equal(
-    await k(["get", "crd", "widgets.smoke.tazuna.dev", "-o", "jsonpath={.status.conditions[?(@.type=='Established')].status}"]),
+    await k([
+      "get",
+      "crd",
+      "widgets.smoke.tazuna.dev",
+      "-o",
+      "jsonpath={.status.conditions[?(@.type=='Established')].status}",
+    ]),
     "True",
   );
-  assert.equal(await k(["get", "widgets.smoke.tazuna.dev", "w1", "-n", ns, "-o", "jsonpath={.spec.size}"]), "3");
-  assert.equal(await k(["get", "configmap", "greeting", "-n", ns, "-o", "jsonpath={.data.greeting}"]), greeting);
-  const available = await k(["get", "deployment", "web", "-n", ns, "-o",
-    "jsonpath={.status.conditions[?(@.type=='Available')].status} {.status.readyReplicas}"]);
+  assert.equal(
+    await k(["get", "widgets.smoke.tazuna.dev", "w1", "-n", ns, "-o", "jsonpath={.spec.size}"]),
+    "3",
+  );
+  assert.equal(
+    await k(["get", "configmap", "greeting", "-n", ns, "-o", "jsonpath={.data.greeting}"]),
+    greeting,
+  );
+  const available = await k([
+    "get",
+    "deployment",
+    "web",
+    "-n",
+    ns,
+    "-o",
+    "jsonpath={.status.conditions[?(@.type=='Available')].status} {.status.readyReplicas}",
+  ]);
   assert.equal(available, "True 2", "Deployment web must be Available with 2 ready replicas");
   assert.equal(readFileSync(markerPath, "utf8"), "written by tazuna", "the dynamic provider wrote its file");
 }
@@ -61,19 +80,35 @@ describe("toolchain smoke (e2e)", function () {
     const env = () => ({ ...OFFLINE_ENV, PULUMI_BACKEND_URL: state, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE });
     const configFile = () => path.join(work, "Pulumi.cli.yaml");
     const pulumi = (args: string[]) =>
-      execa("pulumi", [...args, "--stack", "cli", "--non-interactive"], { cwd: PROJECT, env: env(), reject: false });
+      execa("pulumi", [...args, "--stack", "cli", "--non-interactive"], {
+        cwd: PROJECT,
+        env: env(),
+        reject: false,
+      });
     const marker = () => path.join(work, "cli-marker.txt");
 
     before(async () => {
-      const init = await execa("pulumi", ["stack", "init", "cli", "--non-interactive"], { cwd: PROJECT, env: env() });
+      const init = await execa("pulumi", ["stack", "init", "cli", "--non-interactive"], {
+        cwd: PROJECT,
+        env: env(),
+      });
       assert.equal(init.exitCode, 0);
       const c = cluster();
-      const values = { kubeconfig: c.kubeconfig, context: c.context, greeting: "hello", markerPath: marker() };
+      const values = {
+        kubeconfig: c.kubeconfig,
+        context: c.context,
+        greeting: "hello",
+        markerPath: marker(),
+      };
       for (const [k, v] of Object.entries(values)) {
-        await execa("pulumi", ["config", "set", `smoke:${k}`, v, "--stack", "cli", "--config-file", configFile()], {
-          cwd: PROJECT,
-          env: env(),
-        });
+        await execa(
+          "pulumi",
+          ["config", "set", `smoke:${k}`, v, "--stack", "cli", "--config-file", configFile()],
+          {
+            cwd: PROJECT,
+            env: env(),
+          },
+        );
       }
     });
 
@@ -89,15 +124,22 @@ describe("toolchain smoke (e2e)", function () {
     });
 
     it("pulumi preview --expect-no-changes fails after the ConfigMap value changes", async () => {
-      await execa("pulumi", ["config", "set", "smoke:greeting", "changed", "--stack", "cli", "--config-file", configFile()], {
-        cwd: PROJECT,
-        env: env(),
-      });
+      await execa(
+        "pulumi",
+        ["config", "set", "smoke:greeting", "changed", "--stack", "cli", "--config-file", configFile()],
+        {
+          cwd: PROJECT,
+          env: env(),
+        },
+      );
       const pv = await pulumi(["preview", "--expect-no-changes", "--json", "--config-file", configFile()]);
       assert.notEqual(pv.exitCode, 0, "a changed declaration must fail --expect-no-changes");
       const steps = (JSON.parse(pv.stdout) as { steps: { op: string; urn: string }[] }).steps;
       const updates = steps.filter((s) => s.op !== "same");
-      assert.deepEqual(updates.map((s) => [s.op, s.urn.split("::").pop()]), [["update", "smoke:v1/ConfigMap:tazuna-smoke/greeting"]]);
+      assert.deepEqual(
+        updates.map((s) => [s.op, s.urn.split("::").pop()]),
+        [["update", "smoke:v1/ConfigMap:tazuna-smoke/greeting"]],
+      );
     });
 
     it("pulumi destroy removes everything", async () => {

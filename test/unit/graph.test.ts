@@ -19,12 +19,24 @@ function addon(name: string, dependsOn: string[] = [], tags: string[] = []): Add
 describe("graph order", () => {
   it("without any dependsOn, declaration order is a chain", () => {
     const p = predecessors([addon("a"), addon("b"), addon("c")]);
-    assert.deepEqual([...p.entries()], [["a", []], ["b", ["a"]], ["c", ["b"]]]);
+    assert.deepEqual(
+      [...p.entries()],
+      [
+        ["a", []],
+        ["b", ["a"]],
+        ["c", ["b"]],
+      ],
+    );
     assert.deepEqual(layers([addon("a"), addon("b"), addon("c")]), [["a"], ["b"], ["c"]]);
   });
 
   it("with dependsOn, only declared edges count and independent add-ons share a layer", () => {
-    const as = [addon("cni"), addon("certs"), addon("ingress", ["cni"]), addon("argocd", ["ingress", "certs"])];
+    const as = [
+      addon("cni"),
+      addon("certs"),
+      addon("ingress", ["cni"]),
+      addon("argocd", ["ingress", "certs"]),
+    ];
     assert.deepEqual(layers(as), [["cni", "certs"], ["ingress"], ["argocd"]]);
   });
 
@@ -33,13 +45,31 @@ describe("graph order", () => {
   });
 
   it("finds a cycle and prints it closed", () => {
-    const deps = new Map([["a", ["b"]], ["b", ["c"]], ["c", ["a"]], ["d", []]]);
+    const deps = new Map([
+      ["a", ["b"]],
+      ["b", ["c"]],
+      ["c", ["a"]],
+      ["d", []],
+    ]);
     assert.deepEqual(findCycle(deps), ["a", "b", "c", "a"]);
-    assert.equal(findCycle(new Map([["a", []], ["b", ["a"]]])), undefined);
+    assert.equal(
+      findCycle(
+        new Map([
+          ["a", []],
+          ["b", ["a"]],
+        ]),
+      ),
+      undefined,
+    );
   });
 
   it("--tags selects tagged add-ons plus what they depend on, transitively", () => {
-    const as = [addon("cni", [], ["net"]), addon("certs"), addon("ingress", ["cni", "certs"], ["edge"]), addon("argocd", ["ingress"], ["gitops"])];
+    const as = [
+      addon("cni", [], ["net"]),
+      addon("certs"),
+      addon("ingress", ["cni", "certs"], ["edge"]),
+      addon("argocd", ["ingress"], ["gitops"]),
+    ];
     const sel = selectByTags(as, ["gitops"]);
     assert.deepEqual([...sel.names].sort(), ["argocd", "certs", "cni", "ingress"]);
     assert.deepEqual([...sel.pulledIn].sort(), ["certs", "cni", "ingress"]);

@@ -39,7 +39,9 @@ async function withCapture(): Promise<void> {
     false,
   );
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const settings = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): { registerResource: (req: RegisterRequest, cb: unknown) => unknown } };
+  const settings = require("@pulumi/pulumi/runtime/settings") as {
+    getMonitor(): { registerResource: (req: RegisterRequest, cb: unknown) => unknown };
+  };
   const monitor = settings.getMonitor();
   const original = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req: RegisterRequest, cb: unknown) => {
@@ -69,7 +71,11 @@ function addon(name: string, dependsOn: string[] = []): Addon {
   };
 }
 
-const cm = (name: string): K8sObject => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: "default" } });
+const cm = (name: string): K8sObject => ({
+  apiVersion: "v1",
+  kind: "ConfigMap",
+  metadata: { name, namespace: "default" },
+});
 
 async function settle(): Promise<void> {
   await new Promise((r) => setTimeout(r, 200));
@@ -83,11 +89,17 @@ describe("program graph (Pulumi mocks)", function () {
     registered.length = 0;
     // Required only now: the program must load after setMocks (pulumi/pulumi#12141).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { registerGraph } = require("../../src/pulumi/program") as typeof import("../../src/pulumi/program");
+    const { registerGraph } =
+      require("../../src/pulumi/program") as typeof import("../../src/pulumi/program");
     const decl: Declaration = {
       file: "/p/tazuna.yaml",
       dir: "/p",
-      addons: [addon("cni"), addon("certs"), addon("ingress", ["cni"]), addon("argocd", ["ingress", "certs"])],
+      addons: [
+        addon("cni"),
+        addon("certs"),
+        addon("ingress", ["cni"]),
+        addon("argocd", ["ingress", "certs"]),
+      ],
       contextMatches: [],
       matchMode: "or",
       tests: [],
@@ -102,25 +114,38 @@ describe("program graph (Pulumi mocks)", function () {
     await settle();
 
     const comps = registered.filter((r) => r.type === "tazuna:index:Addon");
-    assert.deepEqual(comps.map((c) => c.name), ["cni", "certs", "ingress", "argocd"]);
+    assert.deepEqual(
+      comps.map((c) => c.name),
+      ["cni", "certs", "ingress", "argocd"],
+    );
     const binding = registered.find((r) => r.type === "pulumi-nodejs:dynamic/tazuna:ClusterBinding");
     assert.ok(binding, "the cluster binding is registered");
     const depNames = (c: Registered) => c.deps.map((u) => u.split("::").pop()).sort();
     const byName = Object.fromEntries(comps.map((c) => [c.name, depNames(c)]));
     assert.deepEqual(byName.cni, ["cluster"]);
     assert.deepEqual(byName.certs, ["cluster"]);
-    assert.ok(byName.ingress?.includes("cni") && !byName.ingress.includes("certs"), `ingress deps: ${String(byName.ingress)}`);
-    assert.ok(byName.argocd?.includes("ingress") && byName.argocd.includes("certs"), `argocd deps: ${String(byName.argocd)}`);
+    assert.ok(
+      byName.ingress?.includes("cni") && !byName.ingress.includes("certs"),
+      `ingress deps: ${String(byName.ingress)}`,
+    );
+    assert.ok(
+      byName.argocd?.includes("ingress") && byName.argocd.includes("certs"),
+      `argocd deps: ${String(byName.argocd)}`,
+    );
 
     const provider = registered.find((r) => r.type === "pulumi:providers:kubernetes");
     assert.equal(provider?.inputs.context, "staging");
     assert.equal(provider?.inputs.kubeconfig, "/k/config");
-    for (const c of comps) assert.match(c.providers.kubernetes ?? "", /pulumi:providers:kubernetes::cluster::/);
+    for (const c of comps)
+      assert.match(c.providers.kubernetes ?? "", /pulumi:providers:kubernetes::cluster::/);
 
     const groups = registered.filter((r) => r.type === "kubernetes:yaml/v2:ConfigGroup");
     assert.equal(groups.length, 4, "one ConfigGroup per add-on");
     const objs = groups.find((g) => g.name === "ingress")?.inputs.objs as K8sObject[];
     assert.equal(objs[0]?.metadata.name, "ingress-cm");
-    assert.equal((objs[0]?.metadata.annotations as Record<string, string>)["pulumi.com/timeoutSeconds"], "120");
+    assert.equal(
+      (objs[0]?.metadata.annotations as Record<string, string>)["pulumi.com/timeoutSeconds"],
+      "120",
+    );
   });
 });

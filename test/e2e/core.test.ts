@@ -1,0 +1,212 @@
+/**
+ * The core promise, against the real engine and the local control plane:
+ * tazuna.yaml applied from an empty cluster in dependency order, re-runnable
+ * as a no-op, converging on changes (update, prune, removed add-on), and
+ * destroyed back to the starting state. The cluster is checked with kubectl
+ * and the API server's audit log, never with Pulumi's outputs.
+ */
+import { strict as assert } from "node:assert";
+import { readFile, writeFile, rm } from "node:fs/promises";
+import * as path from "node:path";
+import type { Stack } from "@pulumi/pulumi/automation";
+import { ADMIN_USER } from "../../src/cluster/control-plane";
+import { readAudit, writesBy, type AuditEvent } from "../../src/cluster/audit";
+import type { StackSettings } from "../../src/config/stack";
+import { useCluster } from "./cluster-fixture";
+import { exists, inventory, scratchProject, tazunaStack } from "./tazuna-fixture";
+
+/** Which add-on an audited write belongs to, by the namespaces and names of the example. */
+function addonOf(e: AuditEvent): string | undefined {
+  const ref = e.objectRef ?? {};
+  if (ref.namespace === "argocd" || ref.name === "applications.argoproj.io") return "argocd";
+  if (
+    ref.namespace === "cert-manager" ||
+    ref.apiGroup === "cert-manager.io" ||
+    ref.name?.includes("cert-manager")
+  )
+    return "cert-manager";
+  if (ref.namespace === "ingress-system" || ref.name === "lite") return "ingress";
+  if (ref.name === "metrics-server") return "metrics";
+  if (ref.name?.startsWith("fake-cni")) return "cni";
+  return undefined;
+}
+
+describe("core: tazuna.yaml on a real cluster (e2e)", function () {
+  this.timeout(1_200_000);
+  const cluster = useCluster();
+  let project: { dir: string; backend: string };
+  let settings: StackSettings;
+  let stack: () => Promise<Stack>;
+  let before0: string[];
+  let startedAt: string;
+
+  before(async () => {
+    project = await scratchProject();
+    settings = { context: cluster().context, kubeconfig: cluster().kubeconfig, vars: { overlay: "local" } };
+    stack = () => tazunaStack(project, "local", settings);
+    before0 = await inventory(cluster().kubectl());
+    startedAt = new Date().toISOString();
+  });
+
+  it("applies every add-on to an empty cluster", async () => {
+    const t0 = Date.now();
+    const res = await (await stack()).up();
+    console.log(
+      `      (fresh apply: ${((Date.now() - t0) / 1000).toFixed(1)} s, ${Object.values(res.summary.resourceChanges ?? {}).reduce((a, b) => a + b, 0)} resources)`,
+    );
+    const k = cluster().kubectl();
+    assert.ok(await exists(k, ["daemonset", "fake-cni", "-n", "kube-system"]));
+    assert.equal(
+      await k([
+        "get",
+        "crd",
+        "certificates.cert-manager.io",
+        "-o",
+        "jsonpath={.status.conditions[?(@.type=='Established')].status}",
+      ]),
+      "True",
+    );
+    assert.ok(await exists(k, ["clusterissuer", "selfsigned"]));
+    assert.equal(
+      await k([
+        "get",
+        "deployment",
+        "cert-manager",
+        "-n",
+        "cert-manager",
+        "-o",
+        "jsonpath={.status.conditions[?(@.type=='Available')].status}",
+      ]),
+      "True",
+    );
+    assert.equal(
+      await k([
+        "get",
+        "deployment",
+        "ingress-controller",
+        "-n",
+        "ingress-system",
+        "-o",
+        "jsonpath={.status.readyReplicas}",
+      ]),
+      "2",
+    );
+    assert.ok(await exists(k, ["ingressclass", "lite"]));
+    assert.equal(
+      await k([
+        "get",
+        "deployment",
+        "metrics-server",
+        "-n",
+        "kube-system",
+        "-o",
+        "jsonpath={.status.readyReplicas}",
+      ]),
+      "1",
+    );
+    assert.equal(
+      await k([
+        "get",
+        "deployment",
+        "argocd-server",
+        "-n",
+        "argocd",
+        "-o",
+        "jsonpath={.status.readyReplicas}",
+      ]),
+      "1",
+    );
+    assert.ok(await exists(k, ["applications.argoproj.io", "root", "-n", "argocd"]));
+    assert.ok(await exists(k, ["certificates.cert-manager.io", "argocd-server-tls", "-n", "argocd"]));
+  });
+
+  it("follows dependsOn: an add-on's first write comes after its dependencies' last", async () => {
+    const writes = writesBy(await readAudit(cluster().auditLog), ADMIN_USER, startedAt).filter(
+      (e) => e.verb !== "delete",
+    );
+    const span = new Map<string, { first: string; last: string }>();
+    for (const e of writes) {
+      const a = addonOf(e);
+      if (!a) continue;
+      const s = span.get(a);
+      span.set(a, { first: s?.first ?? e.stageTimestamp, last: e.stageTimestamp });
+    }
+    assert.deepEqual([...span.keys()].sort(), ["argocd", "cert-manager", "cni", "ingress", "metrics"]);
+    const after = (a: string, dep: string) =>
+      assert.ok(
+        (span.get(a)?.first ?? "") > (span.get(dep)?.last ?? "~"),
+        `${a} started before ${dep} finished: ${JSON.stringify(Object.fromEntries(span))}`,
+      );
+    after("cert-manager", "cni");
+    after("ingress", "cni");
+    after("metrics", "cni");
+    after("argocd", "cert-manager");
+    after("argocd", "ingress");
+  });
+
+  it("a second run is a no-op", async () => {
+    const s = await stack();
+    const pv = await s.preview({ expectNoChanges: true });
+    assert.equal(pv.changeSummary.update ?? 0, 0);
+    const up = await s.up();
+    const { same: _same, ...changed } = up.summary.resourceChanges ?? {};
+    assert.deepEqual(changed, {});
+  });
+
+  it("a changed value updates exactly that object", async () => {
+    const file = path.join(project.dir, "tazuna.yaml");
+    const text = await readFile(file, "utf8");
+    await writeFile(file, text.replace("replicaCount: 2", "replicaCount: 3"));
+    const s = await stack();
+    const pv = await s.preview();
+    const { same: _same, ...ops } = pv.changeSummary;
+    assert.deepEqual(ops, { update: 1 });
+    await s.up();
+    assert.equal(
+      await cluster().kubectl()([
+        "get",
+        "deployment",
+        "ingress-controller",
+        "-n",
+        "ingress-system",
+        "-o",
+        "jsonpath={.status.readyReplicas}",
+      ]),
+      "3",
+    );
+  });
+
+  it("an object removed from the rendered output is deleted", async () => {
+    const server = path.join(project.dir, "argocd/base/server.yaml");
+    const text = await readFile(server, "utf8");
+    await writeFile(server, text.split("---\n").slice(1).join("---\n"));
+    const k = cluster().kubectl();
+    assert.ok(await exists(k, ["configmap", "argocd-cm", "-n", "argocd"]));
+    await (await stack()).up();
+    assert.equal(await exists(k, ["configmap", "argocd-cm", "-n", "argocd"]), false);
+    assert.ok(
+      await exists(k, ["deployment", "argocd-server", "-n", "argocd"]),
+      "the rest of the add-on stays",
+    );
+  });
+
+  it("an add-on removed from tazuna.yaml is deleted", async () => {
+    const file = path.join(project.dir, "tazuna.yaml");
+    const text = await readFile(file, "utf8");
+    const start = text.indexOf("    - name: metrics");
+    const end = text.indexOf("    - name: argocd");
+    await writeFile(file, text.slice(0, start) + text.slice(end));
+    await rm(path.join(project.dir, "metrics"), { recursive: true });
+    await (await stack()).up();
+    assert.equal(
+      await exists(cluster().kubectl(), ["deployment", "metrics-server", "-n", "kube-system"]),
+      false,
+    );
+  });
+
+  it("destroy returns the cluster to its starting state", async () => {
+    const res = await (await stack()).destroy();
+    assert.equal(res.summary.result, "succeeded");
+    assert.deepEqual(await inventory(cluster().kubectl()), before0);
+  });
+});

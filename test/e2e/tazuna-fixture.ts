@@ -1,0 +1,60 @@
+/** Helpers for e2e tests of tazuna.yaml programs: a mutable copy of a project and a stack on it. */
+import { cp, mkdtemp, mkdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import type { Stack } from "@pulumi/pulumi/automation";
+import { execa } from "execa";
+import type { StackSettings } from "../../src/config/stack";
+import { tazunaProgram } from "../../src/pulumi/program";
+import { openStack } from "../../src/pulumi/workspace";
+import type { Kubectl } from "../../src/cluster/kubectl";
+
+export const PASSPHRASE = "e2e-only-passphrase";
+export const EXAMPLE = path.resolve(__dirname, "../../examples/foundation");
+
+/** A throwaway copy of examples/foundation plus a local file backend beside it. */
+export async function scratchProject(): Promise<{ dir: string; backend: string }> {
+  const root = await mkdtemp(path.join(tmpdir(), "tazuna-e2e-"));
+  const dir = path.join(root, "project");
+  await cp(EXAMPLE, dir, { recursive: true });
+  await mkdir(path.join(root, "state"));
+  return { dir, backend: `file://${root}/state` };
+}
+
+export function tazunaStack(
+  project: { dir: string; backend: string },
+  stackName: string,
+  settings: StackSettings,
+): Promise<Stack> {
+  return openStack({
+    projectName: "tazuna",
+    stackName,
+    backendUrl: project.backend,
+    passphrase: PASSPHRASE,
+    program: () => tazunaProgram({ projectDir: project.dir, stackName, settings }),
+  });
+}
+
+export async function exists(k: Kubectl, args: string[]): Promise<boolean> {
+  const res = await execa("kubectl", ["--kubeconfig", k.kubeconfig, "get", ...args, "-o", "name"], {
+    reject: false,
+  });
+  if (res.exitCode === 0) return true;
+  if (/NotFound|not found|the server doesn't have a resource type/.test(res.stderr)) return false;
+  throw new Error(`kubectl get ${args.join(" ")}: ${res.stderr}`);
+}
+
+/** Names of every object of these kinds, to compare a cluster before and after. */
+export async function inventory(k: Kubectl): Promise<string[]> {
+  const out = await k([
+    "get",
+    "namespaces,crds,clusterroles,deployments,daemonsets,configmaps",
+    "-A",
+    "-o",
+    "name",
+  ]);
+  return out
+    .split("\n")
+    .filter((l) => l && !l.includes("kube-root-ca.crt"))
+    .sort();
+}
