@@ -88,8 +88,8 @@ describe("program graph (Pulumi mocks)", function () {
   it("registers one component per add-on with the declared edges, behind the binding", async () => {
     registered.length = 0;
     // Required only now: the program must load after setMocks (pulumi/pulumi#12141).
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { registerGraph } =
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       require("../../src/pulumi/program") as typeof import("../../src/pulumi/program");
     const decl: Declaration = {
       file: "/p/tazuna.yaml",
