@@ -69,6 +69,25 @@ describe("guard (e2e)", function () {
     await writeFile(path.join(project.dir, "tazuna.yaml"), minimal);
   });
 
+  it("refuses a broken tazuna.yaml before any request to the cluster", async () => {
+    const since = new Date().toISOString();
+    await writeFile(
+      path.join(project.dir, "tazuna.yaml"),
+      minimal.replace("type: manifests", "type: manifest"),
+    );
+    const stack = await tazunaStack(project, "prod", { context: "prod-a", kubeconfig: a().kubeconfig });
+    await assert.rejects(stack.up(), (err: Error) => {
+      assert.match(err.message, /tazuna\.yaml:\d+: spec\.manifests\[0\]\.type: Invalid option/);
+      return true;
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    const requests = (await readAudit(a().auditLog)).filter(
+      (e) => e.user.username === ADMIN_USER && e.stageTimestamp > since,
+    );
+    assert.deepEqual(requests, [], "not even a read reached the API server");
+    await writeFile(path.join(project.dir, "tazuna.yaml"), minimal);
+  });
+
   it("applies through a matching context and records the cluster", async () => {
     const stack = await tazunaStack(project, "prod", { context: "prod-a", kubeconfig: a().kubeconfig });
     await stack.up();

@@ -1,0 +1,160 @@
+/** Each render backend against the real tool, on the example foundation and small fixtures. */
+import { strict as assert } from "node:assert";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import type { Addon } from "../../src/config/model";
+import { renderAddon, renderAll } from "../../src/render";
+import { RenderError } from "../../src/render/errors";
+
+const EXAMPLE = path.resolve(__dirname, "../../examples/foundation");
+
+function addon(over: Partial<Addon> & Pick<Addon, "name" | "type">): Addon {
+  return {
+    baseDir: EXAMPLE,
+    tags: [],
+    dependsOn: [],
+    timeoutSeconds: 60,
+    readiness: { skip: false, waitFor: [] },
+    tests: [],
+    origin: { file: "tazuna.yaml", field: "", dependsOnLines: [] },
+    ...over,
+  };
+}
+
+const kinds = (objs: { kind: string }[]) => objs.map((o) => o.kind).sort();
+
+describe("render", function () {
+  this.timeout(60_000);
+
+  it("kustomize builds the folder", async () => {
+    const objs = await renderAddon(
+      addon({ name: "cm", type: "kustomize", dir: path.join(EXAMPLE, "cert-manager/base") }),
+    );
+    assert.deepEqual(kinds(objs), [
+      "ClusterIssuer",
+      "ClusterRole",
+      "ClusterRoleBinding",
+      "CustomResourceDefinition",
+      "CustomResourceDefinition",
+      "Deployment",
+      "Namespace",
+      "ServiceAccount",
+    ]);
+    assert.equal(objs.find((o) => o.kind === "Deployment")?.metadata.namespace, "cert-manager");
+  });
+
+  it("kustomize defaultNamespace fills only namespaced objects", async () => {
+    const objs = await renderAddon(
+      addon({
+        name: "argo",
+        type: "kustomize",
+        dir: path.join(EXAMPLE, "argocd/base"),
+        kustomize: { defaultNamespace: "other" },
+      }),
+    );
+    assert.equal(objs.find((o) => o.kind === "Namespace")?.metadata.namespace, undefined);
+    assert.equal(objs.find((o) => o.kind === "CustomResourceDefinition")?.metadata.namespace, undefined);
+    assert.equal(objs.find((o) => o.kind === "Deployment")?.metadata.namespace, "argocd");
+  });
+
+  it("helm templates a local chart with inline values and the release namespace", async () => {
+    const objs = await renderAddon(
+      addon({
+        name: "ingress",
+        type: "helm",
+        dir: path.join(EXAMPLE, "charts/ingress-lite"),
+        namespace: "edge",
+        helm: { values: { replicaCount: 4 } },
+      }),
+    );
+    const dep = objs.find((o) => o.kind === "Deployment") as unknown as {
+      metadata: { name: string; namespace?: string };
+      spec: { replicas: number };
+    };
+    assert.equal(dep.metadata.name, "ingress-controller");
+    assert.equal(dep.metadata.namespace, "edge");
+    assert.equal(dep.spec.replicas, 4);
+  });
+
+  it("helmfile templates releases with vars as environment variables", async () => {
+    const objs = await renderAddon(
+      addon({
+        name: "metrics",
+        type: "helmfile",
+        dir: path.join(EXAMPLE, "metrics"),
+        helmfile: { vars: { METRICS_REPLICAS: { static: "3" } } },
+      }),
+    );
+    const dep = objs.find((o) => o.kind === "Deployment") as unknown as {
+      spec: { replicas: number };
+      metadata: { namespace?: string };
+    };
+    assert.equal(dep.spec.replicas, 3);
+    assert.equal(dep.metadata.namespace, "kube-system");
+  });
+
+  it("manifests reads a folder, flattens Lists and defaults the namespace", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "render-"));
+    await writeFile(
+      path.join(dir, "a.yaml"),
+      "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}\n- {apiVersion: v1, kind: Namespace, metadata: {name: n}}\n",
+    );
+    await writeFile(
+      path.join(dir, "b.json"),
+      JSON.stringify({ apiVersion: "v1", kind: "Secret", metadata: { name: "s", namespace: "x" } }),
+    );
+    await writeFile(path.join(dir, "notes.txt"), "ignored");
+    const objs = await renderAddon(addon({ name: "m", type: "manifests", dir, namespace: "apps" }));
+    assert.deepEqual(
+      objs.map((o) => `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`),
+      ["ConfigMap/apps/a", "Namespace//n", "Secret/x/s"],
+    );
+  });
+
+  it("plugin output becomes objects; a failing plugin names the add-on, the command and its stderr", async () => {
+    const objs = await renderAddon(
+      addon({
+        name: "p",
+        type: "plugin",
+        plugin: {
+          command: "sh",
+          args: ["-c", "echo 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: from-plugin}'"],
+        },
+      }),
+    );
+    assert.equal(objs[0]?.metadata.name, "from-plugin");
+    const err = await renderAddon(
+      addon({
+        name: "broken",
+        type: "plugin",
+        plugin: { command: "sh", args: ["-c", "echo boom >&2; exit 3"] },
+      }),
+    ).catch((e: unknown) => e);
+    assert.ok(err instanceof RenderError);
+    assert.match(err.message, /add-on "broken"/);
+    assert.match(err.message, /command: sh -c 'echo boom >&2; exit 3'/);
+    assert.match(err.message, /\| boom/);
+  });
+
+  it("a failing kustomize shows its stderr and exact command line", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "render-"));
+    await mkdir(path.join(dir, "k"));
+    await writeFile(path.join(dir, "k/kustomization.yaml"), "resources: [missing.yaml]\n");
+    const err = await renderAddon(addon({ name: "k", type: "kustomize", dir: path.join(dir, "k") })).catch(
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof RenderError);
+    assert.match(err.message, new RegExp(`command: kustomize build ${path.join(dir, "k")}`));
+    assert.match(err.message, /missing\.yaml/);
+  });
+
+  it("renderAll keeps every add-on's objects under its name", async () => {
+    const out = await renderAll([
+      addon({ name: "cni", type: "manifests", dir: path.join(EXAMPLE, "cni") }),
+      addon({ name: "cm", type: "kustomize", dir: path.join(EXAMPLE, "cert-manager/base") }),
+    ]);
+    assert.deepEqual([...out.keys()], ["cni", "cm"]);
+    assert.equal(out.get("cni")?.length, 3);
+  });
+});
