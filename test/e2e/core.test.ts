@@ -9,11 +9,14 @@ import { strict as assert } from "node:assert";
 import { readFile, writeFile, rm } from "node:fs/promises";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
+import { execa } from "execa";
+import { stringify } from "yaml";
+import { OFFLINE_ENV } from "../../src/pulumi/engine";
 import { ADMIN_USER } from "../../src/cluster/control-plane";
 import { readAudit, writesBy, type AuditEvent } from "../../src/cluster/audit";
 import type { StackSettings } from "../../src/config/stack";
 import { useCluster } from "./cluster-fixture";
-import { exists, inventory, scratchProject, tazunaStack } from "./tazuna-fixture";
+import { PASSPHRASE, exists, inventory, scratchProject, tazunaStack } from "./tazuna-fixture";
 
 /** Which add-on an audited write belongs to, by the namespaces and names of the example. */
 function addonOf(e: AuditEvent): string | undefined {
@@ -151,6 +154,51 @@ describe("core: tazuna.yaml on a real cluster (e2e)", function () {
     const up = await s.up();
     const { same: _same, ...changed } = up.summary.resourceChanges ?? {};
     assert.deepEqual(changed, {});
+  });
+
+  it("plain `pulumi preview --expect-no-changes` in the project folder agrees, and fails on a change", async () => {
+    const root = path.resolve(__dirname, "../..");
+    const configFile = path.join(path.dirname(project.dir), "Pulumi.local.yaml");
+    await writeFile(
+      configFile,
+      stringify({
+        config: {
+          "tazuna:context": settings.context,
+          "tazuna:kubeconfig": settings.kubeconfig,
+          "tazuna:file": path.join(project.dir, "tazuna.yaml"),
+          "tazuna:vars": settings.vars,
+        },
+      }),
+    );
+    const env = { ...OFFLINE_ENV, PULUMI_BACKEND_URL: project.backend, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE };
+    const preview = () =>
+      execa(
+        "pulumi",
+        [
+          "preview",
+          "--stack",
+          "local",
+          "--config-file",
+          configFile,
+          "--expect-no-changes",
+          "--diff",
+          "--non-interactive",
+        ],
+        {
+          cwd: root,
+          env,
+          reject: false,
+        },
+      );
+    const same = await preview();
+    assert.equal(same.exitCode, 0, `expected no changes:\n${same.stdout}\n${same.stderr}`);
+    const file = path.join(project.dir, "tazuna.yaml");
+    const text = await readFile(file, "utf8");
+    await writeFile(file, text.replace('static: "1"', 'static: "2"'));
+    const changed = await preview();
+    await writeFile(file, text);
+    assert.equal(changed.exitCode, 7, `expected exit 7 (changes):\n${changed.stdout}\n${changed.stderr}`);
+    assert.match(changed.stdout, /replicas: 1 => 2/);
   });
 
   it("a changed value updates exactly that object", async () => {
