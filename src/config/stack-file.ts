@@ -54,7 +54,9 @@ export async function loadStackSettings(projectDir: string, cluster: string): Pr
         file,
         field: `config.${key}`,
         message: `unknown setting "${key}"`,
-        fix: hint ? `did you mean "tazuna:${hint}"?` : `use one of: ${known.map((k) => `tazuna:${k}`).join(", ")}`,
+        fix: hint
+          ? `did you mean "tazuna:${hint}"?`
+          : `use one of: ${known.map((k) => `tazuna:${k}`).join(", ")}`,
       });
     }
     raw[name] = value;
@@ -62,7 +64,10 @@ export async function loadStackSettings(projectDir: string, cluster: string): Pr
   if (problems.length > 0) throw new ConfigError(problems);
   const res = StackSettingsSchema.safeParse(raw);
   if (!res.success) {
-    const issues = res.error.issues.map((i) => ({ ...i, path: [`tazuna:${String(i.path[0] ?? "")}`, ...i.path.slice(1)] }));
+    const issues = res.error.issues.map((i) => ({
+      ...i,
+      path: [`tazuna:${String(i.path[0] ?? "")}`, ...i.path.slice(1)],
+    }));
     throw new ConfigError(zodProblems(parsed, issues, () => [], ["config"]));
   }
   return res.data;

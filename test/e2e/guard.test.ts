@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { ADMIN_USER } from "../../src/cluster/control-plane";
 import { readAudit, writesBy } from "../../src/cluster/audit";
+import { destroyGuarded } from "../../src/state/binding";
 import { useCluster } from "./cluster-fixture";
 import { exists, scratchProject, tazunaStack } from "./tazuna-fixture";
 
@@ -113,6 +114,18 @@ describe("guard (e2e)", function () {
     await new Promise((r) => setTimeout(r, 1500));
     assert.deepEqual(await writesSince(b().auditLog, since), [], "no write request reached cluster B");
     assert.equal(await exists(b().kubectl(), ["namespace", "guarded"]), false);
+  });
+
+  it("refuses destroy through the re-pointed context, deleting nothing", async () => {
+    const swapped = path.join(path.dirname(project.dir), "swapped.kubeconfig");
+    const since = new Date().toISOString();
+    const stack = await tazunaStack(project, "prod", { context: "prod-a", kubeconfig: swapped });
+    await assert.rejects(destroyGuarded(stack, swapped, "prod-a"), /different cluster.*nothing was deleted/s);
+    assert.deepEqual(await writesSince(b().auditLog, since), []);
+    assert.ok(
+      await exists(a().kubectl(), ["configmap", "marker", "-n", "guarded"]),
+      "cluster A keeps its objects",
+    );
   });
 
   it("re-binds only when asked for, naming the new cluster", async () => {

@@ -6,7 +6,7 @@
  */
 import { strict as assert } from "node:assert";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdtemp } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { execa } from "execa";
@@ -16,7 +16,7 @@ import { SMOKE_NAMESPACE, smokeProgram } from "../../src/smoke/program";
 import type { Kubectl } from "../../src/cluster/kubectl";
 import { useCluster } from "./cluster-fixture";
 
-const PROJECT = path.resolve(__dirname, "../../examples/smoke");
+const ROOT = path.resolve(__dirname, "../..");
 const PASSPHRASE = "e2e-only-passphrase";
 
 async function notFound(k: Kubectl, args: string[]): Promise<boolean> {
@@ -69,11 +69,25 @@ describe("toolchain smoke (e2e)", function () {
   const cluster = useCluster();
   let state: string;
   let work: string;
+  let PROJECT: string;
 
   before(async () => {
     work = await mkdtemp(path.join(tmpdir(), "smoke-"));
     state = `file://${work}/state`;
-    await execa("mkdir", ["-p", `${work}/state`]);
+    await mkdir(`${work}/state`);
+    // A copy of examples/smoke inside the checkout (so the language host and
+    // node_modules are found), in an ignored folder: the CLI writes stack files.
+    await mkdir(path.join(ROOT, ".tazuna"), { recursive: true });
+    PROJECT = await mkdtemp(path.join(ROOT, ".tazuna", "smoke-"));
+    await cp(path.join(ROOT, "examples/smoke/Pulumi.yaml"), path.join(PROJECT, "Pulumi.yaml"));
+    await writeFile(
+      path.join(PROJECT, "index.ts"),
+      `export = require(${JSON.stringify(path.join(ROOT, "src/smoke/program"))}).smokeProgram();\n`,
+    );
+  });
+
+  after(async () => {
+    await rm(PROJECT, { recursive: true, force: true });
   });
 
   describe("plain pulumi CLI in a project folder", () => {

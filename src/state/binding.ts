@@ -1,0 +1,49 @@
+/**
+ * The cluster identity a stack recorded on its first apply, read back from
+ * state. `pulumi destroy` does not run the program, so destroy checks the
+ * recorded identity against the live cluster here, before deleting anything.
+ */
+import type { Stack } from "@pulumi/pulumi/automation";
+import { z } from "zod";
+import { GuardError, readIdentity } from "../pulumi/guard";
+import type { BindingProps } from "../pulumi/binding";
+
+const BINDING_TYPE = "pulumi-nodejs:dynamic/tazuna:ClusterBinding";
+
+const ResourceSchema = z
+  .object({ type: z.string(), outputs: z.record(z.string(), z.unknown()).optional() })
+  .loose();
+const DeploymentSchema = z
+  .object({ deployment: z.object({ resources: z.array(ResourceSchema).optional() }).loose() })
+  .loose();
+
+export async function recordedBinding(stack: Stack): Promise<BindingProps | undefined> {
+  const state = DeploymentSchema.parse(await stack.exportStack());
+  const res = state.deployment.resources?.find((r) => r.type === BINDING_TYPE);
+  return res?.outputs as BindingProps | undefined;
+}
+
+/** Throws GuardError when the context now reaches another cluster than the recorded one. */
+export async function checkRecordedIdentity(
+  stack: Stack,
+  kubeconfig: string,
+  context: string,
+  rebindTo = "",
+): Promise<void> {
+  const recorded = await recordedBinding(stack);
+  if (!recorded) return;
+  const live = await readIdentity(kubeconfig, context);
+  if (live.uid === recorded.uid && live.caFingerprint === recorded.caFingerprint) return;
+  if (rebindTo === live.uid) return;
+  throw new GuardError(
+    `context "${context}" now points at a different cluster than stack ${stack.name} was applied to ` +
+      `(recorded kube-system uid ${recorded.uid}, server ${recorded.server}; now ${live.uid}, ${live.server}); nothing was deleted`,
+    `point the context back at the recorded cluster, or re-bind on purpose with tazuna:rebindTo ${live.uid}`,
+  );
+}
+
+/** Destroy, but only after the recorded identity matches the cluster behind the context. */
+export async function destroyGuarded(stack: Stack, kubeconfig: string, context: string) {
+  await checkRecordedIdentity(stack, kubeconfig, context);
+  return stack.destroy();
+}
