@@ -80,7 +80,14 @@ function testWait(t: Test, name: string, target: Target, deps: pulumi.Resource[]
 
 /** Registers the resource graph; synchronous so the order of registration is the plan's order. */
 export function registerGraph(decl: Declaration, rendered: Map<string, K8sObject[]>, target: Target) {
-  const provider = new k8s.Provider("cluster", { kubeconfig: target.kubeconfig, context: target.context });
+  // ConfigMaps and Secrets change in place, as with kubectl apply; the
+  // provider's default would replace them (delete, then create).
+  const provider = new k8s.Provider("cluster", {
+    kubeconfig: target.kubeconfig,
+    context: target.context,
+    enableConfigMapMutable: true,
+    enableSecretMutable: true,
+  });
   const binding = new ClusterBinding("cluster", {
     ...target.identity,
     context: target.context,

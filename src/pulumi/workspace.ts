@@ -6,7 +6,11 @@ import {
   type PulumiFn,
   type Stack,
 } from "@pulumi/pulumi/automation";
+import * as path from "node:path";
 import { OFFLINE_ENV, pulumiCommand } from "./engine";
+
+/** The folder whose node_modules holds the @pulumi/pulumi this process uses. */
+const SDK_ROOT = path.resolve(path.dirname(require.resolve("@pulumi/pulumi/package.json")), "../../..");
 
 export interface StackOptions {
   projectName: string;
@@ -17,7 +21,7 @@ export interface StackOptions {
   /** Encrypts secrets in state; Tazuna never uses an empty one silently. */
   passphrase: string;
   config?: ConfigMap;
-  /** The folder dynamic providers resolve @pulumi/pulumi from. */
+  /** Where Pulumi keeps the workspace's settings; a temp folder when not given. */
   workDir?: string;
   env?: Record<string, string>;
 }
@@ -35,7 +39,9 @@ export async function openStack(opts: StackOptions): Promise<Stack> {
       name: opts.projectName,
       runtime: "nodejs",
       backend: { url: opts.backendUrl },
-      ...(opts.workDir ? { main: opts.workDir } : {}),
+      // The engine starts plugins in `main`; the dynamic-provider plugin
+      // resolves @pulumi/pulumi from there, so point it at this package.
+      main: SDK_ROOT,
     },
     envVars: {
       ...OFFLINE_ENV,

@@ -73,6 +73,8 @@ export function smokeProgram(): Record<string, pulumi.Output<unknown>> {
     kubeconfig: cfg.require("kubeconfig"),
     context: cfg.require("context"),
     enableServerSideApply: true,
+    // Update ConfigMaps in place, as kubectl apply does, instead of replacing them.
+    enableConfigMapMutable: true,
   });
   const group = new k8s.yaml.v2.ConfigGroup(
     "smoke",

@@ -150,10 +150,9 @@ describe("toolchain smoke (e2e)", function () {
       assert.notEqual(pv.exitCode, 0, "a changed declaration must fail --expect-no-changes");
       const steps = (JSON.parse(pv.stdout) as { steps: { op: string; urn: string }[] }).steps;
       const updates = steps.filter((s) => s.op !== "same");
-      assert.deepEqual(
-        updates.map((s) => [s.op, s.urn.split("::").pop()]),
-        [["update", "smoke:v1/ConfigMap:tazuna-smoke/greeting"]],
-      );
+      // URN: urn:pulumi:<stack>::<project>::<parent types>$<type>::<name>
+      const described = updates.map((s) => [s.op, s.urn.split("$").pop()]);
+      assert.deepEqual(described, [["update", "kubernetes:core/v1:ConfigMap::smoke:tazuna-smoke/greeting"]]);
     });
 
     it("pulumi destroy removes everything", async () => {
