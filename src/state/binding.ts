@@ -47,3 +47,14 @@ export async function destroyGuarded(stack: Stack, kubeconfig: string, context: 
   await checkRecordedIdentity(stack, kubeconfig, context);
   return stack.destroy();
 }
+
+/**
+ * Re-binds a stack to the cluster its context now reaches (tazuna:rebindTo
+ * must name it). The state still describes the old cluster, so a refresh with
+ * the program's current provider settings first drops what the new cluster
+ * lacks; the apply then recreates it.
+ */
+export async function rebindAndApply(stack: Stack) {
+  await stack.refresh({ runProgram: true });
+  return stack.up();
+}

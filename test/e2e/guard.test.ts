@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { ADMIN_USER } from "../../src/cluster/control-plane";
 import { readAudit, writesBy } from "../../src/cluster/audit";
-import { destroyGuarded } from "../../src/state/binding";
+import { destroyGuarded, rebindAndApply } from "../../src/state/binding";
 import { useCluster } from "./cluster-fixture";
 import { exists, scratchProject, tazunaStack } from "./tazuna-fixture";
 
@@ -90,9 +90,16 @@ describe("guard (e2e)", function () {
   });
 
   it("applies through a matching context and records the cluster", async () => {
+    const since = new Date().toISOString();
     const stack = await tazunaStack(project, "prod", { context: "prod-a", kubeconfig: a().kubeconfig });
     await stack.up();
     assert.ok(await exists(a().kubectl(), ["configmap", "marker", "-n", "guarded"]));
+    // The control for the zero-write checks: an apply does show up in the audit log.
+    const writes = await writesSince(a().auditLog, since);
+    assert.ok(
+      writes.some((e) => e.verb === "create" && e.objectRef?.name === "marker"),
+      "the audit log records the apply",
+    );
   });
 
   it("refuses the same context name once it points at another cluster, with zero writes there", async () => {
@@ -145,8 +152,7 @@ describe("guard (e2e)", function () {
       kubeconfig: swapped,
       rebindTo: uidB,
     });
-    // The state describes the old cluster: refresh drops what B lacks, then up recreates it.
-    await stack.up({ refresh: true });
+    await rebindAndApply(stack);
     assert.ok(await exists(b().kubectl(), ["configmap", "marker", "-n", "guarded"]));
   });
 });
