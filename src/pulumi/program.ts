@@ -16,7 +16,7 @@ import { renderAll, type K8sObject } from "../render";
 import { AddonComponent } from "./addon";
 import { ClusterBinding } from "./binding";
 import { checkContext, readIdentity, type ClusterIdentity } from "./guard";
-import { withReadiness } from "./readiness";
+import { readinessGates, withoutProviderAwait } from "./readiness";
 import { WaitUntil, kubectlTarget } from "./wait";
 
 export interface ProgramContext {
@@ -66,13 +66,14 @@ function testWait(t: Test, name: string, target: Target, deps: pulumi.Resource[]
   return new WaitUntil(
     name,
     {
-      test: t.name ?? name,
+      label: `test "${t.name ?? name}"`,
       kubeconfig: target.kubeconfig,
       context: target.context,
       target: kubectlTarget(w.kind, w.name, w.apiVersion),
       namespace: w.namespace ?? "",
       forExpr: w.condition ? `condition=${w.condition}` : `jsonpath=${w.jsonpath ?? ""}`,
       timeoutSeconds: w.timeout ? durationSeconds(w.timeout) : 300,
+      revision: "",
     },
     { dependsOn: deps },
   );
@@ -100,10 +101,13 @@ export function registerGraph(decl: Declaration, rendered: Map<string, K8sObject
   const components: Record<string, AddonComponent> = {};
   for (const name of layers(decl.addons).flat()) {
     const a = byName.get(name) as Addon;
+    const objects = rendered.get(a.name) ?? [];
     const comp = new AddonComponent(
       a.name,
       {
-        objects: withReadiness(a, rendered.get(a.name) ?? []),
+        objects: withoutProviderAwait(objects),
+        gates: readinessGates(a, objects),
+        cluster: { kubeconfig: target.kubeconfig, context: target.context },
         type: a.type,
         ...(a.description ? { description: a.description } : {}),
       },

@@ -1,12 +1,18 @@
 /**
- * Readiness through the Kubernetes provider's own awaiters: Deployments,
- * StatefulSets, DaemonSets and Jobs are awaited by default; CRDs wait for
- * Established; declared `readiness.waitFor` checks become pulumi.com/waitFor
- * annotations; the add-on's timeout becomes pulumi.com/timeoutSeconds.
+ * What "ready" means for an add-on. Tazuna waits itself rather than through
+ * the provider's awaiters, so that a timeout names the add-on, the object,
+ * the condition and the last events: every object gets
+ * pulumi.com/skipAwait, and each gate below becomes a WaitUntil resource.
+ * - Deployments, StatefulSets, DaemonSets: rollout complete
+ * - Jobs: condition Complete
+ * - CustomResourceDefinitions: condition Established
+ * - every `readiness.waitFor` entry
  */
+import { createHash } from "node:crypto";
 import type { Addon } from "../config/model";
 import type { Wait } from "../config/schema";
 import type { K8sObject } from "../render/objects";
+import { kubectlTarget } from "./wait";
 
 export class ReadinessError extends Error {
   constructor(addon: string, wait: Wait) {
@@ -18,6 +24,16 @@ export class ReadinessError extends Error {
   }
 }
 
+export interface Gate {
+  target: string;
+  namespace: string;
+  forExpr: string;
+  timeoutSeconds: number;
+  revision: string;
+}
+
+const ROLLOUT_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet"]);
+
 function matches(o: K8sObject, w: Wait): boolean {
   return (
     o.kind === w.kind &&
@@ -27,28 +43,46 @@ function matches(o: K8sObject, w: Wait): boolean {
   );
 }
 
-/** `condition=Ready` or `jsonpath={.status.phase}=Active`, as the provider reads them. */
-export function waitForExpression(w: Wait): string[] {
-  const out: string[] = [];
-  if (w.condition) out.push(`condition=${w.condition}`);
-  if (w.jsonpath) out.push(`jsonpath=${w.jsonpath}`);
-  return out;
+function builtInCheck(o: K8sObject): string | undefined {
+  if (ROLLOUT_KINDS.has(o.kind)) return "rollout";
+  if (o.kind === "Job") return "condition=Complete";
+  if (o.kind === "CustomResourceDefinition") return "condition=Established";
+  return undefined;
 }
 
-export function withReadiness(a: Addon, objs: K8sObject[]): K8sObject[] {
+const digest = (o: K8sObject) => createHash("sha256").update(JSON.stringify(o)).digest("hex").slice(0, 16);
+
+/** The checks that must pass before the add-on counts as applied. */
+export function readinessGates(a: Addon, objs: readonly K8sObject[]): Gate[] {
   for (const w of a.readiness.waitFor) {
     if (!objs.some((o) => matches(o, w))) throw new ReadinessError(a.name, w);
   }
-  return objs.map((o) => {
-    const waits = a.readiness.waitFor.filter((w) => matches(o, w)).flatMap(waitForExpression);
-    if (o.kind === "CustomResourceDefinition" && !a.readiness.skip) waits.push("condition=Established");
-    const annotations: Record<string, string> = {
-      ...((o.metadata.annotations as Record<string, string> | undefined) ?? {}),
-      "pulumi.com/timeoutSeconds": String(a.timeoutSeconds),
-    };
-    if (a.readiness.skip) annotations["pulumi.com/skipAwait"] = "true";
-    if (waits.length === 1) annotations["pulumi.com/waitFor"] = waits[0] ?? "";
-    if (waits.length > 1) annotations["pulumi.com/waitFor"] = JSON.stringify(waits);
-    return { ...o, metadata: { ...o.metadata, annotations } };
+  return objs.flatMap((o) => {
+    const checks = a.readiness.waitFor
+      .filter((w) => matches(o, w))
+      .map((w) => (w.condition ? `condition=${w.condition}` : `jsonpath=${w.jsonpath ?? ""}`));
+    const builtIn = a.readiness.skip ? undefined : builtInCheck(o);
+    if (builtIn) checks.unshift(builtIn);
+    return checks.map((forExpr) => ({
+      target: kubectlTarget(o.kind, o.metadata.name, o.apiVersion),
+      namespace: o.metadata.namespace ?? "",
+      forExpr,
+      timeoutSeconds: a.timeoutSeconds,
+      revision: digest(o),
+    }));
   });
+}
+
+/** Objects as the provider should apply them: without its own waits, which the gates replace. */
+export function withoutProviderAwait(objs: readonly K8sObject[]): K8sObject[] {
+  return objs.map((o) => ({
+    ...o,
+    metadata: {
+      ...o.metadata,
+      annotations: {
+        ...((o.metadata.annotations as Record<string, string> | undefined) ?? {}),
+        "pulumi.com/skipAwait": "true",
+      },
+    },
+  }));
 }

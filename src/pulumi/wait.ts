@@ -1,21 +1,26 @@
 /**
- * WaitUntil: a post-apply check (`tests[].waitUntil`) that holds back
- * everything after it until an object reaches a condition. It runs
- * `kubectl wait` on create and when its inputs change, so an unchanged
- * declaration stays a no-op.
+ * WaitUntil holds back everything after it until an object is ready: a
+ * rollout finished, a condition True, or a field at a value. It backs both
+ * the built-in readiness of an add-on's workloads and CRDs and the declared
+ * `tests[].waitUntil` checks. It runs `kubectl` on create and whenever its
+ * inputs change (`revision` changes with the object it watches), so an
+ * unchanged declaration stays a no-op.
  */
 import * as pulumi from "@pulumi/pulumi";
 
 export interface WaitProps {
-  test: string;
+  /** Who waits, for messages: `add-on "cert-manager"` or `test "argocd-up"`. */
+  label: string;
   kubeconfig: string;
   context: string;
   /** kubectl's TYPE[.VERSION][.GROUP]/NAME. */
   target: string;
   namespace: string;
-  /** kubectl wait --for value: condition=Ready or jsonpath={...}=value. */
+  /** "rollout" (kubectl rollout status), or a kubectl wait --for value: condition=Ready, jsonpath={...}=value. */
   forExpr: string;
   timeoutSeconds: number;
+  /** A digest of the watched object as declared; a new one waits again. */
+  revision: string;
 }
 
 // Self-contained on purpose: the engine stores this object's code in state.
@@ -35,37 +40,31 @@ export const waitProvider: pulumi.dynamic.ResourceProvider<WaitProps, WaitProps>
     let last = "";
     while (Date.now() < deadline) {
       const left = Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
-      const res = await run([
-        "wait",
-        inputs.target,
-        ...ns,
-        `--for=${inputs.forExpr}`,
-        `--timeout=${Math.min(left, 10)}s`,
-      ]);
-      if (res.ok) return { id: `${inputs.test}`, outs: inputs };
+      const timeout = `--timeout=${Math.min(left, 10)}s`;
+      const res =
+        inputs.forExpr === "rollout"
+          ? await run(["rollout", "status", inputs.target, ...ns, timeout])
+          : await run(["wait", inputs.target, ...ns, `--for=${inputs.forExpr}`, timeout]);
+      if (res.ok) return { id: `${inputs.label}:${inputs.target}`, outs: inputs };
       last = res.out;
       await new Promise((r) => setTimeout(r, 1000));
     }
     const name = inputs.target.split("/").pop() ?? "";
-    const events = await run([
-      "get",
-      "events",
-      ...ns,
-      "--field-selector",
-      `involvedObject.name=${name}`,
-      "--sort-by=.lastTimestamp",
-    ]);
+    // The object's own events and those of what it owns (pods are named after it).
+    const events = await run(["get", "events", ...ns, "--sort-by=.lastTimestamp"]);
+    const related = events.out.split("\n").filter((l) => l.includes(name));
     throw new Error(
-      `test "${inputs.test}": ${inputs.target}${inputs.namespace ? ` in ${inputs.namespace}` : ""} did not reach ${inputs.forExpr} ` +
-        `within ${inputs.timeoutSeconds}s\n  last answer: ${last}\n  last events:\n${events.out
-          .split("\n")
+      `${inputs.label}: ${inputs.target}${inputs.namespace ? ` in namespace ${inputs.namespace}` : ""} ` +
+        `did not become ready (${inputs.forExpr === "rollout" ? "rollout complete" : inputs.forExpr}) ` +
+        `within ${inputs.timeoutSeconds}s\n  last answer: ${last}\n  last events:\n` +
+        (related
           .slice(-5)
           .map((l) => `    ${l}`)
-          .join("\n")}`,
+          .join("\n") || "    (none)"),
     );
   },
   async diff(_id, olds, news) {
-    const keys = ["target", "namespace", "forExpr", "context", "kubeconfig"] as const;
+    const keys = ["target", "namespace", "forExpr", "context", "kubeconfig", "revision"] as const;
     const changes = keys.some((k) => olds[k] !== news[k]);
     return { changes, replaces: changes ? ["target"] : [], deleteBeforeReplace: true };
   },

@@ -105,6 +105,11 @@ describe("program graph (Pulumi mocks)", function () {
       tests: [],
     };
     const rendered = new Map(decl.addons.map((a) => [a.name, [cm(`${a.name}-cm`)]]));
+    rendered.get("ingress")?.push({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "ingress-web", namespace: "default" },
+    });
     registerGraph(decl, rendered, {
       kubeconfig: "/k/config",
       context: "staging",
@@ -143,9 +148,19 @@ describe("program graph (Pulumi mocks)", function () {
     assert.equal(groups.length, 4, "one ConfigGroup per add-on");
     const objs = groups.find((g) => g.name === "ingress")?.inputs.objs as K8sObject[];
     assert.equal(objs[0]?.metadata.name, "ingress-cm");
-    assert.equal(
-      (objs[0]?.metadata.annotations as Record<string, string>)["pulumi.com/timeoutSeconds"],
-      "120",
+    assert.equal((objs[0]?.metadata.annotations as Record<string, string>)["pulumi.com/skipAwait"], "true");
+
+    // Readiness: the ingress Deployment gets a rollout gate inside its add-on, after the objects.
+    const waits = registered.filter((r) => r.type === "pulumi-nodejs:dynamic/tazuna:WaitUntil");
+    assert.deepEqual(
+      waits.map((w) => w.name),
+      ["ingress:ready:default/Deployment.v1.apps/ingress-web:rollout"],
+    );
+    assert.equal(waits[0]?.inputs.timeoutSeconds, 120);
+    assert.equal(waits[0]?.inputs.context, "staging");
+    assert.ok(
+      waits[0]?.deps.some((u) => u.endsWith("::ingress")),
+      "the gate waits for the add-on's objects",
     );
   });
 });
