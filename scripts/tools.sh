@@ -170,6 +170,8 @@ export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 export PULUMI_DISABLE_REGISTRY_RESOLVE=true
 export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=false
 export PULUMI_DIY_BACKEND_NO_LEGACY_WARNING=true
+# helmfile otherwise asks github.com for a newer release on every run.
+export HELMFILE_UPGRADE_NOTICE_DISABLED=1
 export HELM_CACHE_HOME=$CACHE/helm/cache HELM_CONFIG_HOME=$CACHE/helm/config HELM_DATA_HOME=$CACHE/helm/data
 ENV
 }
@@ -188,7 +190,7 @@ main() {
   want kwok && step kwok "$KWOK_VERSION" "$(dir_of kwok "$KWOK_VERSION")/kwok --version | grep -q $KWOK_VERSION && test -s $(dir_of kwok "$KWOK_VERSION")/stages.yaml" build_kwok
   want kustomize && step kustomize "$KUSTOMIZE_VERSION" "$(dir_of kustomize "$KUSTOMIZE_VERSION")/kustomize version | grep -q $KUSTOMIZE_VERSION" build_kustomize
   want helm && step helm "$HELM_VERSION" "$(dir_of helm "$HELM_VERSION")/helm version --short | grep -q v$HELM_VERSION" build_helm
-  want helmfile && step helmfile "$HELMFILE_VERSION" "$(dir_of helmfile "$HELMFILE_VERSION")/helmfile version -o short | grep -q $HELMFILE_VERSION" build_helmfile
+  want helmfile && step helmfile "$HELMFILE_VERSION" "HELMFILE_UPGRADE_NOTICE_DISABLED=1 $(dir_of helmfile "$HELMFILE_VERSION")/helmfile version -o short | grep -q $HELMFILE_VERSION" build_helmfile
   if [ "$only" = all ]; then
     eval "$(print_env)"
     PULUMI=$(dir_of pulumi "$PULUMI_VERSION")/bin/pulumi

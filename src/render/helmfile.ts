@@ -35,7 +35,8 @@ async function resolveVar(a: Addon, name: string, src: VarSource): Promise<strin
 
 export async function renderHelmfile(a: Addon): Promise<K8sObject[]> {
   const h = a.helmfile ?? {};
-  const env: Record<string, string> = {};
+  // Without this, helmfile asks github.com for a newer release.
+  const env: Record<string, string> = { HELMFILE_UPGRADE_NOTICE_DISABLED: "1" };
   for (const [k, src] of Object.entries(h.vars ?? {})) env[k] = await resolveVar(a, k, src);
   const dir = a.dir ?? a.baseDir;
   const args = ["template", "--file", dir, "--skip-deps", "--quiet"];
