@@ -1,8 +1,9 @@
 /**
  * What "ready" means for an add-on. Tazuna waits itself rather than through
  * the provider's awaiters, so that a timeout names the add-on, the object,
- * the condition and the last events: every object gets
- * pulumi.com/skipAwait, and each gate below becomes a WaitUntil resource.
+ * the condition and the last events: each gate below becomes a WaitUntil
+ * resource, and the provider's own awaiter is turned off where a gate
+ * replaces it.
  * - Deployments, StatefulSets, DaemonSets: rollout complete
  * - Jobs: condition Complete
  * - CustomResourceDefinitions: condition Established
@@ -73,16 +74,28 @@ export function readinessGates(a: Addon, objs: readonly K8sObject[]): Gate[] {
   });
 }
 
-/** Objects as the provider should apply them: without its own waits, which the gates replace. */
+/**
+ * Kinds whose provider awaiter Tazuna turns off: workloads, which the gates
+ * replace, and Services and Ingresses, whose load-balancer status is not a
+ * bootstrap concern. Other kinds keep the provider's behaviour, so deleting a
+ * Namespace still waits until it is gone.
+ */
+const SKIP_AWAIT_KINDS = new Set([...ROLLOUT_KINDS, "Job", "Service", "Ingress"]);
+
+/** Objects as the provider should apply them: without the waits the gates replace. */
 export function withoutProviderAwait(objs: readonly K8sObject[]): K8sObject[] {
-  return objs.map((o) => ({
-    ...o,
-    metadata: {
-      ...o.metadata,
-      annotations: {
-        ...((o.metadata.annotations as Record<string, string> | undefined) ?? {}),
-        "pulumi.com/skipAwait": "true",
-      },
-    },
-  }));
+  return objs.map((o) =>
+    !SKIP_AWAIT_KINDS.has(o.kind)
+      ? o
+      : {
+          ...o,
+          metadata: {
+            ...o.metadata,
+            annotations: {
+              ...((o.metadata.annotations as Record<string, string> | undefined) ?? {}),
+              "pulumi.com/skipAwait": "true",
+            },
+          },
+        },
+  );
 }

@@ -24,49 +24,57 @@ export interface WaitProps {
 }
 
 // Self-contained on purpose: the engine stores this object's code in state.
-export const waitProvider: pulumi.dynamic.ResourceProvider<WaitProps, WaitProps> = {
-  async create(inputs) {
-    const { execFile } = await import("node:child_process");
-    const run = (args: string[]) =>
-      new Promise<{ ok: boolean; out: string }>((resolve) =>
-        execFile(
-          "kubectl",
-          ["--kubeconfig", inputs.kubeconfig, "--context", inputs.context, ...args],
-          (err, stdout, stderr) => resolve({ ok: !err, out: `${stdout}${stderr}`.trim() }),
-        ),
-      );
-    const ns = inputs.namespace ? ["-n", inputs.namespace] : [];
-    const deadline = Date.now() + inputs.timeoutSeconds * 1000;
-    let last = "";
-    while (Date.now() < deadline) {
-      const left = Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
-      const timeout = `--timeout=${Math.min(left, 10)}s`;
-      const res =
-        inputs.forExpr === "rollout"
-          ? await run(["rollout", "status", inputs.target, ...ns, timeout])
-          : await run(["wait", inputs.target, ...ns, `--for=${inputs.forExpr}`, timeout]);
-      if (res.ok) return { id: `${inputs.label}:${inputs.target}`, outs: inputs };
-      last = res.out;
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-    const name = inputs.target.split("/").pop() ?? "";
-    // The object's own events and those of what it owns (pods are named after it).
-    const events = await run(["get", "events", ...ns, "--sort-by=.lastTimestamp"]);
-    const related = events.out.split("\n").filter((l) => l.includes(name));
-    throw new Error(
-      `${inputs.label}: ${inputs.target}${inputs.namespace ? ` in namespace ${inputs.namespace}` : ""} ` +
-        `did not become ready (${inputs.forExpr === "rollout" ? "rollout complete" : inputs.forExpr}) ` +
-        `within ${inputs.timeoutSeconds}s\n  last answer: ${last}\n  last events:\n` +
-        (related
-          .slice(-5)
-          .map((l) => `    ${l}`)
-          .join("\n") || "    (none)"),
+/** Waits until the object is ready, or throws a message that says why not. */
+async function waitReady(inputs: WaitProps): Promise<{ id: string; outs: WaitProps }> {
+  const { execFile } = await import("node:child_process");
+  const run = (args: string[]) =>
+    new Promise<{ ok: boolean; out: string }>((resolve) =>
+      execFile(
+        "kubectl",
+        ["--kubeconfig", inputs.kubeconfig, "--context", inputs.context, ...args],
+        (err, stdout, stderr) => resolve({ ok: !err, out: `${stdout}${stderr}`.trim() }),
+      ),
     );
+  const ns = inputs.namespace ? ["-n", inputs.namespace] : [];
+  const deadline = Date.now() + inputs.timeoutSeconds * 1000;
+  let last = "";
+  while (Date.now() < deadline) {
+    const left = Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
+    const timeout = `--timeout=${Math.min(left, 10)}s`;
+    const res =
+      inputs.forExpr === "rollout"
+        ? await run(["rollout", "status", inputs.target, ...ns, timeout])
+        : await run(["wait", inputs.target, ...ns, `--for=${inputs.forExpr}`, timeout]);
+    if (res.ok) return { id: `${inputs.label}:${inputs.target}`, outs: inputs };
+    last = res.out;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  const name = inputs.target.split("/").pop() ?? "";
+  // The object's own events and those of what it owns (pods are named after it).
+  const events = await run(["get", "events", ...ns, "--sort-by=.lastTimestamp"]);
+  const related = events.out.split("\n").filter((l) => l.includes(name));
+  throw new Error(
+    `${inputs.label}: ${inputs.target}${inputs.namespace ? ` in namespace ${inputs.namespace}` : ""} ` +
+      `did not become ready (${inputs.forExpr === "rollout" ? "rollout complete" : inputs.forExpr}) ` +
+      `within ${inputs.timeoutSeconds}s\n  last answer: ${last}\n  last events:\n` +
+      (related
+        .slice(-5)
+        .map((l) => `    ${l}`)
+        .join("\n") || "    (none)"),
+  );
+}
+
+export const waitProvider: pulumi.dynamic.ResourceProvider<WaitProps, WaitProps> = {
+  // Create and update both wait; update runs when the watched object changed.
+  create: (inputs) => waitReady(inputs),
+  async update(_id, _olds, news) {
+    return { outs: (await waitReady(news)).outs };
   },
   async diff(_id, olds, news) {
     const keys = ["target", "namespace", "forExpr", "context", "kubeconfig", "revision"] as const;
     const changes = keys.some((k) => olds[k] !== news[k]);
-    return { changes, replaces: changes ? ["target"] : [], deleteBeforeReplace: true };
+    const moved = olds.target !== news.target || olds.namespace !== news.namespace;
+    return { changes, replaces: moved ? ["target"] : [], deleteBeforeReplace: true };
   },
   async read(id, props) {
     return { id, props: props ?? ({} as WaitProps) };

@@ -6,6 +6,7 @@
  * and the API server's audit log, never with Pulumi's outputs.
  */
 import { strict as assert } from "node:assert";
+import { statSync } from "node:fs";
 import { readFile, writeFile, rm } from "node:fs/promises";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
@@ -151,7 +152,12 @@ describe("core: tazuna.yaml on a real cluster (e2e)", function () {
     const s = await stack();
     const pv = await s.preview({ expectNoChanges: true });
     assert.equal(pv.changeSummary.update ?? 0, 0);
+    const t0 = Date.now();
     const up = await s.up();
+    const stateFile = path.join(project.backend.replace("file://", ""), ".pulumi/stacks/tazuna/local.json");
+    console.log(
+      `      (no-op apply: ${((Date.now() - t0) / 1000).toFixed(1)} s; state file ${(statSync(stateFile).size / 1024).toFixed(0)} KiB)`,
+    );
     const { same: _same, ...changed } = up.summary.resourceChanges ?? {};
     assert.deepEqual(changed, {});
   });
@@ -206,9 +212,25 @@ describe("core: tazuna.yaml on a real cluster (e2e)", function () {
     const text = await readFile(file, "utf8");
     await writeFile(file, text.replace("replicaCount: 2", "replicaCount: 3"));
     const s = await stack();
-    const pv = await s.preview();
-    const { same: _same, ...ops } = pv.changeSummary;
-    assert.deepEqual(ops, { update: 1 });
+    const steps: [string, string][] = [];
+    await s.preview({
+      onEvent: (e) => {
+        const m = e.resourcePreEvent?.metadata;
+        if (m && m.op !== "same") steps.push([m.op, m.urn.split("::").slice(2).join("::")]);
+      },
+    });
+    // The Deployment is the only Kubernetes object that changes; its
+    // readiness gate waits again because the object it watches changed.
+    assert.deepEqual(steps.sort(), [
+      [
+        "update",
+        "tazuna:index:Addon$kubernetes:yaml/v2:ConfigGroup$kubernetes:apps/v1:Deployment::ingress:ingress-system/ingress-controller",
+      ],
+      [
+        "update",
+        "tazuna:index:Addon$pulumi-nodejs:dynamic/tazuna:WaitUntil::ingress:ready:ingress-system/Deployment.v1.apps/ingress-controller:rollout",
+      ],
+    ]);
     await s.up();
     assert.equal(
       await cluster().kubectl()([

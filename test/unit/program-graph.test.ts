@@ -148,7 +148,10 @@ describe("program graph (Pulumi mocks)", function () {
     assert.equal(groups.length, 4, "one ConfigGroup per add-on");
     const objs = groups.find((g) => g.name === "ingress")?.inputs.objs as K8sObject[];
     assert.equal(objs[0]?.metadata.name, "ingress-cm");
-    assert.equal((objs[0]?.metadata.annotations as Record<string, string>)["pulumi.com/skipAwait"], "true");
+    const skipAwait = (o?: K8sObject) =>
+      (o?.metadata.annotations as Record<string, string> | undefined)?.["pulumi.com/skipAwait"];
+    assert.equal(skipAwait(objs[0]), undefined, "a ConfigMap keeps the provider's behaviour");
+    assert.equal(skipAwait(objs[1]), "true", "a Deployment is awaited by Tazuna's gate instead");
 
     // Readiness: the ingress Deployment gets a rollout gate inside its add-on, after the objects.
     const waits = registered.filter((r) => r.type === "pulumi-nodejs:dynamic/tazuna:WaitUntil");
