@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "**/*.js", "**/*.cjs", "**/*.mjs"] },
+  { ignores: ["node_modules/", "dist/", ".tazuna/", "**/*.js", "**/*.cjs", "**/*.mjs"] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
