@@ -1,14 +1,17 @@
 /**
  * `npm start`: the main job on the embedded default. Starts a local control
- * plane, applies the smoke program with local state, shows what landed, and
- * throws the cluster away. Runs under scripts/in-netns.sh.
+ * plane, applies examples/foundation/tazuna.yaml to it with a local file
+ * backend, shows what landed and that a second run is a no-op, then throws
+ * the cluster away. Runs under scripts/in-netns.sh.
  */
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { LocalCluster } from "../cluster/control-plane";
+import { tazunaProgram } from "../pulumi/program";
 import { openStack } from "../pulumi/workspace";
-import { SMOKE_NAMESPACE, smokeProgram } from "./program";
+
+const PROJECT = path.resolve(__dirname, "../../examples/foundation");
 
 async function main(): Promise<void> {
   const cluster = await LocalCluster.start();
@@ -16,23 +19,22 @@ async function main(): Promise<void> {
     `local control plane up in ${(cluster.info.startedMs / 1000).toFixed(1)} s (${cluster.info.server})`,
   );
   try {
-    const work = await mkdtemp(path.join(tmpdir(), "tazuna-main-"));
+    const state = await mkdtemp(path.join(tmpdir(), "tazuna-state-"));
+    const settings = { context: cluster.context, kubeconfig: cluster.kubeconfig, vars: { overlay: "local" } };
     const stack = await openStack({
-      projectName: "tazuna-smoke",
+      projectName: "tazuna",
       stackName: "local",
-      program: async () => smokeProgram(),
-      backendUrl: `file://${work}`,
+      program: () => tazunaProgram({ projectDir: PROJECT, stackName: "local", settings }),
+      backendUrl: `file://${state}`,
       passphrase: process.env.PULUMI_CONFIG_PASSPHRASE ?? "local-throwaway-state",
-      config: {
-        "smoke:kubeconfig": { value: cluster.kubeconfig },
-        "smoke:context": { value: cluster.context },
-        "smoke:markerPath": { value: path.join(work, "marker.txt") },
-      },
     });
-    const t0 = Date.now();
+    let t0 = Date.now();
     const up = await stack.up({ onOutput: (s) => process.stdout.write(s) });
     console.log(`\napply: ${up.summary.result} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    console.log(await cluster.kubectl()(["get", "all,configmap,widgets", "-n", SMOKE_NAMESPACE]));
+    console.log(await cluster.kubectl()(["get", "deployments,daemonsets", "-A", "-l", "!k8s-app"]));
+    t0 = Date.now();
+    await stack.preview({ expectNoChanges: true });
+    console.log(`second run: no changes (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   } finally {
     await cluster.stop();
   }

@@ -1,0 +1,41 @@
+/** `tazuna build`: render every add-on and print or write the manifests, without a cluster. */
+import { mkdir, writeFile } from "node:fs/promises";
+import * as path from "node:path";
+import type { Command } from "commander";
+import { stringify } from "yaml";
+import { selectByTags } from "../../graph/order";
+import { renderAll } from "../../render";
+import { loadTarget, resolveCluster, type GlobalOptions } from "../project";
+
+export function register(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command("build")
+    .description("render every add-on to Kubernetes YAML, without a cluster")
+    .option(
+      "--tags <tags>",
+      "only add-ons with any of these tags (comma-separated), plus what they depend on",
+    )
+    .option("--out <dir>", "write one <add-on>.yaml per add-on into this folder instead of printing")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  tazuna build > all.yaml\n  tazuna build --tags network --out rendered/",
+    )
+    .action(async (o: { tags?: string; out?: string }) => {
+      const opts = globals();
+      const t = await loadTarget(opts, await resolveCluster(opts));
+      let addons = t.declaration.addons;
+      if (o.tags) {
+        const sel = selectByTags(addons, o.tags.split(","));
+        if (sel.pulledIn.size > 0)
+          console.error(`also rendering dependencies: ${[...sel.pulledIn].join(", ")}`);
+        addons = addons.filter((a) => sel.names.has(a.name));
+      }
+      const rendered = await renderAll(addons);
+      if (o.out) await mkdir(o.out, { recursive: true });
+      for (const [name, objs] of rendered) {
+        const text = objs.map((x) => `# add-on: ${name}\n${stringify(x)}`).join("---\n");
+        if (o.out) await writeFile(path.join(o.out, `${name}.yaml`), text);
+        else process.stdout.write(`---\n${text}`);
+      }
+    });
+}

@@ -1,0 +1,32 @@
+/** `tazuna check`: validate tazuna.yaml and every stack file, without a cluster. */
+import type { Command } from "commander";
+import { ConfigError, formatProblem } from "../../config/errors";
+import { listClusters } from "../../config/stack-file";
+import { EXIT } from "../exit-codes";
+import { loadTarget, type GlobalOptions } from "../project";
+
+export function register(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command("check")
+    .description("validate tazuna.yaml and the stack files without touching a cluster")
+    .addHelpText("after", "\nExamples:\n  tazuna check\n  tazuna check --cluster staging")
+    .action(async () => {
+      const opts = globals();
+      const clusters = opts.cluster ? [opts.cluster] : await listClusters(opts.project);
+      let failed = false;
+      for (const cluster of clusters.length > 0 ? clusters : [undefined]) {
+        try {
+          const t = await loadTarget(opts, cluster);
+          console.log(
+            `ok: ${t.declaration.file}${cluster ? ` for cluster ${cluster}` : ""} (${t.declaration.addons.length} add-ons)`,
+          );
+        } catch (err) {
+          if (!(err instanceof ConfigError)) throw err;
+          failed = true;
+          console.error(`${cluster ? `cluster ${cluster}: ` : ""}${err.problems.length} problem(s)`);
+          for (const p of err.problems) console.error(formatProblem(p));
+        }
+      }
+      process.exitCode = failed ? EXIT.error : EXIT.ok;
+    });
+}

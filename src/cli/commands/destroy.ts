@@ -1,0 +1,47 @@
+/** `tazuna destroy`: remove everything the stack installed, dependents first, behind the guard. */
+import type { Command } from "commander";
+import { checkRecordedIdentity } from "../../state/binding";
+import { UsageError } from "../errors";
+import { resolveCluster, type GlobalOptions } from "../project";
+import { openClusterStack } from "../stack";
+import { confirm } from "./apply";
+
+export function register(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command("destroy")
+    .description("delete every object the stack installed, in reverse dependency order")
+    .option("--yes", "confirm without typing the context name (required when stdin is not a terminal)")
+    .option("--dry-run", "only list what would be deleted")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  tazuna destroy --cluster dev\n  tazuna destroy --cluster dev --dry-run",
+    )
+    .action(async (o: { yes?: boolean; dryRun?: boolean }) => {
+      const opts = globals();
+      const cluster = await resolveCluster(opts);
+      if (!cluster) throw new UsageError("which cluster? pass --cluster NAME (a stacks/Pulumi.NAME.yaml)");
+      const { stack, target, kubeconfig } = await openClusterStack(opts, cluster);
+      const context = target.settings.context;
+      await checkRecordedIdentity(stack, kubeconfig, context, target.settings.rebindTo ?? "");
+      if (o.dryRun) {
+        const state = (await stack.exportStack()) as {
+          deployment: { resources?: { type: string; urn: string }[] };
+        };
+        for (const r of state.deployment.resources ?? []) {
+          if (r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:yaml"))
+            console.log(`${r.type}\t${r.urn.split("::").pop() ?? ""}`);
+        }
+        return;
+      }
+      if (!o.yes) {
+        if (!process.stdin.isTTY) throw new UsageError("destroy needs --yes when stdin is not a terminal");
+        const typed = await confirm(
+          `type the context name (${context}) to delete everything Tazuna installed: `,
+        );
+        if (typed !== context) throw new UsageError("context name did not match; nothing was deleted");
+      }
+      // Running the program re-checks context_matches before anything is deleted.
+      const res = await stack.destroy({ runProgram: true });
+      console.log(`cluster ${cluster}: destroy ${res.summary.result}`);
+    });
+}

@@ -1,0 +1,36 @@
+/** The tazuna command: the bootstrap lifecycle through Automation API, for people who never touch Pulumi. */
+import { Command } from "commander";
+import { TAZUNA_VERSION } from "../config/load";
+import * as apply from "./commands/apply";
+import * as build from "./commands/build";
+import * as check from "./commands/check";
+import * as destroy from "./commands/destroy";
+import * as graph from "./commands/graph";
+import * as plan from "./commands/plan";
+import * as tags from "./commands/tags";
+import * as version from "./commands/version";
+import { describe, exitCodeOf } from "./errors";
+import type { GlobalOptions } from "./project";
+
+function buildProgram(): Command {
+  const program = new Command("tazuna")
+    .description("Bootstrap the foundation layer of Kubernetes clusters from tazuna.yaml")
+    .version(TAZUNA_VERSION, "--version")
+    .option("-f, --file <path>", "the tazuna.yaml (default: the stack's tazuna:file, else ./tazuna.yaml)")
+    .option("-c, --cluster <name>", "the cluster: a stack with stacks/Pulumi.<name>.yaml")
+    .option("-p, --project <dir>", "the project folder", ".")
+    .option("--backend <url>", "state backend URL (default: $TAZUNA_BACKEND, else .tazuna/state)")
+    .option("-o, --output <format>", "text or json", "text")
+    .showHelpAfterError();
+  const globals = () => program.opts<GlobalOptions>();
+  for (const cmd of [check, build, graph, tags, plan, apply, destroy]) cmd.register(program, globals);
+  version.register(program);
+  return program;
+}
+
+buildProgram()
+  .parseAsync(process.argv)
+  .catch((err: unknown) => {
+    console.error(`error: ${describe(err)}`);
+    process.exitCode = exitCodeOf(err);
+  });
