@@ -85,6 +85,9 @@ describe("tazuna CLI (e2e)", function () {
     const res = await tazuna(["apply", "--cluster", "wrong", "--yes"]);
     assert.equal(res.exitCode, 3, `${res.stdout}\n${res.stderr}`);
     assert.match(res.stderr, /kubeconfig context "other-cli" does not match spec\.context_matches/);
+    const destroy = await tazuna(["destroy", "--cluster", "wrong", "--yes"]);
+    assert.equal(destroy.exitCode, 3, `${destroy.stdout}\n${destroy.stderr}`);
+    assert.match(destroy.stderr, /does not match spec\.context_matches/);
   });
 
   it("destroy refuses without --yes when not on a terminal; --dry-run lists; --yes deletes", async () => {
