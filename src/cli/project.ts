@@ -4,6 +4,7 @@ import { loadDeclaration } from "../config/load";
 import type { Declaration } from "../config/model";
 import type { StackSettings } from "../config/stack";
 import { listClusters, loadStackSettings } from "../config/stack-file";
+import { UsageError } from "./errors";
 
 export interface GlobalOptions {
   /** The tazuna.yaml to use; default the stack's tazuna:file, then ./tazuna.yaml. */
@@ -26,6 +27,13 @@ export async function resolveCluster(opts: GlobalOptions): Promise<string | unde
   if (opts.cluster) return opts.cluster;
   const all = await listClusters(path.resolve(opts.project));
   return all.length === 1 ? all[0] : undefined;
+}
+
+/** The cluster a command that needs one acts on; says how to name it when unclear. */
+export async function requireCluster(opts: GlobalOptions): Promise<string> {
+  const cluster = await resolveCluster(opts);
+  if (!cluster) throw new UsageError("which cluster? pass --cluster NAME (a stacks/Pulumi.NAME.yaml)");
+  return cluster;
 }
 
 /** Loads the stack file (when there is a cluster) and the declaration with its variables. */

@@ -261,17 +261,24 @@ function startApiserver(dir: string, pki: Pki, etcd: number, port: number, audit
   );
 }
 
+/** Flags KCM and the scheduler share: the components' identity, a loopback port, no leader election. */
+async function componentFlags(kubeconfig: string): Promise<string[]> {
+  return [
+    `--kubeconfig=${kubeconfig}`,
+    `--authentication-kubeconfig=${kubeconfig}`,
+    `--authorization-kubeconfig=${kubeconfig}`,
+    "--bind-address=127.0.0.1",
+    `--secure-port=${await freePort()}`,
+    "--leader-elect=false",
+  ];
+}
+
 async function startControllerManager(dir: string, pki: Pki, kubeconfig: string): Promise<Daemon> {
   return startDaemon(
     "kube-controller-manager",
     "kube-controller-manager",
     [
-      `--kubeconfig=${kubeconfig}`,
-      `--authentication-kubeconfig=${kubeconfig}`,
-      `--authorization-kubeconfig=${kubeconfig}`,
-      "--bind-address=127.0.0.1",
-      `--secure-port=${await freePort()}`,
-      "--leader-elect=false",
+      ...(await componentFlags(kubeconfig)),
       `--root-ca-file=${pki.caCert}`,
       `--service-account-private-key-file=${pki.saKey}`,
       `--cluster-signing-cert-file=${pki.caCert}`,
@@ -285,14 +292,7 @@ async function startScheduler(dir: string, kubeconfig: string): Promise<Daemon> 
   return startDaemon(
     "kube-scheduler",
     "kube-scheduler",
-    [
-      `--kubeconfig=${kubeconfig}`,
-      `--authentication-kubeconfig=${kubeconfig}`,
-      `--authorization-kubeconfig=${kubeconfig}`,
-      "--bind-address=127.0.0.1",
-      `--secure-port=${await freePort()}`,
-      "--leader-elect=false",
-    ],
+    await componentFlags(kubeconfig),
     path.join(dir, "kube-scheduler.log"),
   );
 }

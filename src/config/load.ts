@@ -116,7 +116,7 @@ function checkEntry(l: Located, problems: ConfigProblem[]): Addon | undefined {
         l,
         [],
         `add-on "${e.name}" has no type`,
-        `add type: one of kustomize, helmfile, helm, manifests, plugin, oras`,
+        "add type: one of kustomize, helmfile, helm, manifests, plugin",
       ),
     );
     return undefined;
@@ -179,6 +179,15 @@ function checkEntry(l: Located, problems: ConfigProblem[]): Addon | undefined {
         [],
         `add-on "${e.name}" is type helm but names no chart`,
         "add path: to a chart folder, or helm.chart with helm.repo",
+      ),
+    );
+  if (e.type === "oras")
+    problems.push(
+      problemAt(
+        l,
+        ["type"],
+        "type oras is not supported yet: it needs an OCI registry, and none is reachable here",
+        "pull the artifact into the repository (oras pull) and declare it as kustomize or helmfile",
       ),
     );
   if (e.type === "genesissecret")

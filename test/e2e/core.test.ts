@@ -17,7 +17,7 @@ import { ADMIN_USER } from "../../src/cluster/control-plane";
 import { readAudit, writesBy, type AuditEvent } from "../../src/cluster/audit";
 import type { StackSettings } from "../../src/config/stack";
 import { useCluster } from "./cluster-fixture";
-import { PASSPHRASE, exists, inventory, scratchProject, tazunaStack } from "./tazuna-fixture";
+import { PASSPHRASE, exists, field, inventory, scratchProject, tazunaStack } from "./tazuna-fixture";
 
 /** Which add-on an audited write belongs to, by the namespaces and names of the example. */
 function addonOf(e: AuditEvent): string | undefined {
@@ -61,65 +61,31 @@ describe("core: tazuna.yaml on a real cluster (e2e)", function () {
     const k = cluster().kubectl();
     assert.ok(await exists(k, ["daemonset", "fake-cni", "-n", "kube-system"]));
     assert.equal(
-      await k([
-        "get",
-        "crd",
-        "certificates.cert-manager.io",
-        "-o",
-        "jsonpath={.status.conditions[?(@.type=='Established')].status}",
-      ]),
+      await field(
+        k,
+        "crd/certificates.cert-manager.io",
+        undefined,
+        "{.status.conditions[?(@.type=='Established')].status}",
+      ),
       "True",
     );
     assert.ok(await exists(k, ["clusterissuer", "selfsigned"]));
     assert.equal(
-      await k([
-        "get",
-        "deployment",
+      await field(
+        k,
+        "deployment/cert-manager",
         "cert-manager",
-        "-n",
-        "cert-manager",
-        "-o",
-        "jsonpath={.status.conditions[?(@.type=='Available')].status}",
-      ]),
+        "{.status.conditions[?(@.type=='Available')].status}",
+      ),
       "True",
     );
     assert.equal(
-      await k([
-        "get",
-        "deployment",
-        "ingress-controller",
-        "-n",
-        "ingress-system",
-        "-o",
-        "jsonpath={.status.readyReplicas}",
-      ]),
+      await field(k, "deployment/ingress-controller", "ingress-system", "{.status.readyReplicas}"),
       "2",
     );
     assert.ok(await exists(k, ["ingressclass", "lite"]));
-    assert.equal(
-      await k([
-        "get",
-        "deployment",
-        "metrics-server",
-        "-n",
-        "kube-system",
-        "-o",
-        "jsonpath={.status.readyReplicas}",
-      ]),
-      "1",
-    );
-    assert.equal(
-      await k([
-        "get",
-        "deployment",
-        "argocd-server",
-        "-n",
-        "argocd",
-        "-o",
-        "jsonpath={.status.readyReplicas}",
-      ]),
-      "1",
-    );
+    assert.equal(await field(k, "deployment/metrics-server", "kube-system", "{.status.readyReplicas}"), "1");
+    assert.equal(await field(k, "deployment/argocd-server", "argocd", "{.status.readyReplicas}"), "1");
     assert.ok(await exists(k, ["applications.argoproj.io", "root", "-n", "argocd"]));
     assert.ok(await exists(k, ["certificates.cert-manager.io", "argocd-server-tls", "-n", "argocd"]));
   });
@@ -233,15 +199,12 @@ describe("core: tazuna.yaml on a real cluster (e2e)", function () {
     ]);
     await s.up();
     assert.equal(
-      await cluster().kubectl()([
-        "get",
-        "deployment",
-        "ingress-controller",
-        "-n",
+      await field(
+        cluster().kubectl(),
+        "deployment/ingress-controller",
         "ingress-system",
-        "-o",
-        "jsonpath={.status.readyReplicas}",
-      ]),
+        "{.status.readyReplicas}",
+      ),
       "3",
     );
   });

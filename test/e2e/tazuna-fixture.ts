@@ -58,3 +58,13 @@ export async function inventory(k: Kubectl): Promise<string[]> {
     .filter((l) => l && !l.includes("kube-root-ca.crt"))
     .sort();
 }
+
+/** One field of a live object, by JSONPath: field(k, "deployment/web", "default", "{.status.readyReplicas}"). */
+export function field(
+  k: Kubectl,
+  object: string,
+  namespace: string | undefined,
+  jsonpath: string,
+): Promise<string> {
+  return k(["get", object, ...(namespace ? ["-n", namespace] : []), "-o", `jsonpath=${jsonpath}`]);
+}

@@ -279,6 +279,12 @@ const CASES: Case[] = [
     message: /must look like/,
   },
   {
+    name: "oras refused",
+    yaml: one("      type: oras\n      oras: {reference: ghcr.io/x/y:1, delegate: {type: kustomize}}\n"),
+    field: "spec.manifests[0].type",
+    message: /type oras is not supported yet/,
+  },
+  {
     name: "genesissecret refused",
     yaml: one("      type: genesissecret\n      path: k\n"),
     files: { "k/x.yaml": "" },

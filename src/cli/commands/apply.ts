@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { formatSteps, planSteps } from "../plan";
 import { stepOf } from "../steps";
 import { UsageError } from "../errors";
-import { resolveCluster, type GlobalOptions } from "../project";
+import { requireCluster, type GlobalOptions } from "../project";
 import { openClusterStack } from "../stack";
 
 export async function confirm(question: string): Promise<string> {
@@ -27,8 +27,7 @@ export function register(program: Command, globals: () => GlobalOptions): void {
     )
     .action(async (o: { yes?: boolean }) => {
       const opts = globals();
-      const cluster = await resolveCluster(opts);
-      if (!cluster) throw new UsageError("which cluster? pass --cluster NAME (a stacks/Pulumi.NAME.yaml)");
+      const cluster = await requireCluster(opts);
       const { stack } = await openClusterStack(opts, cluster);
       const steps = await planSteps(stack);
       console.error(formatSteps(cluster, steps));

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { checkRecordedIdentity } from "../../state/binding";
 import { UsageError } from "../errors";
-import { resolveCluster, type GlobalOptions } from "../project";
+import { requireCluster, type GlobalOptions } from "../project";
 import { openClusterStack } from "../stack";
 import { confirm } from "./apply";
 
@@ -18,8 +18,7 @@ export function register(program: Command, globals: () => GlobalOptions): void {
     )
     .action(async (o: { yes?: boolean; dryRun?: boolean }) => {
       const opts = globals();
-      const cluster = await resolveCluster(opts);
-      if (!cluster) throw new UsageError("which cluster? pass --cluster NAME (a stacks/Pulumi.NAME.yaml)");
+      const cluster = await requireCluster(opts);
       const { stack, target, kubeconfig } = await openClusterStack(opts, cluster);
       const context = target.settings.context;
       await checkRecordedIdentity(stack, kubeconfig, context, target.settings.rebindTo ?? "");

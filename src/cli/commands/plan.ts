@@ -2,8 +2,7 @@
 import type { Command } from "commander";
 import { EXIT } from "../exit-codes";
 import { PLAN_SCHEMA_VERSION, formatSteps, planSteps } from "../plan";
-import { UsageError } from "../errors";
-import { resolveCluster, type GlobalOptions } from "../project";
+import { requireCluster, type GlobalOptions } from "../project";
 import { openClusterStack } from "../stack";
 
 export function register(program: Command, globals: () => GlobalOptions): void {
@@ -16,8 +15,7 @@ export function register(program: Command, globals: () => GlobalOptions): void {
     )
     .action(async () => {
       const opts = globals();
-      const cluster = await resolveCluster(opts);
-      if (!cluster) throw new UsageError("which cluster? pass --cluster NAME (a stacks/Pulumi.NAME.yaml)");
+      const cluster = await requireCluster(opts);
       const { stack } = await openClusterStack(opts, cluster);
       const steps = await planSteps(stack);
       if (opts.output === "json")
