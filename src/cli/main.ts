@@ -6,7 +6,10 @@ import * as build from "./commands/build";
 import * as check from "./commands/check";
 import * as destroy from "./commands/destroy";
 import * as graph from "./commands/graph";
+import * as init from "./commands/init";
 import * as plan from "./commands/plan";
+import * as state from "./commands/state";
+import * as status from "./commands/status";
 import * as tags from "./commands/tags";
 import * as version from "./commands/version";
 import { describe, exitCodeOf } from "./errors";
@@ -23,7 +26,8 @@ function buildProgram(): Command {
     .option("-o, --output <format>", "text or json", "text")
     .showHelpAfterError();
   const globals = () => program.opts<GlobalOptions>();
-  for (const cmd of [check, build, graph, tags, plan, apply, destroy]) cmd.register(program, globals);
+  for (const cmd of [init, check, build, graph, tags, plan, apply, destroy, state, status])
+    cmd.register(program, globals);
   version.register(program);
   return program;
 }

@@ -9,7 +9,7 @@ import { renderHelm } from "./helm";
 import { renderHelmfile } from "./helmfile";
 import { renderKustomize } from "./kustomize";
 import { renderManifests } from "./manifests";
-import type { K8sObject } from "./objects";
+import { isClusterScoped, type K8sObject } from "./objects";
 import { renderPlugin } from "./plugin";
 
 export type { K8sObject } from "./objects";
@@ -44,5 +44,20 @@ export async function renderAll(
   const rendered = await Promise.all(
     addons.map((a) => limit(async () => [a.name, await renderAddon(a)] as const)),
   );
-  return new Map(rendered);
+  return withoutClusterScopedNamespaces(new Map(rendered));
+}
+
+/**
+ * Tools such as kustomize's `namespace:` put a namespace on cluster-scoped
+ * custom objects too; the API server ignores it. Drop it, looking at the CRDs
+ * of every add-on, so rendered output, state and plans name objects alike.
+ */
+function withoutClusterScopedNamespaces(rendered: Map<string, K8sObject[]>): Map<string, K8sObject[]> {
+  const all = [...rendered.values()].flat();
+  const strip = (o: K8sObject): K8sObject => {
+    if (!o.metadata.namespace || !isClusterScoped(o, all)) return o;
+    const { namespace: _ns, ...metadata } = o.metadata;
+    return { ...o, metadata: { ...metadata, name: o.metadata.name } };
+  };
+  return new Map([...rendered].map(([name, objs]) => [name, objs.map(strip)]));
 }

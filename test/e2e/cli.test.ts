@@ -13,6 +13,23 @@ import { PASSPHRASE, exists, scratchProject } from "./tazuna-fixture";
 
 const BIN = path.resolve(__dirname, "../../bin/tazuna");
 
+describe("tazuna init", function () {
+  this.timeout(60_000);
+  it("writes a starter project that passes check, and never overwrites", async () => {
+    const dir = (await scratchProject()).dir + "-init";
+    const run = (args: string[]) => execa(BIN, ["-p", dir, ...args], { reject: false, stdin: "ignore" });
+    const first = await run(["init", "--cluster", "dev", "--context", "kind-dev"]);
+    assert.equal(first.exitCode, 0, first.stderr);
+    assert.match(first.stdout, /wrote stacks\/Pulumi\.dev\.yaml/);
+    const check = await run(["check"]);
+    assert.equal(check.exitCode, 0, check.stderr);
+    assert.match(check.stdout, /ok: .*for cluster dev \(1 add-ons\)/);
+    const again = await run(["init"]);
+    assert.equal(again.exitCode, 1);
+    assert.match(again.stderr, /not overwriting tazuna\.yaml/);
+  });
+});
+
 describe("tazuna CLI (e2e)", function () {
   this.timeout(900_000);
   const cluster = useCluster("tazuna-cli");
@@ -81,6 +98,61 @@ describe("tazuna CLI (e2e)", function () {
     assert.deepEqual(JSON.parse(json.stdout), { schemaVersion: 1, cluster: "local", changes: [] });
   });
 
+  it("state list shows what is installed; state diff compares the declaration without the cluster", async () => {
+    const list = await tazuna(["state", "list", "--cluster", "local"]);
+    assert.equal(list.exitCode, 0, list.stderr);
+    assert.match(list.stdout, /^argocd\tDeployment\targocd\targocd-server$/m);
+    const json = JSON.parse((await tazuna(["state", "list", "--cluster", "local", "-o", "json"])).stdout) as {
+      schemaVersion: number;
+      objects: { addon: string }[];
+    };
+    assert.equal(json.schemaVersion, 1);
+    assert.deepEqual([...new Set(json.objects.map((o) => o.addon))].sort(), [
+      "argocd",
+      "cert-manager",
+      "cni",
+      "ingress",
+      "metrics",
+    ]);
+
+    const same = await tazuna(["state", "diff", "--cluster", "local"]);
+    assert.equal(same.exitCode, 0, `${same.stdout}\n${same.stderr}`);
+    assert.match(same.stdout, /declaration and state agree/);
+    const file = path.join(dir, "tazuna.yaml");
+    const text = await readFile(file, "utf8");
+    await writeFile(file, text.replace("replicaCount: 2", "replicaCount: 5"));
+    const changed = await tazuna(["state", "diff", "--cluster", "local"]);
+    await writeFile(file, text);
+    assert.equal(changed.exitCode, 2);
+    assert.equal(changed.stdout.trim(), "modified\tingress\tDeployment\tingress-system\tingress-controller");
+  });
+
+  it("status shows readiness now, per add-on, and the last apply", async () => {
+    const ok = await tazuna(["status", "--cluster", "local"]);
+    assert.equal(ok.exitCode, 0, ok.stderr);
+    assert.match(ok.stdout, /last update succeeded/);
+    assert.match(ok.stdout, /cert-manager\s+\d+ objects {2}ready/);
+    // Break cert-manager by hand: its new pods can never be scheduled.
+    await cluster().kubectl()([
+      "patch",
+      "deployment",
+      "cert-manager",
+      "-n",
+      "cert-manager",
+      "--type",
+      "merge",
+      "-p",
+      '{"spec":{"template":{"spec":{"nodeSelector":{"tazuna.dev/none":"x"}}}}}',
+    ]);
+    const json = JSON.parse((await tazuna(["status", "--cluster", "local", "-o", "json"])).stdout) as {
+      addons: { addon: string; ready: boolean; notReady: string[] }[];
+    };
+    const cm = json.addons.find((a) => a.addon === "cert-manager");
+    assert.equal(cm?.ready, false);
+    assert.deepEqual(cm?.notReady, ["Deployment/cert-manager/cert-manager"]);
+    assert.equal(json.addons.find((a) => a.addon === "argocd")?.ready, true);
+  });
+
   it("the guard refuses a context outside context_matches with exit 3", async () => {
     const res = await tazuna(["apply", "--cluster", "wrong", "--yes"]);
     assert.equal(res.exitCode, 3, `${res.stdout}\n${res.stderr}`);
@@ -99,7 +171,7 @@ describe("tazuna CLI (e2e)", function () {
       "nothing was deleted",
     );
     const dry = await tazuna(["destroy", "--cluster", "local", "--dry-run"]);
-    assert.match(dry.stdout, /kubernetes:apps\/v1:Deployment\targocd:argocd\/argocd-server/);
+    assert.match(dry.stdout, /^argocd\tDeployment\targocd\targocd-server$/m);
     const res = await tazuna(["destroy", "--cluster", "local", "--yes"]);
     assert.equal(res.exitCode, 0, res.stderr);
     assert.equal(await exists(cluster().kubectl(), ["namespace", "argocd"]), false);

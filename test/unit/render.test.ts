@@ -155,6 +155,9 @@ describe("render", function () {
       addon({ name: "cm", type: "kustomize", dir: path.join(EXAMPLE, "cert-manager/base") }),
     ]);
     assert.deepEqual([...out.keys()], ["cni", "cm"]);
+    // kustomize's namespace: stamps the cluster-scoped ClusterIssuer too; its CRD says Cluster.
+    const issuer = out.get("cm")?.find((o) => o.kind === "ClusterIssuer");
+    assert.equal(issuer?.metadata.namespace, undefined);
     assert.equal(out.get("cni")?.length, 3);
   });
 });

@@ -1,6 +1,7 @@
 /** `tazuna destroy`: remove everything the stack installed, dependents first, behind the guard. */
 import type { Command } from "commander";
 import { checkRecordedIdentity } from "../../state/binding";
+import { installedObjects } from "../../state/inventory";
 import { UsageError } from "../errors";
 import { requireCluster, type GlobalOptions } from "../project";
 import { openClusterStack } from "../stack";
@@ -23,13 +24,8 @@ export function register(program: Command, globals: () => GlobalOptions): void {
       const context = target.settings.context;
       await checkRecordedIdentity(stack, kubeconfig, context, target.settings.rebindTo ?? "");
       if (o.dryRun) {
-        const state = (await stack.exportStack()) as {
-          deployment: { resources?: { type: string; urn: string }[] };
-        };
-        for (const r of state.deployment.resources ?? []) {
-          if (r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:yaml"))
-            console.log(`${r.type}\t${r.urn.split("::").pop() ?? ""}`);
-        }
+        for (const x of await installedObjects(stack))
+          console.log([x.addon, x.kind, x.namespace || "-", x.name].join("\t"));
         return;
       }
       if (!o.yes) {
