@@ -18,13 +18,18 @@ export function exitCodeOf(err: unknown): number {
   return EXIT.error;
 }
 
+/** The message to print: ours whole, the engine's reduced to its error lines. */
 export function describe(err: unknown): string {
-  if (err instanceof Error) {
-    // Automation API wraps engine output; keep the lines that say what failed.
-    const m = /(?:error|guard): [\s\S]*/.exec(err.message);
-    return err instanceof ConfigError || err instanceof GuardError || err instanceof UsageError || !m
-      ? err.message
-      : m[0];
-  }
-  return String(err);
+  if (!(err instanceof Error)) return String(err);
+  if (err instanceof ConfigError || err instanceof GuardError || err instanceof UsageError)
+    return err.message;
+  const stderr = (err as { stderr?: unknown }).stderr;
+  const text = typeof stderr === "string" && stderr ? stderr : err.message;
+  const lines = text
+    .split("\n")
+    .filter((l) => /error:|guard:|fix:|^\s+\*|^\s+(recorded|now|nothing was)/.test(l));
+  const unique = [...new Set(lines.map((l) => l.trim().replace(/^error: /, "")))].filter(
+    (l) => !/^(preview|update) failed$/.test(l),
+  );
+  return unique.length > 0 ? unique.slice(0, 15).join("\n") : err.message;
 }

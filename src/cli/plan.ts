@@ -8,6 +8,8 @@ export async function planSteps(stack: Stack): Promise<Step[]> {
   const steps: Step[] = [];
   await stack.preview({
     diff: true,
+    // Read the live objects first, so hand changes and deletions show up as changes.
+    refresh: true,
     onEvent: (e) => {
       const s = stepOf(e);
       if (s) steps.push(s);

@@ -28,7 +28,7 @@ function objectOf(urn: string): string {
 
 export function stepOf(e: EngineEvent): Step | undefined {
   const m = e.resourcePreEvent?.metadata;
-  if (!m || m.op === "same" || m.op === "read") return undefined;
+  if (!m || m.op === "same" || m.op === "read" || m.op === "refresh") return undefined;
   const addon = addonOf(m.urn);
   if (!addon || m.type === "kubernetes:yaml/v2:ConfigGroup" || m.type === "tazuna:index:Addon")
     return undefined;

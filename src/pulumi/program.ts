@@ -16,7 +16,7 @@ import { renderAll, type K8sObject } from "../render";
 import { AddonComponent } from "./addon";
 import { ClusterBinding } from "./binding";
 import { checkContext, readIdentity, type ClusterIdentity } from "./guard";
-import { readinessGates, withoutProviderAwait } from "./readiness";
+import { readinessGates, forProvider } from "./readiness";
 import { WaitUntil, kubectlTarget } from "./wait";
 
 export interface ProgramContext {
@@ -105,7 +105,7 @@ export function registerGraph(decl: Declaration, rendered: Map<string, K8sObject
     const comp = new AddonComponent(
       a.name,
       {
-        objects: withoutProviderAwait(objects),
+        objects: forProvider(objects),
         gates: readinessGates(a, objects),
         cluster: { kubeconfig: target.kubeconfig, context: target.context },
         type: a.type,

@@ -82,20 +82,19 @@ export function readinessGates(a: Addon, objs: readonly K8sObject[]): Gate[] {
  */
 const SKIP_AWAIT_KINDS = new Set([...ROLLOUT_KINDS, "Job", "Service", "Ingress"]);
 
-/** Objects as the provider should apply them: without the waits the gates replace. */
-export function withoutProviderAwait(objs: readonly K8sObject[]): K8sObject[] {
-  return objs.map((o) =>
-    !SKIP_AWAIT_KINDS.has(o.kind)
-      ? o
-      : {
-          ...o,
-          metadata: {
-            ...o.metadata,
-            annotations: {
-              ...((o.metadata.annotations as Record<string, string> | undefined) ?? {}),
-              "pulumi.com/skipAwait": "true",
-            },
-          },
-        },
-  );
+/**
+ * Objects as the provider should apply them. The declaration wins over hand
+ * edits (`kubectl scale`, `kubectl edit`): server-side apply takes over fields
+ * another manager changed instead of failing on the conflict. And no provider
+ * waits where a gate replaces them.
+ */
+export function forProvider(objs: readonly K8sObject[]): K8sObject[] {
+  return objs.map((o) => {
+    const annotations: Record<string, string> = {
+      ...((o.metadata.annotations as Record<string, string> | undefined) ?? {}),
+      "pulumi.com/patchForce": "true",
+    };
+    if (SKIP_AWAIT_KINDS.has(o.kind)) annotations["pulumi.com/skipAwait"] = "true";
+    return { ...o, metadata: { ...o.metadata, annotations } };
+  });
 }

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { execa } from "execa";
 import { stringify } from "yaml";
 import { useCluster } from "./cluster-fixture";
-import { PASSPHRASE, exists, scratchProject } from "./tazuna-fixture";
+import { PASSPHRASE, exists, field, scratchProject } from "./tazuna-fixture";
 
 const BIN = path.resolve(__dirname, "../../bin/tazuna");
 
@@ -125,6 +125,42 @@ describe("tazuna CLI (e2e)", function () {
     await writeFile(file, text);
     assert.equal(changed.exitCode, 2);
     assert.equal(changed.stdout.trim(), "modified\tingress\tDeployment\tingress-system\tingress-controller");
+  });
+
+  it("state drift finds hand edits, hand deletes and undeclared leftovers; apply puts the declaration back", async () => {
+    const clean = await tazuna(["state", "drift", "--cluster", "local"]);
+    assert.equal(clean.exitCode, 0, `${clean.stdout}\n${clean.stderr}`);
+    assert.match(clean.stdout, /cluster local: no drift/);
+    const k = cluster().kubectl();
+    await k(["scale", "deployment", "ingress-controller", "-n", "ingress-system", "--replicas=1"]);
+    await k(["delete", "configmap", "argocd-cm", "-n", "argocd"]);
+    await k(["create", "configmap", "hand-made", "-n", "argocd", "--from-literal=a=b"]);
+    const drift = await tazuna(["state", "drift", "--cluster", "local"]);
+    assert.equal(drift.exitCode, 2, drift.stderr);
+    assert.deepEqual(drift.stdout.split("\n").filter(Boolean).sort(), [
+      "changed\tingress\tDeployment\tingress-system\tingress-controller\tspec.replicas",
+      "deleted\targocd\tConfigMap\targocd\targocd-cm\t",
+      "undeclared\t-\tConfigMap\targocd\thand-made\t",
+    ]);
+    const json = JSON.parse(
+      (await tazuna(["state", "drift", "--cluster", "local", "-o", "json"])).stdout,
+    ) as {
+      schemaVersion: number;
+      drift: unknown[];
+    };
+    assert.equal(json.schemaVersion, 1);
+    assert.equal(json.drift.length, 3);
+
+    const apply = await tazuna(["apply", "--cluster", "local", "--yes"]);
+    assert.equal(apply.exitCode, 0, apply.stderr);
+    assert.equal(await field(k, "deployment/ingress-controller", "ingress-system", "{.spec.replicas}"), "2");
+    assert.ok(await exists(k, ["configmap", "argocd-cm", "-n", "argocd"]));
+    const after = await tazuna(["state", "drift", "--cluster", "local"]);
+    assert.equal(
+      after.stdout.replace(/\n$/, ""),
+      "undeclared\t-\tConfigMap\targocd\thand-made\t",
+      "leftovers are reported, never deleted",
+    );
   });
 
   it("status shows readiness now, per add-on, and the last apply", async () => {

@@ -1,6 +1,7 @@
 /** `tazuna apply`: plan, confirm on a terminal, apply in order, show progress per add-on. */
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
+import { checkRecordedIdentity } from "../../state/binding";
 import { formatSteps, planSteps } from "../plan";
 import { stepOf } from "../steps";
 import { UsageError } from "../errors";
@@ -28,7 +29,9 @@ export function register(program: Command, globals: () => GlobalOptions): void {
     .action(async (o: { yes?: boolean }) => {
       const opts = globals();
       const cluster = await requireCluster(opts);
-      const { stack } = await openClusterStack(opts, cluster);
+      const { stack, target, kubeconfig } = await openClusterStack(opts, cluster);
+      // Refreshing reads through the context; make sure it still reaches the recorded cluster.
+      await checkRecordedIdentity(stack, kubeconfig, target.settings.context, target.settings.rebindTo ?? "");
       const steps = await planSteps(stack);
       console.error(formatSteps(cluster, steps));
       if (steps.length === 0) return;
@@ -38,7 +41,9 @@ export function register(program: Command, globals: () => GlobalOptions): void {
       }
       const t0 = Date.now();
       const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`.padStart(7);
+      // refresh: objects changed or deleted by hand are put back, not just new declarations applied.
       const res = await stack.up({
+        refresh: true,
         onEvent: (e) => {
           const s = stepOf(e);
           if (s) console.error(`${elapsed()}  ${s.addon}: ${s.op} ${s.object}`);

@@ -2,6 +2,8 @@
 import type { Command } from "commander";
 import { renderAll } from "../../render";
 import { diffStateAgainst } from "../../state/diff";
+import { driftOf } from "../../state/drift";
+import { checkRecordedIdentity } from "../../state/binding";
 import { installedObjects } from "../../state/inventory";
 import { EXIT } from "../exit-codes";
 import { requireCluster, type GlobalOptions } from "../project";
@@ -42,5 +44,27 @@ export function register(program: Command, globals: () => GlobalOptions): void {
       else
         for (const d of diff) console.log([d.change, d.addon, d.kind, d.namespace || "-", d.name].join("\t"));
       process.exitCode = diff.length > 0 ? EXIT.changes : EXIT.ok;
+    });
+  state
+    .command("drift")
+    .description(
+      "compare state with the live cluster: changed or deleted by hand, and undeclared leftovers (exit 2 on drift)",
+    )
+    .addHelpText("after", "\nExample (on a schedule):\n  tazuna state drift --cluster production -o json")
+    .action(async () => {
+      const opts = globals();
+      const cluster = await requireCluster(opts);
+      const { stack, target, kubeconfig } = await openClusterStack(opts, cluster);
+      await checkRecordedIdentity(stack, kubeconfig, target.settings.context, target.settings.rebindTo ?? "");
+      const drift = await driftOf(stack, kubeconfig, target.settings.context);
+      if (opts.output === "json")
+        console.log(JSON.stringify({ schemaVersion: STATE_SCHEMA_VERSION, cluster, drift }));
+      else if (drift.length === 0) console.log(`cluster ${cluster}: no drift`);
+      else
+        for (const d of drift)
+          console.log(
+            [d.drift, d.addon || "-", d.kind, d.namespace || "-", d.name, d.fields.join(",")].join("\t"),
+          );
+      process.exitCode = drift.length > 0 ? EXIT.changes : EXIT.ok;
     });
 }
