@@ -4,22 +4,14 @@
  * recorded identity against the live cluster here, before deleting anything.
  */
 import type { Stack } from "@pulumi/pulumi/automation";
-import { z } from "zod";
+import { stateResources } from "./resources";
 import { GuardError, readIdentity } from "../pulumi/guard";
 import type { BindingProps } from "../pulumi/binding";
 
 const BINDING_TYPE = "pulumi-nodejs:dynamic/tazuna:ClusterBinding";
 
-const ResourceSchema = z
-  .object({ type: z.string(), outputs: z.record(z.string(), z.unknown()).optional() })
-  .loose();
-const DeploymentSchema = z
-  .object({ deployment: z.object({ resources: z.array(ResourceSchema).optional() }).loose() })
-  .loose();
-
 export async function recordedBinding(stack: Stack): Promise<BindingProps | undefined> {
-  const state = DeploymentSchema.parse(await stack.exportStack());
-  const res = state.deployment.resources?.find((r) => r.type === BINDING_TYPE);
+  const res = (await stateResources(stack)).find((r) => r.type === BINDING_TYPE);
   return res?.outputs as BindingProps | undefined;
 }
 

@@ -1,19 +1,6 @@
 /** What a stack's state says is installed: one row per Kubernetes object. */
 import type { Stack } from "@pulumi/pulumi/automation";
-import { z } from "zod";
-
-const ResourceSchema = z
-  .object({
-    type: z.string(),
-    urn: z.string(),
-    parent: z.string().optional(),
-    inputs: z.record(z.string(), z.unknown()).optional(),
-    outputs: z.record(z.string(), z.unknown()).optional(),
-  })
-  .loose();
-const StateSchema = z
-  .object({ deployment: z.object({ resources: z.array(ResourceSchema).optional() }).loose() })
-  .loose();
+import { stateResources } from "./resources";
 
 export interface InstalledObject {
   addon: string;
@@ -27,8 +14,7 @@ export interface InstalledObject {
 
 /** Kubernetes objects only: not providers, ConfigGroups, gates or the binding. */
 export async function installedObjects(stack: Stack): Promise<InstalledObject[]> {
-  const state = StateSchema.parse(await stack.exportStack());
-  return (state.deployment.resources ?? [])
+  return (await stateResources(stack))
     .filter(
       (r) =>
         r.type.startsWith("kubernetes:") &&
