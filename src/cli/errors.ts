@@ -27,7 +27,7 @@ export function describe(err: unknown): string {
   const text = typeof stderr === "string" && stderr ? stderr : err.message;
   const lines = text
     .split("\n")
-    .filter((l) => /error:|guard:|fix:|^\s+\*|^\s+(recorded|now|nothing was)/.test(l));
+    .filter((l) => /error:|guard:|fix:|created by|^\s+\*|^\s+(recorded|now|nothing was)/.test(l));
   const unique = [...new Set(lines.map((l) => l.trim().replace(/^error: /, "")))].filter(
     (l) => !/^(preview|update) failed$/.test(l),
   );

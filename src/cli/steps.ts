@@ -10,27 +10,33 @@ export interface Step {
   fields: string[];
 }
 
-/** The add-on a resource belongs to: its component, or the prefix of its name. */
-function addonOf(urn: string): string | undefined {
+/** Resources that carry no change of their own: the stack, providers, and the add-on containers. */
+const CONTAINERS = new Set(["pulumi:pulumi:Stack", "kubernetes:yaml/v2:ConfigGroup", "tazuna:index:Addon"]);
+
+/**
+ * The add-on a resource belongs to: its component, by the prefix of its name.
+ * Spec-level tests and the cluster binding sit outside any add-on.
+ */
+function addonOf(urn: string, type: string): string {
   const [, , typePath = "", name = ""] = urn.split("::");
-  if (!typePath.startsWith("tazuna:index:Addon")) return undefined;
-  return name.split(":")[0];
+  if (typePath.startsWith("tazuna:index:Addon")) return name.split(":")[0] ?? name;
+  return type.endsWith("WaitUntil") ? "(tests)" : "(cluster)";
 }
 
 function objectOf(urn: string): string {
   const [, , typePath = "", name = ""] = urn.split("::");
   const type = typePath.split("$").pop() ?? "";
+  const inAddon = typePath.startsWith("tazuna:index:Addon");
   if (type.startsWith("kubernetes:"))
     return `${type.replace(/^kubernetes:/, "")} ${name.split(":").slice(1).join(":")}`;
-  if (type.endsWith("WaitUntil")) return `readiness ${name.split(":").slice(2).join(":")}`;
-  return type === "tazuna:index:Addon" ? "(add-on)" : type;
+  if (type.endsWith("WaitUntil"))
+    return inAddon ? `readiness ${name.split(":").slice(2).join(":")}` : `test ${name}`;
+  return type.split(":").pop() ?? type;
 }
 
 export function stepOf(e: EngineEvent): Step | undefined {
   const m = e.resourcePreEvent?.metadata;
   if (!m || m.op === "same" || m.op === "read" || m.op === "refresh") return undefined;
-  const addon = addonOf(m.urn);
-  if (!addon || m.type === "kubernetes:yaml/v2:ConfigGroup" || m.type === "tazuna:index:Addon")
-    return undefined;
-  return { addon, op: m.op, object: objectOf(m.urn), fields: m.diffs ?? [] };
+  if (CONTAINERS.has(m.type) || m.type.startsWith("pulumi:providers:")) return undefined;
+  return { addon: addonOf(m.urn, m.type), op: m.op, object: objectOf(m.urn), fields: m.diffs ?? [] };
 }

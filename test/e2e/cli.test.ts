@@ -4,7 +4,7 @@
  * safety, and the guard's exit code.
  */
 import { strict as assert } from "node:assert";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { execa } from "execa";
 import { stringify } from "yaml";
@@ -90,9 +90,41 @@ describe("tazuna CLI (e2e)", function () {
     assert.ok(await exists(cluster().kubectl(), ["deployment", "argocd-server", "-n", "argocd"]));
   });
 
+  it("a second apply while another holds the stack's lock fails with exit 4, naming the holder", async () => {
+    // A spec-level test that passes only once we say so keeps the first apply
+    // inside its update, holding the lock, for as long as the test needs.
+    const file = path.join(dir, "tazuna.yaml");
+    const text = await readFile(file, "utf8");
+    const gate =
+      '  tests:\n    - name: go-ahead\n      waitUntil: {kind: ConfigMap, name: go-ahead, namespace: default, jsonpath: "{.data.ok}=yes", timeout: 3m}\n';
+    await writeFile(file, text.replace("spec:\n", `spec:\n${gate}`));
+    const first = tazuna(["apply", "--cluster", "local", "--yes"]);
+    const locks = path.join(dir, ".tazuna/state/.pulumi/locks");
+    const deadline = Date.now() + 60_000;
+    const locked = async () =>
+      (await readdir(locks, { recursive: true }).catch(() => [])).some((f) => String(f).endsWith(".json"));
+    while (Date.now() < deadline && !(await locked())) await new Promise((r) => setTimeout(r, 100));
+    const second = await tazuna(["apply", "--cluster", "local", "--yes"]);
+    await cluster().kubectl()(["create", "configmap", "go-ahead", "-n", "default", "--from-literal=ok=yes"]);
+    const done = await first;
+    await writeFile(file, text);
+    assert.equal(done.exitCode, 0, done.stderr);
+    assert.equal(second.exitCode, 4, `${second.stdout}\n${second.stderr}`);
+    assert.match(second.stderr, /currently locked/);
+    assert.match(second.stderr, /pid \d+/, `names the holder:\n${second.stderr}`);
+    const back = await tazuna(["apply", "--cluster", "local", "--yes"]);
+    assert.equal(back.exitCode, 0, back.stderr);
+    assert.match(
+      back.stderr,
+      /- delete {2}test test-go-ahead/,
+      `the spec-level test goes with the declaration:\n${back.stdout}\n${back.stderr}`,
+    );
+    await cluster().kubectl()(["delete", "configmap", "go-ahead", "-n", "default"]);
+  });
+
   it("plan exits 0 on the converged cluster, and --output json says so", async () => {
     const text = await tazuna(["plan", "--cluster", "local"]);
-    assert.equal(text.exitCode, 0, text.stderr);
+    assert.equal(text.exitCode, 0, `${text.stdout}\n${text.stderr}`);
     assert.match(text.stdout, /cluster local: no changes/);
     const json = await tazuna(["plan", "--cluster", "local", "--output", "json"]);
     assert.deepEqual(JSON.parse(json.stdout), { schemaVersion: 1, cluster: "local", changes: [] });
