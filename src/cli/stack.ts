@@ -5,6 +5,7 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import { kubeconfigPath } from "../config/stack";
 import { tazunaProgram } from "../pulumi/program";
 import { openStack } from "../pulumi/workspace";
+import { checkRecordedIdentity } from "../state/binding";
 import { UsageError } from "./errors";
 import { loadTarget, type GlobalOptions, type Target } from "./project";
 
@@ -32,6 +33,8 @@ export interface ClusterStack {
   target: Target;
   stack: Stack;
   kubeconfig: string;
+  /** Refuses (GuardError) when the context now reaches another cluster than the stack recorded. */
+  checkIdentity: () => Promise<void>;
 }
 
 export async function openClusterStack(opts: GlobalOptions, cluster: string): Promise<ClusterStack> {
@@ -46,5 +49,8 @@ export async function openClusterStack(opts: GlobalOptions, cluster: string): Pr
     passphrase: await passphrase(),
     program: () => tazunaProgram({ projectDir: target.projectDir, stackName: cluster, settings }),
   });
-  return { target, stack, kubeconfig: kubeconfigPath(settings, target.projectDir) };
+  const kubeconfig = kubeconfigPath(settings, target.projectDir);
+  const checkIdentity = () =>
+    checkRecordedIdentity(stack, kubeconfig, settings.context, settings.rebindTo ?? "");
+  return { target, stack, kubeconfig, checkIdentity };
 }

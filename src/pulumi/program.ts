@@ -16,7 +16,7 @@ import { renderAll, type K8sObject } from "../render";
 import { AddonComponent } from "./addon";
 import { ClusterBinding } from "./binding";
 import { checkContext, readIdentity, type ClusterIdentity } from "./guard";
-import { readinessGates, forProvider } from "./readiness";
+import { readinessGates, forProvider, waitExpression } from "./readiness";
 import { WaitUntil, kubectlTarget } from "./wait";
 
 export interface ProgramContext {
@@ -71,7 +71,7 @@ function testWait(t: Test, name: string, target: Target, deps: pulumi.Resource[]
       context: target.context,
       target: kubectlTarget(w.kind, w.name, w.apiVersion),
       namespace: w.namespace ?? "",
-      forExpr: w.condition ? `condition=${w.condition}` : `jsonpath=${w.jsonpath ?? ""}`,
+      forExpr: waitExpression(w),
       timeoutSeconds: w.timeout ? durationSeconds(w.timeout) : 300,
       revision: "",
     },

@@ -33,6 +33,11 @@ export interface Gate {
   revision: string;
 }
 
+/** The kubectl wait --for value of a declared check: condition=Ready or jsonpath={...}=value. */
+export function waitExpression(w: Wait): string {
+  return w.condition ? `condition=${w.condition}` : `jsonpath=${w.jsonpath ?? ""}`;
+}
+
 const ROLLOUT_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet"]);
 
 function matches(o: K8sObject, w: Wait): boolean {
@@ -59,9 +64,7 @@ export function readinessGates(a: Addon, objs: readonly K8sObject[]): Gate[] {
     if (!objs.some((o) => matches(o, w))) throw new ReadinessError(a.name, w);
   }
   return objs.flatMap((o) => {
-    const checks = a.readiness.waitFor
-      .filter((w) => matches(o, w))
-      .map((w) => (w.condition ? `condition=${w.condition}` : `jsonpath=${w.jsonpath ?? ""}`));
+    const checks = a.readiness.waitFor.filter((w) => matches(o, w)).map(waitExpression);
     const builtIn = a.readiness.skip ? undefined : builtInCheck(o);
     if (builtIn) checks.unshift(builtIn);
     return checks.map((forExpr) => ({

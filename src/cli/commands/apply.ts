@@ -1,7 +1,6 @@
 /** `tazuna apply`: plan, confirm on a terminal, apply in order, show progress per add-on. */
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
-import { checkRecordedIdentity } from "../../state/binding";
 import { formatSteps, planSteps } from "../plan";
 import { stepOf } from "../steps";
 import { UsageError } from "../errors";
@@ -29,9 +28,9 @@ export function register(program: Command, globals: () => GlobalOptions): void {
     .action(async (o: { yes?: boolean }) => {
       const opts = globals();
       const cluster = await requireCluster(opts);
-      const { stack, target, kubeconfig } = await openClusterStack(opts, cluster);
+      const { stack, checkIdentity } = await openClusterStack(opts, cluster);
       // Refreshing reads through the context; make sure it still reaches the recorded cluster.
-      await checkRecordedIdentity(stack, kubeconfig, target.settings.context, target.settings.rebindTo ?? "");
+      await checkIdentity();
       const steps = await planSteps(stack);
       console.error(formatSteps(cluster, steps));
       if (steps.length === 0) return;

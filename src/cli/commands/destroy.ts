@@ -1,6 +1,5 @@
 /** `tazuna destroy`: remove everything the stack installed, dependents first, behind the guard. */
 import type { Command } from "commander";
-import { checkRecordedIdentity } from "../../state/binding";
 import { installedObjects } from "../../state/inventory";
 import { UsageError } from "../errors";
 import { requireCluster, type GlobalOptions } from "../project";
@@ -20,9 +19,9 @@ export function register(program: Command, globals: () => GlobalOptions): void {
     .action(async (o: { yes?: boolean; dryRun?: boolean }) => {
       const opts = globals();
       const cluster = await requireCluster(opts);
-      const { stack, target, kubeconfig } = await openClusterStack(opts, cluster);
+      const { stack, target, checkIdentity } = await openClusterStack(opts, cluster);
       const context = target.settings.context;
-      await checkRecordedIdentity(stack, kubeconfig, context, target.settings.rebindTo ?? "");
+      await checkIdentity();
       if (o.dryRun) {
         for (const x of await installedObjects(stack))
           console.log([x.addon, x.kind, x.namespace || "-", x.name].join("\t"));

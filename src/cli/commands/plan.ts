@@ -1,6 +1,5 @@
 /** `tazuna plan`: what apply would do; exit 0 when nothing changes, 2 when something does. */
 import type { Command } from "commander";
-import { checkRecordedIdentity } from "../../state/binding";
 import { EXIT } from "../exit-codes";
 import { PLAN_SCHEMA_VERSION, formatSteps, planSteps } from "../plan";
 import { requireCluster, type GlobalOptions } from "../project";
@@ -17,8 +16,8 @@ export function register(program: Command, globals: () => GlobalOptions): void {
     .action(async () => {
       const opts = globals();
       const cluster = await requireCluster(opts);
-      const { stack, target, kubeconfig } = await openClusterStack(opts, cluster);
-      await checkRecordedIdentity(stack, kubeconfig, target.settings.context, target.settings.rebindTo ?? "");
+      const { stack, checkIdentity } = await openClusterStack(opts, cluster);
+      await checkIdentity();
       const steps = await planSteps(stack);
       if (opts.output === "json")
         console.log(JSON.stringify({ schemaVersion: PLAN_SCHEMA_VERSION, cluster, changes: steps }));

@@ -3,7 +3,6 @@ import type { Command } from "commander";
 import { renderAll } from "../../render";
 import { diffStateAgainst } from "../../state/diff";
 import { driftOf } from "../../state/drift";
-import { checkRecordedIdentity } from "../../state/binding";
 import { installedObjects } from "../../state/inventory";
 import { EXIT } from "../exit-codes";
 import { requireCluster, type GlobalOptions } from "../project";
@@ -54,8 +53,8 @@ export function register(program: Command, globals: () => GlobalOptions): void {
     .action(async () => {
       const opts = globals();
       const cluster = await requireCluster(opts);
-      const { stack, target, kubeconfig } = await openClusterStack(opts, cluster);
-      await checkRecordedIdentity(stack, kubeconfig, target.settings.context, target.settings.rebindTo ?? "");
+      const { stack, target, kubeconfig, checkIdentity } = await openClusterStack(opts, cluster);
+      await checkIdentity();
       const drift = await driftOf(stack, kubeconfig, target.settings.context);
       if (opts.output === "json")
         console.log(JSON.stringify({ schemaVersion: STATE_SCHEMA_VERSION, cluster, drift }));
