@@ -10,18 +10,37 @@ export class UsageError extends Error {
   }
 }
 
+export function positiveInt(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`${flag} must be a whole number of at least 1, not "${value}"`);
+  return n;
+}
+
+export class InterruptedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InterruptedError";
+  }
+}
+
 export function exitCodeOf(err: unknown): number {
   const text = err instanceof Error ? err.message : String(err);
   if (err instanceof GuardError || /guard: /.test(text)) return EXIT.guard;
   if (/the stack is currently locked/i.test(text)) return EXIT.locked;
-  if (err instanceof ConfigError) return EXIT.error;
+  if (err instanceof InterruptedError) return EXIT.interrupted;
   return EXIT.error;
 }
 
 /** The message to print: ours whole, the engine's reduced to its error lines. */
 export function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
-  if (err instanceof ConfigError || err instanceof GuardError || err instanceof UsageError)
+  if (
+    err instanceof ConfigError ||
+    err instanceof GuardError ||
+    err instanceof UsageError ||
+    err instanceof InterruptedError
+  )
     return err.message;
   const stderr = (err as { stderr?: unknown }).stderr;
   const text = typeof stderr === "string" && stderr ? stderr : err.message;

@@ -12,7 +12,9 @@ import * as state from "./commands/state";
 import * as status from "./commands/status";
 import * as tags from "./commands/tags";
 import * as version from "./commands/version";
-import { describe, exitCodeOf } from "./errors";
+import { describe, exitCodeOf, positiveInt } from "./errors";
+import { DEFAULT_CONCURRENCY } from "./fan-out";
+import { SCHEMA_VERSION } from "./results";
 import type { GlobalOptions } from "./project";
 
 function buildProgram(): Command {
@@ -20,7 +22,13 @@ function buildProgram(): Command {
     .description("Bootstrap the foundation layer of Kubernetes clusters from tazuna.yaml")
     .version(TAZUNA_VERSION, "--version")
     .option("-f, --file <path>", "the tazuna.yaml (default: the stack's tazuna:file, else ./tazuna.yaml)")
-    .option("-c, --cluster <name>", "the cluster: a stack with stacks/Pulumi.<name>.yaml")
+    .option("-c, --cluster <names>", "the cluster: a stack with stacks/Pulumi.<name>.yaml; a,b,c for several")
+    .option("--all", "every cluster with a stack file (plan, apply, status, state)")
+    .option(
+      "--concurrency <n>",
+      `clusters at once with --all or a list (default ${DEFAULT_CONCURRENCY})`,
+      (v) => positiveInt("--concurrency", v),
+    )
     .option("-p, --project <dir>", "the project folder", ".")
     .option("--backend <url>", "state backend URL (default: $TAZUNA_BACKEND, else .tazuna/state)")
     .option("-o, --output <format>", "text or json", "text")
@@ -32,9 +40,20 @@ function buildProgram(): Command {
   return program;
 }
 
-buildProgram()
-  .parseAsync(process.argv)
-  .catch((err: unknown) => {
-    console.error(`error: ${describe(err)}`);
-    process.exitCode = exitCodeOf(err);
-  });
+const program = buildProgram();
+program.parseAsync(process.argv).catch((err: unknown) => {
+  const message = describe(err);
+  const exitCode = exitCodeOf(err);
+  console.error(`error: ${message}`);
+  // A json reader (a script, or tazuna --all) gets the failure as a document too.
+  const { output, cluster } = program.opts<GlobalOptions>();
+  if (output === "json")
+    console.log(
+      JSON.stringify({
+        schemaVersion: SCHEMA_VERSION,
+        ...(cluster && !cluster.includes(",") ? { cluster } : {}),
+        error: { message, exitCode },
+      }),
+    );
+  process.exitCode = exitCode;
+});

@@ -1,15 +1,15 @@
 /** `tazuna plan`: what apply would do, per add-on and per object. */
 import type { Stack } from "@pulumi/pulumi/automation";
-import { stepOf, type Step } from "./steps";
+import type { Step } from "./results";
+import { stepOf } from "./steps";
 
-export const PLAN_SCHEMA_VERSION = 1;
-
-export async function planSteps(stack: Stack): Promise<Step[]> {
+export async function planSteps(stack: Stack, target?: string[]): Promise<Step[]> {
   const steps: Step[] = [];
   await stack.preview({
     diff: true,
     // Read the live objects first, so hand changes and deletions show up as changes.
     refresh: true,
+    ...(target ? { target } : {}),
     onEvent: (e) => {
       const s = stepOf(e);
       if (s) steps.push(s);

@@ -9,7 +9,12 @@ import { UsageError } from "./errors";
 export interface GlobalOptions {
   /** The tazuna.yaml to use; default the stack's tazuna:file, then ./tazuna.yaml. */
   file?: string;
+  /** One name, or several separated by commas. */
   cluster?: string;
+  /** Every stack file in the project. */
+  all?: boolean;
+  /** How many clusters run at once with --all or a list. */
+  concurrency?: number;
   project: string;
   backend?: string;
   output: "text" | "json";
@@ -24,6 +29,7 @@ export interface Target {
 
 /** The cluster to use: --cluster, else the only stack file there is. */
 export async function resolveCluster(opts: GlobalOptions): Promise<string | undefined> {
+  if (opts.cluster?.includes(",")) throw new UsageError("this command takes one cluster, not a list");
   if (opts.cluster) return opts.cluster;
   const all = await listClusters(path.resolve(opts.project));
   return all.length === 1 ? all[0] : undefined;

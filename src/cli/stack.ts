@@ -29,28 +29,48 @@ export async function passphrase(): Promise<string> {
   );
 }
 
+/** The Pulumi project name every Tazuna stack lives under; plain `pulumi` uses it too (Pulumi.yaml). */
+export const PROJECT = "tazuna";
+
 export interface ClusterStack {
   target: Target;
   stack: Stack;
   kubeconfig: string;
+  /** The state backend URL the stack lives in. */
+  backend: string;
+  /** The add-ons the program registers, when not all (--tags). */
+  only?: readonly string[];
   /** Refuses (GuardError) when the context now reaches another cluster than the stack recorded. */
   checkIdentity: () => Promise<void>;
 }
 
-export async function openClusterStack(opts: GlobalOptions, cluster: string): Promise<ClusterStack> {
+export async function openClusterStack(
+  opts: GlobalOptions,
+  cluster: string,
+  /** For --tags: the add-ons to register, chosen from the loaded declaration. */
+  select?: (target: Target) => readonly string[] | undefined,
+): Promise<ClusterStack> {
   const t = await loadTarget(opts, cluster);
   if (!t.settings || !t.cluster) throw new UsageError(`no stack file for cluster ${cluster}`);
   const target: Target = { ...t, cluster: t.cluster, settings: t.settings };
   const settings = target.settings;
+  const only = select?.(target);
+  const backend = await backendUrl(opts);
   const stack = await openStack({
-    projectName: "tazuna",
+    projectName: PROJECT,
     stackName: cluster,
-    backendUrl: await backendUrl(opts),
+    backendUrl: backend,
     passphrase: await passphrase(),
-    program: () => tazunaProgram({ projectDir: target.projectDir, stackName: cluster, settings }),
+    program: () =>
+      tazunaProgram({
+        projectDir: target.projectDir,
+        stackName: cluster,
+        settings,
+        ...(only ? { only } : {}),
+      }),
   });
   const kubeconfig = kubeconfigPath(settings, target.projectDir);
   const checkIdentity = () =>
     checkRecordedIdentity(stack, kubeconfig, settings.context, settings.rebindTo ?? "");
-  return { target, stack, kubeconfig, checkIdentity };
+  return { target, stack, kubeconfig, backend, checkIdentity, ...(only ? { only } : {}) };
 }

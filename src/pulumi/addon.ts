@@ -6,6 +6,7 @@
  * goes to the stack's cluster. Depending on the component means waiting for
  * all of it: applied and ready.
  */
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { K8sObject } from "../render/objects";
@@ -19,6 +20,8 @@ export interface AddonArgs {
   gates: Gate[];
   type: string;
   description?: string;
+  /** The version the declaration pins (a helm chart's), if any. */
+  version?: string;
   /** Where the gates look: the stack's kubeconfig and context. */
   cluster: { kubeconfig: string; context: string };
 }
@@ -28,6 +31,10 @@ export class AddonComponent extends pulumi.ComponentResource {
   readonly objectCount: pulumi.Output<number>;
   /** The add-on's Kubernetes resources. */
   readonly resources: pulumi.Output<unknown[]>;
+  /** The declared chart version, else the version its objects' labels carry, else "". */
+  readonly version: pulumi.Output<string>;
+  /** sha256 of the rendered objects: equal digests mean the same manifests were applied. */
+  readonly digest: pulumi.Output<string>;
 
   constructor(name: string, args: AddonArgs, opts: pulumi.ComponentResourceOptions) {
     super(ADDON_TYPE, name, { type: args.type, description: args.description ?? "" }, opts);
@@ -42,6 +49,29 @@ export class AddonComponent extends pulumi.ComponentResource {
     );
     this.objectCount = pulumi.output(args.objects.length);
     this.resources = group.resources;
-    this.registerOutputs({ objectCount: this.objectCount, resources: this.resources });
+    this.version = pulumi.output(args.version ?? labelledVersion(args.objects));
+    this.digest = pulumi.output(digestOf(args.objects));
+    this.registerOutputs({
+      // How many readiness gates follow the objects; progress views count them down.
+      gates: args.gates.length,
+      objectCount: this.objectCount,
+      resources: this.resources,
+      version: this.version,
+      digest: this.digest,
+    });
   }
+}
+
+export function digestOf(objects: K8sObject[]): string {
+  return `sha256:${createHash("sha256").update(JSON.stringify(objects)).digest("hex")}`;
+}
+
+/** What charts and well-labelled manifests say about themselves. */
+function labelledVersion(objects: K8sObject[]): string {
+  for (const o of objects) {
+    const labels = (o.metadata as { labels?: Record<string, string> }).labels ?? {};
+    const v = labels["app.kubernetes.io/version"] ?? labels["helm.sh/chart"];
+    if (v) return v;
+  }
+  return "";
 }

@@ -2,6 +2,8 @@
  * How Tazuna reaches the Pulumi engine: the self-built CLI from the tool
  * cache, with every switch that could make it touch the network turned off.
  */
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { execaSync } from "execa";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
@@ -32,9 +34,30 @@ export function pulumiRoot(): string {
   return path.dirname(path.dirname(bin));
 }
 
+/**
+ * A root whose bin/pulumi runs the real CLI in its own session. A Ctrl-C on
+ * the terminal then reaches only tazuna, which passes exactly one SIGINT on
+ * (Automation API's abort signal): the engine's graceful cancel. Two SIGINTs,
+ * the terminal's and ours, would make it terminate at once, mid-operation.
+ */
+function sessionRoot(real: string): string {
+  const root = path.join(tmpdir(), `tazuna-engine-${process.getuid?.() ?? 0}`, path.basename(real));
+  mkdirSync(path.join(root, "bin"), { recursive: true });
+  const bin = path.join(real, "bin");
+  const file = path.join(root, "bin", "pulumi");
+  // Write and rename: another tazuna may be running the script right now.
+  writeFileSync(
+    `${file}.${process.pid}`,
+    `#!/bin/sh\n# Written by tazuna (src/pulumi/engine.ts).\nPATH="${bin}:$PATH" exec setsid "${bin}/pulumi" "$@"\n`,
+    { mode: 0o755 },
+  );
+  renameSync(`${file}.${process.pid}`, file);
+  return root;
+}
+
 let command: Promise<PulumiCommand> | undefined;
 
 export function pulumiCommand(): Promise<PulumiCommand> {
-  command ??= PulumiCommand.get({ root: pulumiRoot() });
+  command ??= PulumiCommand.get({ root: sessionRoot(pulumiRoot()) });
   return command;
 }

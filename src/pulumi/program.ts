@@ -13,7 +13,7 @@ import type { Test } from "../config/schema";
 import { StackSettingsSchema, kubeconfigPath, type StackSettings } from "../config/stack";
 import { layers, predecessors } from "../graph/order";
 import { renderAll, type K8sObject } from "../render";
-import { AddonComponent } from "./addon";
+import { ADDON_TYPE, AddonComponent } from "./addon";
 import { ClusterBinding } from "./binding";
 import { checkContext, readIdentity, type ClusterIdentity } from "./guard";
 import { readinessGates, forProvider, waitExpression } from "./readiness";
@@ -23,6 +23,12 @@ export interface ProgramContext {
   projectDir: string;
   stackName: string;
   settings: StackSettings;
+  /**
+   * Register only these add-ons (a --tags run; the caller includes their
+   * dependencies) and no spec-level tests. Must go with targetsFor(), or the
+   * engine would delete the add-ons left out.
+   */
+  only?: readonly string[];
 }
 
 interface Target {
@@ -110,6 +116,7 @@ export function registerGraph(decl: Declaration, rendered: Map<string, K8sObject
         cluster: { kubeconfig: target.kubeconfig, context: target.context },
         type: a.type,
         ...(a.description ? { description: a.description } : {}),
+        ...(a.helm?.version ? { version: a.helm.version } : {}),
       },
       {
         providers: { kubernetes: provider },
@@ -131,9 +138,11 @@ export function registerGraph(decl: Declaration, rendered: Map<string, K8sObject
 /** The whole program for one stack; throws before registering anything when validation or the guard fails. */
 export async function tazunaProgram(ctx: ProgramContext) {
   const file = path.resolve(ctx.projectDir, ctx.settings.file ?? "tazuna.yaml");
-  const decl = await loadDeclaration(file, {
+  const full = await loadDeclaration(file, {
     variables: { cluster: ctx.stackName, vars: ctx.settings.vars ?? {} },
   });
+  const only = ctx.only;
+  const decl = only ? { ...full, addons: full.addons.filter((a) => only.includes(a.name)), tests: [] } : full;
   checkContext(ctx.settings.context, decl.contextMatches, decl.matchMode, decl.file);
   const kubeconfig = kubeconfigPath(ctx.settings, ctx.projectDir);
   const identity = await readIdentity(kubeconfig, ctx.settings.context);
@@ -144,4 +153,23 @@ export async function tazunaProgram(ctx: ProgramContext) {
     identity,
     rebindTo: ctx.settings.rebindTo ?? "",
   });
+}
+
+/**
+ * URN patterns for a --tags run: the chosen add-ons (component, objects,
+ * gates, their tests), the cluster binding, the providers and the stack.
+ * The engine matches `*` within a URN segment and `**` across them.
+ */
+export function targetsFor(stackName: string, project: string, addons: readonly string[]): string[] {
+  const base = `urn:pulumi:${stackName}::${project}::`;
+  return [
+    `${base}pulumi:pulumi:Stack::**`,
+    `${base}pulumi:providers:**`,
+    `${base}**ClusterBinding::*`,
+    ...addons.flatMap((a) => [
+      `${base}${ADDON_TYPE}**::${a}`,
+      `${base}${ADDON_TYPE}**::${a}:**`,
+      `${base}**WaitUntil::${a}-test-**`,
+    ]),
+  ];
 }

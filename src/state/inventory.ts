@@ -1,6 +1,6 @@
 /** What a stack's state says is installed: one row per Kubernetes object. */
 import type { Stack } from "@pulumi/pulumi/automation";
-import { stateResources } from "./resources";
+import { stateResources, type StateResource } from "./resources";
 
 export interface InstalledObject {
   addon: string;
@@ -14,7 +14,11 @@ export interface InstalledObject {
 
 /** Kubernetes objects only: not providers, ConfigGroups, gates or the binding. */
 export async function installedObjects(stack: Stack): Promise<InstalledObject[]> {
-  return (await stateResources(stack))
+  return objectsIn(await stateResources(stack));
+}
+
+export function objectsIn(resources: StateResource[]): InstalledObject[] {
+  return resources
     .filter(
       (r) =>
         r.type.startsWith("kubernetes:") &&
@@ -33,4 +37,21 @@ export async function installedObjects(stack: Stack): Promise<InstalledObject[]>
         name: meta.name ?? "",
       };
     });
+}
+
+export interface InstalledAddon {
+  addon: string;
+  version: string;
+  digest: string;
+}
+
+/** The add-on components, with the version and digest of what they last applied. */
+export function addonsIn(resources: StateResource[]): InstalledAddon[] {
+  return resources
+    .filter((r) => r.type === "tazuna:index:Addon")
+    .map((r) => ({
+      addon: r.urn.split("::").pop() ?? "",
+      version: String(r.outputs?.version ?? ""),
+      digest: String(r.outputs?.digest ?? ""),
+    }));
 }

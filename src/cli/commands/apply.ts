@@ -1,11 +1,18 @@
 /** `tazuna apply`: plan, confirm on a terminal, apply in order, show progress per add-on. */
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
+import { selectByTags } from "../../graph/order";
+import { recoverInterrupted } from "../../state/recovery";
+import { InterruptedError, UsageError } from "../errors";
+import { interruptible } from "../interrupt";
+import { log } from "../output";
+import { runPerCluster, type ClusterCommand } from "../per-cluster";
 import { formatSteps, planSteps } from "../plan";
-import { stepOf } from "../steps";
-import { UsageError } from "../errors";
-import { requireCluster, type GlobalOptions } from "../project";
-import { openClusterStack } from "../stack";
+import { ApplyProgress } from "../progress";
+import type { GlobalOptions, Target } from "../project";
+import { ApplySchema, SCHEMA_VERSION, type ApplyResult } from "../results";
+import { PROJECT, openClusterStack } from "../stack";
+import { targetsFor } from "../../pulumi/program";
 
 export async function confirm(question: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
@@ -16,41 +23,108 @@ export async function confirm(question: string): Promise<string> {
   }
 }
 
+interface ApplyOptions {
+  yes?: boolean;
+  tags?: string;
+}
+
+/** With --tags: the tagged add-ons plus what they depend on (and it says which). */
+function selectAddons(target: Target, tags: string[]): string[] | undefined {
+  const addons = target.declaration.addons;
+  if (tags.length === 0) return undefined;
+  const known = [...new Set(addons.flatMap((a) => a.tags))].sort();
+  const unknown = tags.filter((t) => !known.includes(t));
+  if (unknown.length > 0)
+    throw new UsageError(
+      `--tags: no add-on has tag ${unknown.join(", ")}\n  fix: use one of ${known.join(", ")}`,
+    );
+  const { names, pulledIn } = selectByTags(addons, tags);
+  const extra = pulledIn.size > 0 ? `, and ${[...pulledIn].join(", ")} that they depend on` : "";
+  log(`--tags ${tags.join(",")}: applying ${[...names].filter((n) => !pulledIn.has(n)).join(", ")}${extra}`);
+  return addons.map((a) => a.name).filter((n) => names.has(n));
+}
+
+async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOptions): Promise<ApplyResult> {
+  const tags = (o.tags ?? "").split(",").filter(Boolean);
+  const { stack, target, backend, checkIdentity, only } = await openClusterStack(opts, cluster, (t) =>
+    selectAddons(t, tags),
+  );
+  const addons = only ? [...only] : target.declaration.addons.map((a) => a.name);
+  // The engine keeps whatever is outside the targets: add-ons left out are neither applied nor deleted.
+  const targets = only ? targetsFor(cluster, PROJECT, only) : undefined;
+  const recovered = await recoverInterrupted(stack, backend, PROJECT);
+  for (const r of recovered) log(`recovered: ${r}`);
+  // Refreshing reads through the context; make sure it still reaches the recorded cluster.
+  await checkIdentity();
+  const steps = await planSteps(stack, targets);
+  log(formatSteps(cluster, steps));
+  const result = { schemaVersion: SCHEMA_VERSION, cluster, tags, addons, recovered } as const;
+  if (steps.length === 0 && recovered.length === 0)
+    return { ...result, result: "succeeded", changes: [], elapsedMs: 0 };
+  if (!o.yes && process.stdin.isTTY) {
+    const answer = await confirm(`apply ${steps.length} change(s) to cluster ${cluster}? [y/N] `);
+    if (!/^y(es)?$/i.test(answer)) throw new UsageError("not applied");
+  }
+  const t0 = Date.now();
+  const progress = new ApplyProgress(addons);
+  const stop = interruptible("the apply");
+  try {
+    // refresh: objects changed or deleted by hand are put back, not just new declarations applied.
+    const res = await stack.up({
+      refresh: true,
+      onEvent: progress.onEvent,
+      signal: stop.signal,
+      ...(targets ? { target: targets } : {}),
+    });
+    return { ...result, result: res.summary.result, changes: progress.steps, elapsedMs: Date.now() - t0 };
+  } catch (err) {
+    if (!stop.signal.aborted) throw err;
+    throw new InterruptedError(
+      `apply interrupted after ${progress.steps.length} change(s): the engine stopped at a safe point, ` +
+        `state is saved and unlocked\n  fix: run \`tazuna apply\` again to finish`,
+    );
+  } finally {
+    stop.dispose();
+    progress.done();
+  }
+}
+
+export function applyCommand(o: ApplyOptions): ClusterCommand<ApplyResult> {
+  return {
+    name: "apply",
+    schema: ApplySchema,
+    run: (opts, cluster) => applyCluster(opts, cluster, o),
+    format: (r) =>
+      `cluster ${r.cluster}: ${r.result}, ${r.changes.length} change(s) in ${(r.elapsedMs / 1000).toFixed(1)}s`,
+    summarize: (r) => `${r.result}, ${r.changes.length} change(s)`,
+    exitOf: () => 0,
+    childArgs: ["--yes"],
+    beforeFanOut: async (clusters) => {
+      if (o.yes || !process.stdin.isTTY) return;
+      const answer = await confirm(`apply to ${clusters.length} clusters (${clusters.join(", ")})? [y/N] `);
+      if (!/^y(es)?$/i.test(answer)) throw new UsageError("not applied");
+    },
+  };
+}
+
 export function register(program: Command, globals: () => GlobalOptions): void {
   program
     .command("apply")
     .description("apply tazuna.yaml to the cluster, in dependency order, waiting for readiness")
     .option("--yes", "do not ask for confirmation")
+    .option(
+      "--tags <tags>",
+      "only add-ons with one of these tags (comma-separated), plus what they depend on",
+    )
     .addHelpText(
       "after",
-      "\nExamples:\n  tazuna apply --cluster staging\n  tazuna apply --cluster staging --yes",
+      [
+        "\nExamples:",
+        "  tazuna apply --cluster staging",
+        "  tazuna apply --cluster staging --yes --tags networking",
+        "  tazuna apply --all --yes --concurrency 2",
+        "\nCtrl-C stops at a safe point (state saved); a killed run is recovered by the next apply.",
+      ].join("\n"),
     )
-    .action(async (o: { yes?: boolean }) => {
-      const opts = globals();
-      const cluster = await requireCluster(opts);
-      const { stack, checkIdentity } = await openClusterStack(opts, cluster);
-      // Refreshing reads through the context; make sure it still reaches the recorded cluster.
-      await checkIdentity();
-      const steps = await planSteps(stack);
-      console.error(formatSteps(cluster, steps));
-      if (steps.length === 0) return;
-      if (!o.yes && process.stdin.isTTY) {
-        const answer = await confirm(`apply ${steps.length} change(s) to cluster ${cluster}? [y/N] `);
-        if (!/^y(es)?$/i.test(answer)) throw new UsageError("not applied");
-      }
-      const t0 = Date.now();
-      const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`.padStart(7);
-      // refresh: objects changed or deleted by hand are put back, not just new declarations applied.
-      const res = await stack.up({
-        refresh: true,
-        onEvent: (e) => {
-          const s = stepOf(e);
-          if (s) console.error(`${elapsed()}  ${s.addon}: ${s.op} ${s.object}`);
-          const out = e.resOutputsEvent?.metadata;
-          if (out?.type === "tazuna:index:Addon")
-            console.error(`${elapsed()}  ${out.urn.split("::").pop() ?? ""}: ready`);
-        },
-      });
-      console.log(`cluster ${cluster}: ${res.summary.result} in ${elapsed().trim()}`);
-    });
+    .action((o: ApplyOptions) => runPerCluster(globals(), applyCommand(o)));
 }

@@ -1,9 +1,24 @@
 /** `tazuna plan`: what apply would do; exit 0 when nothing changes, 2 when something does. */
 import type { Command } from "commander";
 import { EXIT } from "../exit-codes";
-import { PLAN_SCHEMA_VERSION, formatSteps, planSteps } from "../plan";
-import { requireCluster, type GlobalOptions } from "../project";
+import { formatSteps, planSteps } from "../plan";
+import { runPerCluster, type ClusterCommand } from "../per-cluster";
+import type { GlobalOptions } from "../project";
+import { PlanSchema, SCHEMA_VERSION, type PlanResult } from "../results";
 import { openClusterStack } from "../stack";
+
+export const planCommand: ClusterCommand<PlanResult> = {
+  name: "plan",
+  schema: PlanSchema,
+  run: async (opts, cluster) => {
+    const { stack, checkIdentity } = await openClusterStack(opts, cluster);
+    await checkIdentity();
+    return { schemaVersion: SCHEMA_VERSION, cluster, changes: await planSteps(stack) };
+  },
+  format: (r) => formatSteps(r.cluster, r.changes),
+  summarize: (r) => (r.changes.length === 0 ? "no changes" : `${r.changes.length} changes`),
+  exitOf: (r) => (r.changes.length > 0 ? EXIT.changes : EXIT.ok),
+};
 
 export function register(program: Command, globals: () => GlobalOptions): void {
   program
@@ -11,17 +26,7 @@ export function register(program: Command, globals: () => GlobalOptions): void {
     .description("show what apply would do, per add-on and per object (0: no changes, 2: changes, 1: error)")
     .addHelpText(
       "after",
-      "\nExamples:\n  tazuna plan --cluster staging\n  tazuna plan --cluster staging --output json",
+      "\nExamples:\n  tazuna plan --cluster staging\n  tazuna plan --cluster staging --output json\n  tazuna plan --all --concurrency 2",
     )
-    .action(async () => {
-      const opts = globals();
-      const cluster = await requireCluster(opts);
-      const { stack, checkIdentity } = await openClusterStack(opts, cluster);
-      await checkIdentity();
-      const steps = await planSteps(stack);
-      if (opts.output === "json")
-        console.log(JSON.stringify({ schemaVersion: PLAN_SCHEMA_VERSION, cluster, changes: steps }));
-      else console.log(formatSteps(cluster, steps));
-      process.exitCode = steps.length > 0 ? EXIT.changes : EXIT.ok;
-    });
+    .action(() => runPerCluster(globals(), planCommand));
 }

@@ -1,0 +1,131 @@
+/**
+ * One command over several clusters: each cluster in its own tazuna process
+ * (`--cluster X --output json`), at most --concurrency at a time. Their logs
+ * stream to stderr prefixed with the cluster; their results print in cluster
+ * order, then one summary table. A failing cluster never stops the others.
+ */
+import { createInterface } from "node:readline";
+import { execa } from "execa";
+import pLimit from "p-limit";
+import { ErrorSchema, FanOutSchema, SCHEMA_VERSION, type FanOutResult } from "./results";
+import { EXIT } from "./exit-codes";
+import { log, paint, print } from "./output";
+import { combinedExit, type ClusterCommand } from "./per-cluster";
+import type { GlobalOptions } from "./project";
+
+export const DEFAULT_CONCURRENCY = 4;
+
+type Outcome = FanOutResult["clusters"][number];
+
+/** Options that pick clusters or the output format belong to the parent, not to each cluster's run. */
+const PARENT_OPTIONS = new Set(["-c", "--cluster", "-o", "--output", "--concurrency"]);
+
+export function childArgv(argv: string[], cluster: string, extra: string[] = []): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const flag = arg.split("=")[0] as string;
+    if (arg === "--all") continue;
+    if (PARENT_OPTIONS.has(flag)) {
+      if (!arg.includes("=")) i++;
+      continue;
+    }
+    out.push(arg);
+  }
+  return [...out, ...extra, "--cluster", cluster, "--output", "json"];
+}
+
+async function runOne<R>(cmd: ClusterCommand<R>, cluster: string, width: number): Promise<Outcome> {
+  const started = Date.now();
+  const child = execa(
+    process.execPath,
+    [process.argv[1] as string, ...childArgv(process.argv.slice(2), cluster, cmd.childArgs)],
+    {
+      reject: false,
+      stdin: "ignore",
+      env: { NO_COLOR: process.env.NO_COLOR ?? "" },
+    },
+  );
+  const prefix = paint.dim(`${cluster.padEnd(width)} │ `);
+  if (child.stderr) createInterface({ input: child.stderr }).on("line", (l) => log(`${prefix}${l}`));
+  const res = await child;
+  const base = {
+    cluster,
+    exitCode: res.exitCode ?? EXIT.error,
+    elapsedMs: Date.now() - started,
+    startedAt: started,
+  };
+  let doc: unknown;
+  try {
+    doc = JSON.parse(res.stdout);
+  } catch {
+    return {
+      ...base,
+      exitCode: base.exitCode || EXIT.error,
+      summary: "failed",
+      error: `no result (exit ${res.exitCode ?? res.signal})`,
+    };
+  }
+  const failed = ErrorSchema.safeParse(doc);
+  if (failed.success) return { ...base, summary: "failed", error: failed.data.error.message };
+  const ok = cmd.schema.safeParse(doc);
+  if (!ok.success)
+    return { ...base, exitCode: EXIT.error, summary: "failed", error: "unexpected result document" };
+  return { ...base, summary: cmd.summarize(ok.data), result: ok.data };
+}
+
+function table(rows: Outcome[]): string {
+  const head = ["CLUSTER", "RESULT", "EXIT", "TIME", "SUMMARY"];
+  const cells = rows.map((r) => [
+    r.cluster,
+    r.error ? "failed" : r.exitCode === EXIT.changes ? "changes" : "ok",
+    String(r.exitCode),
+    `${(r.elapsedMs / 1000).toFixed(1)}s`,
+    r.error ? (r.error.split("\n")[0] ?? "") : r.summary,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? "").length)));
+  return [head, ...cells]
+    .map((c) =>
+      c
+        .map((x, i) => x.padEnd(widths[i] ?? 0))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
+
+export async function fanOut<R>(
+  opts: GlobalOptions,
+  cmd: ClusterCommand<R>,
+  clusters: string[],
+): Promise<number> {
+  const limit = pLimit(Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY));
+  const width = Math.max(...clusters.map((c) => c.length));
+  log(
+    paint.bold(
+      `${cmd.name}: ${clusters.length} clusters, ${opts.concurrency ?? DEFAULT_CONCURRENCY} at a time`,
+    ),
+  );
+  const outcomes = await Promise.all(clusters.map((c) => limit(() => runOne(cmd, c, width))));
+  const exitCode = combinedExit(outcomes.map((o) => o.exitCode));
+  if (opts.output === "json") {
+    const doc: FanOutResult = {
+      schemaVersion: SCHEMA_VERSION,
+      command: cmd.name,
+      exitCode,
+      clusters: outcomes,
+    };
+    print(JSON.stringify(FanOutSchema.parse(doc)));
+    return exitCode;
+  }
+  for (const o of outcomes) {
+    const ok = o.result === undefined ? undefined : cmd.schema.safeParse(o.result);
+    print(
+      ok?.success
+        ? cmd.format(ok.data)
+        : `cluster ${o.cluster}: failed\n  ${(o.error ?? "").replace(/\n/g, "\n  ")}`,
+    );
+  }
+  print(`\n${table(outcomes)}`);
+  return exitCode;
+}

@@ -1,0 +1,48 @@
+/**
+ * Commands that act on one cluster at a time (plan, apply, status, state ...).
+ * With one cluster they run here; with several (--all, --cluster a,b) each
+ * cluster runs in its own tazuna process (see fan-out.ts), so a crash or a
+ * guard refusal in one cannot touch the others.
+ */
+import type { z } from "zod";
+import { EXIT } from "./exit-codes";
+import { selectClusters } from "./clusters";
+import { fanOut } from "./fan-out";
+import { print } from "./output";
+import type { GlobalOptions } from "./project";
+
+export interface ClusterCommand<R> {
+  /** The command path as typed, for the summary: "plan", "state drift". */
+  name: string;
+  /** The JSON document a cluster's process prints; checks what comes back from it. */
+  schema: z.ZodType<R>;
+  run: (opts: GlobalOptions, cluster: string) => Promise<R>;
+  /** The human rendering of a result, for stdout. */
+  format: (r: R) => string;
+  /** One line for the summary table. */
+  summarize: (r: R) => string;
+  exitOf: (r: R) => number;
+  /** Asked once before a run over several clusters (apply); false stops it. */
+  beforeFanOut?: (clusters: string[]) => Promise<void>;
+  /** Extra arguments for each cluster's process, e.g. --yes once the user confirmed. */
+  childArgs?: string[];
+}
+
+export async function runPerCluster<R>(opts: GlobalOptions, cmd: ClusterCommand<R>): Promise<void> {
+  const clusters = await selectClusters(opts);
+  if (clusters.length > 1 || opts.all) {
+    await cmd.beforeFanOut?.(clusters);
+    process.exitCode = await fanOut(opts, cmd, clusters);
+    return;
+  }
+  const [cluster] = clusters as [string];
+  const result = await cmd.run(opts, cluster);
+  print(opts.output === "json" ? JSON.stringify(result) : cmd.format(result));
+  process.exitCode = cmd.exitOf(result);
+}
+
+/** Several clusters: any failure makes the run fail; otherwise changes (2) win over none (0). */
+export function combinedExit(codes: number[]): number {
+  if (codes.some((c) => c !== EXIT.ok && c !== EXIT.changes)) return EXIT.error;
+  return codes.includes(EXIT.changes) ? EXIT.changes : EXIT.ok;
+}

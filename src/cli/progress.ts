@@ -1,0 +1,103 @@
+/**
+ * The live view of an apply: each add-on pending, applying, waiting for
+ * readiness, done or failed, with elapsed time. On a terminal it redraws one
+ * block in place; elsewhere (CI, pipes) it prints one line per change.
+ */
+import type { EngineEvent } from "@pulumi/pulumi/automation";
+import { createLogUpdate } from "log-update";
+import { paint, log } from "./output";
+import type { Step } from "./results";
+import { ADDON_TYPE } from "../pulumi/addon";
+import { addonOf, nameOf, stepOf } from "./steps";
+
+type State = "pending" | "applying" | "waiting for readiness" | "ready" | "failed";
+
+const LOOK: Record<State, (s: string) => string> = {
+  pending: paint.dim,
+  applying: paint.cyan,
+  "waiting for readiness": paint.yellow,
+  ready: paint.green,
+  failed: paint.red,
+};
+
+const ORDER: State[] = ["pending", "applying", "waiting for readiness", "ready"];
+
+/** A readiness gate of an add-on (not a spec-level test). */
+const isGate = (urn: string) => urn.includes(`${ADDON_TYPE}$`) && urn.includes("WaitUntil::");
+
+export class ApplyProgress {
+  readonly steps: Step[] = [];
+  private readonly states: Map<string, State>;
+  private readonly since: Map<string, number>;
+  private readonly t0 = Date.now();
+  private readonly redraw: ReturnType<typeof createLogUpdate> | undefined;
+
+  constructor(addons: string[], live = process.stderr.isTTY === true) {
+    this.states = new Map(addons.map((a) => [a, "pending"]));
+    this.since = new Map(addons.map((a) => [a, this.t0]));
+    this.redraw = live ? createLogUpdate(process.stderr) : undefined;
+  }
+
+  private elapsed(from = this.t0): string {
+    return `${((Date.now() - from) / 1000).toFixed(1)}s`;
+  }
+
+  /** States only move forward (a re-sent event never undoes "ready"), except to "failed". */
+  private set(addon: string, state: State): void {
+    const now = this.states.get(addon);
+    if (now === undefined || now === "failed") return;
+    if (state !== "failed" && ORDER.indexOf(state) <= ORDER.indexOf(now)) return;
+    this.states.set(addon, state);
+    this.since.set(addon, Date.now());
+    if (!this.redraw) log(`${this.elapsed().padStart(7)}  ${addon}: ${LOOK[state](state)}`);
+    this.draw();
+  }
+
+  private draw(): void {
+    if (!this.redraw) return;
+    const width = Math.max(...[...this.states.keys()].map((a) => a.length));
+    const lines = [...this.states].map(
+      ([a, s]) =>
+        `  ${a.padEnd(width)}  ${LOOK[s](s.padEnd(22))} ${paint.dim(this.elapsed(this.since.get(a)))}`,
+    );
+    this.redraw([`applying (${this.elapsed()})`, ...lines].join("\n"));
+  }
+
+  /** Readiness gates per add-on: how many there are, how many passed. */
+  private readonly gates = new Map<string, { expected?: number; passed: number }>();
+
+  private gatePassed(addon: string, expected?: number): void {
+    const g = this.gates.get(addon) ?? { passed: 0 };
+    if (expected === undefined) g.passed++;
+    else g.expected = expected;
+    this.gates.set(addon, g);
+    if (g.expected !== undefined && g.passed >= g.expected) this.set(addon, "ready");
+  }
+
+  onEvent = (e: EngineEvent): void => {
+    const pre = e.resourcePreEvent?.metadata;
+    if (pre && pre.op !== "refresh") {
+      if (pre.type === ADDON_TYPE) this.set(nameOf(pre.urn), "applying");
+      else if (isGate(pre.urn) && pre.op !== "same") this.set(addonOf(pre.urn), "waiting for readiness");
+    }
+    const step = stepOf(e);
+    if (step) {
+      this.steps.push(step);
+      if (!this.redraw) log(`${this.elapsed().padStart(7)}  ${step.addon}: ${step.op} ${step.object}`);
+    }
+    const out = e.resOutputsEvent?.metadata;
+    if (out && out.op !== "refresh") {
+      // A component's outputs arrive once its objects are applied; its gates pass after that.
+      if (out.type === ADDON_TYPE) this.gatePassed(nameOf(out.urn), Number(out.new?.outputs?.gates ?? 0));
+      else if (isGate(out.urn)) this.gatePassed(addonOf(out.urn));
+    }
+    const diag = e.diagnosticEvent;
+    if (diag?.severity === "error" && diag.urn) this.set(addonOf(diag.urn), "failed");
+  };
+
+  /** Keeps the last frame on screen. */
+  done(): void {
+    this.draw();
+    this.redraw?.done();
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * What `--output json` prints, as zod schemas: the types the commands build,
+ * and (through scripts/gen-schemas.ts) the JSON Schema files under schemas/
+ * that users can validate against. Bump SCHEMA_VERSION on any breaking change.
+ */
+import { z } from "zod";
+
+export const SCHEMA_VERSION = 1;
+
+const base = { schemaVersion: z.literal(SCHEMA_VERSION), cluster: z.string() };
+const objectRef = { addon: z.string(), kind: z.string(), namespace: z.string(), name: z.string() };
+
+export const StepSchema = z.object({
+  addon: z.string().describe('the add-on, or "(cluster)" for the binding and "(tests)" for spec-level tests'),
+  op: z.string().describe("create, update, delete, replace, create-replacement, delete-replaced, ..."),
+  object: z.string().describe("apiVersion:Kind namespace/name, or readiness/test gate"),
+  fields: z.array(z.string()).describe("changed properties, for updates"),
+});
+export type Step = z.infer<typeof StepSchema>;
+
+export const PlanSchema = z.object({ ...base, changes: z.array(StepSchema) });
+export type PlanResult = z.infer<typeof PlanSchema>;
+
+export const ApplySchema = z.object({
+  ...base,
+  result: z.enum(["succeeded", "failed", "in-progress", "not-started"]),
+  tags: z.array(z.string()).describe("--tags given; empty when every add-on was applied"),
+  addons: z
+    .array(z.string())
+    .describe("the add-ons applied (with --tags: the tagged ones and their dependencies)"),
+  changes: z.array(StepSchema),
+  recovered: z.array(z.string()).describe("what Tazuna cleaned up from an interrupted run before applying"),
+  elapsedMs: z.number(),
+});
+export type ApplyResult = z.infer<typeof ApplySchema>;
+
+export const StatusSchema = z.object({
+  ...base,
+  lastApply: z.object({ kind: z.string(), result: z.string(), endTime: z.string().optional() }).nullable(),
+  addons: z.array(
+    z.object({
+      addon: z.string(),
+      version: z.string().describe("declared chart version or the objects' version label; empty if none"),
+      digest: z.string().describe("sha256 of the rendered objects last applied"),
+      objects: z.number(),
+      workloads: z.number(),
+      ready: z.boolean(),
+      notReady: z.array(z.string()).describe("Kind/namespace/name of workloads not ready now"),
+    }),
+  ),
+});
+export type StatusResult = z.infer<typeof StatusSchema>;
+
+export const StateListSchema = z.object({
+  ...base,
+  objects: z.array(z.object({ ...objectRef, apiVersion: z.string() })),
+});
+export type StateListResult = z.infer<typeof StateListSchema>;
+
+export const StateDiffSchema = z.object({
+  ...base,
+  diff: z.array(z.object({ change: z.enum(["added", "removed", "modified"]), ...objectRef })),
+});
+export type StateDiffResult = z.infer<typeof StateDiffSchema>;
+
+export const DriftEntrySchema = z.object({
+  drift: z.enum(["changed", "deleted", "undeclared"]),
+  ...objectRef,
+  fields: z.array(z.string()),
+});
+export const DriftSchema = z.object({ ...base, drift: z.array(DriftEntrySchema) });
+export type DriftResult = z.infer<typeof DriftSchema>;
+
+export const ClusterDiffSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  clusters: z.tuple([z.string(), z.string()]),
+  declared: z.array(
+    z.object({ only: z.enum(["a", "b", "both"]), ...objectRef, fields: z.array(z.string()) }),
+  ),
+  live: z.array(z.object({ only: z.enum(["a", "b", "both"]), ...objectRef, fields: z.array(z.string()) })),
+});
+export type ClusterDiffResult = z.infer<typeof ClusterDiffSchema>;
+
+export const ErrorSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  cluster: z.string().optional(),
+  error: z.object({ message: z.string(), exitCode: z.number() }),
+});
+
+/** One cluster's outcome in a run over several (--all or --cluster a,b). */
+export const FanOutSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  command: z.string(),
+  exitCode: z.number(),
+  clusters: z.array(
+    z.object({
+      cluster: z.string(),
+      exitCode: z.number(),
+      elapsedMs: z.number(),
+      startedAt: z.number().describe("ms since the epoch when the cluster's run started"),
+      summary: z.string(),
+      result: z.unknown().optional().describe("the single-cluster JSON document of the command"),
+      error: z.string().optional(),
+    }),
+  ),
+});
+export type FanOutResult = z.infer<typeof FanOutSchema>;
+
+/** The schema files written to schemas/<name>.schema.json. */
+export const SCHEMAS = {
+  plan: PlanSchema,
+  apply: ApplySchema,
+  status: StatusSchema,
+  "state-list": StateListSchema,
+  "state-diff": StateDiffSchema,
+  drift: DriftSchema,
+  "diff-clusters": ClusterDiffSchema,
+  error: ErrorSchema,
+  "fan-out": FanOutSchema,
+} as const;
