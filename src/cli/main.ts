@@ -5,6 +5,7 @@ import * as apply from "./commands/apply";
 import * as build from "./commands/build";
 import * as check from "./commands/check";
 import * as destroy from "./commands/destroy";
+import * as diffClusters from "./commands/diff-clusters";
 import * as graph from "./commands/graph";
 import * as init from "./commands/init";
 import * as plan from "./commands/plan";
@@ -34,7 +35,7 @@ function buildProgram(): Command {
     .option("-o, --output <format>", "text or json", "text")
     .showHelpAfterError();
   const globals = () => program.opts<GlobalOptions>();
-  for (const cmd of [init, check, build, graph, tags, plan, apply, destroy, state, status])
+  for (const cmd of [init, check, build, graph, tags, plan, apply, destroy, state, status, diffClusters])
     cmd.register(program, globals);
   version.register(program);
   return program;

@@ -1,20 +1,21 @@
 /** `tazuna graph`: the dependency graph of add-ons as mermaid or dot. */
 import type { Command } from "commander";
-import { toDot, toMermaid } from "../graph";
+import { toDot, toMermaid, toSvg } from "../graph";
 import { UsageError } from "../errors";
 import { loadTarget, resolveCluster, type GlobalOptions } from "../project";
 
 export function register(program: Command, globals: () => GlobalOptions): void {
   program
     .command("graph")
-    .description("print the add-on dependency graph, with types and tags")
-    .option("--format <format>", "mermaid or dot", "mermaid")
-    .addHelpText("after", "\nExamples:\n  tazuna graph\n  tazuna graph --format dot | dot -Tsvg > graph.svg")
+    .description("print the add-on dependency graph, with types, tags and readiness")
+    .option("--format <format>", "mermaid, dot or svg", "mermaid")
+    .addHelpText("after", "\nExamples:\n  tazuna graph\n  tazuna graph --format svg > graph.svg")
     .action(async (o: { format: string }) => {
       const opts = globals();
       const t = await loadTarget(opts, await resolveCluster(opts));
       if (o.format === "mermaid") console.log(toMermaid(t.declaration));
       else if (o.format === "dot") console.log(toDot(t.declaration));
-      else throw new UsageError(`unknown --format ${o.format}; use mermaid or dot`);
+      else if (o.format === "svg") console.log(await toSvg(t.declaration));
+      else throw new UsageError(`unknown --format ${o.format}; use mermaid, dot or svg`);
     });
 }

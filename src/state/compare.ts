@@ -1,0 +1,117 @@
+/**
+ * Two clusters of the same role side by side: what each declares (rendered
+ * with its own stack variables) and what each runs (the live objects its
+ * state installed), object by object and field by field.
+ */
+import { execa } from "execa";
+import diff from "microdiff";
+import { z } from "zod";
+import type { K8sObject } from "../render/objects";
+import type { InstalledObject } from "./inventory";
+
+export interface Placed {
+  addon: string;
+  object: Record<string, unknown>;
+}
+
+export interface ObjectDiff {
+  only: "a" | "b" | "both";
+  addon: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  /** Field paths that differ, for objects both sides have. */
+  fields: string[];
+}
+
+const Meta = z
+  .object({
+    kind: z.string(),
+    metadata: z
+      .object({
+        name: z.string(),
+        namespace: z.string().optional(),
+        labels: z.record(z.string(), z.string()).optional(),
+        annotations: z.record(z.string(), z.string()).optional(),
+      })
+      .loose(),
+  })
+  .loose();
+
+const keyOf = (o: Record<string, unknown>): string => {
+  const m = Meta.parse(o);
+  return `${m.kind}/${m.metadata.namespace ?? ""}/${m.metadata.name}`;
+};
+
+/** Annotations that tools write, which say nothing about what was declared. */
+const TOOL_ANNOTATION = /^(pulumi\.com\/|kubectl\.kubernetes\.io\/|deployment\.kubernetes\.io\/)/;
+
+/** What two clusters can be compared on: not status, not server-set metadata, not allocated addresses. */
+function comparable(o: Record<string, unknown>): Record<string, unknown> {
+  const { metadata: _m, status: _s, ...rest } = o;
+  const m = Meta.parse(o).metadata;
+  const annotations = Object.fromEntries(
+    Object.entries(m.annotations ?? {}).filter(([k]) => !TOOL_ANNOTATION.test(k)),
+  );
+  const spec = rest.spec as Record<string, unknown> | undefined;
+  if (spec && o.kind === "Service") {
+    const { clusterIP: _c, clusterIPs: _cs, ...kept } = spec;
+    rest.spec = kept;
+  }
+  return { ...rest, labels: m.labels ?? {}, annotations };
+}
+
+function fieldsBetween(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
+  const paths = diff(comparable(a), comparable(b)).map((d) => d.path.join("."));
+  return [...new Set(paths)].sort();
+}
+
+export function compareObjects(a: Map<string, Placed>, b: Map<string, Placed>): ObjectDiff[] {
+  const out: ObjectDiff[] = [];
+  for (const key of [...new Set([...a.keys(), ...b.keys()])].sort()) {
+    const [kind = "", namespace = "", name = ""] = key.split("/");
+    const x = a.get(key);
+    const y = b.get(key);
+    const addon = (x ?? y)?.addon ?? "";
+    if (!y) out.push({ only: "a", addon, kind, namespace, name, fields: [] });
+    else if (!x) out.push({ only: "b", addon, kind, namespace, name, fields: [] });
+    else {
+      const fields = fieldsBetween(x.object, y.object);
+      if (fields.length > 0) out.push({ only: "both", addon, kind, namespace, name, fields });
+    }
+  }
+  return out;
+}
+
+export function placedRender(rendered: Map<string, K8sObject[]>): Map<string, Placed> {
+  const out = new Map<string, Placed>();
+  for (const [addon, objs] of rendered) for (const o of objs) out.set(keyOf(o), { addon, object: o });
+  return out;
+}
+
+const ListSchema = z.object({ items: z.array(z.record(z.string(), z.unknown())) }).loose();
+
+/** The live versions of the installed objects, read in one `kubectl get -f -`. */
+export async function placedLive(
+  kubeconfig: string,
+  context: string,
+  installed: InstalledObject[],
+): Promise<Map<string, Placed>> {
+  const out = new Map<string, Placed>();
+  if (installed.length === 0) return out;
+  const refs = installed.map((i) => ({
+    apiVersion: i.apiVersion,
+    kind: i.kind,
+    metadata: { name: i.name, ...(i.namespace ? { namespace: i.namespace } : {}) },
+  }));
+  const res = await execa(
+    "kubectl",
+    ["--kubeconfig", kubeconfig, "--context", context, "get", "-f", "-", "--ignore-not-found", "-o", "json"],
+    { input: JSON.stringify({ apiVersion: "v1", kind: "List", items: refs }) },
+  );
+  const addonOf = new Map(installed.map((i) => [`${i.kind}/${i.namespace}/${i.name}`, i.addon]));
+  const doc: unknown = JSON.parse(res.stdout || '{"items":[]}');
+  const items = "items" in (doc as object) ? ListSchema.parse(doc).items : [doc as Record<string, unknown>];
+  for (const o of items) out.set(keyOf(o), { addon: addonOf.get(keyOf(o)) ?? "", object: o });
+  return out;
+}
