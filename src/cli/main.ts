@@ -1,45 +1,8 @@
 /** The tazuna command: the bootstrap lifecycle through Automation API, for people who never touch Pulumi. */
-import { Command } from "commander";
-import { TAZUNA_VERSION } from "../config/load";
-import * as apply from "./commands/apply";
-import * as build from "./commands/build";
-import * as check from "./commands/check";
-import * as destroy from "./commands/destroy";
-import * as diffClusters from "./commands/diff-clusters";
-import * as graph from "./commands/graph";
-import * as init from "./commands/init";
-import * as plan from "./commands/plan";
-import * as state from "./commands/state";
-import * as status from "./commands/status";
-import * as tags from "./commands/tags";
-import * as version from "./commands/version";
-import { describe, exitCodeOf, positiveInt } from "./errors";
-import { DEFAULT_CONCURRENCY } from "./fan-out";
-import { SCHEMA_VERSION } from "./results";
+import { describe, exitCodeOf } from "./errors";
+import { buildProgram } from "./program";
 import type { GlobalOptions } from "./project";
-
-function buildProgram(): Command {
-  const program = new Command("tazuna")
-    .description("Bootstrap the foundation layer of Kubernetes clusters from tazuna.yaml")
-    .version(TAZUNA_VERSION, "--version")
-    .option("-f, --file <path>", "the tazuna.yaml (default: the stack's tazuna:file, else ./tazuna.yaml)")
-    .option("-c, --cluster <names>", "the cluster: a stack with stacks/Pulumi.<name>.yaml; a,b,c for several")
-    .option("--all", "every cluster with a stack file (plan, apply, status, state)")
-    .option(
-      "--concurrency <n>",
-      `clusters at once with --all or a list (default ${DEFAULT_CONCURRENCY})`,
-      (v) => positiveInt("--concurrency", v),
-    )
-    .option("-p, --project <dir>", "the project folder", ".")
-    .option("--backend <url>", "state backend URL (default: $TAZUNA_BACKEND, else .tazuna/state)")
-    .option("-o, --output <format>", "text or json", "text")
-    .showHelpAfterError();
-  const globals = () => program.opts<GlobalOptions>();
-  for (const cmd of [init, check, build, graph, tags, plan, apply, destroy, state, status, diffClusters])
-    cmd.register(program, globals);
-  version.register(program);
-  return program;
-}
+import { SCHEMA_VERSION } from "./results";
 
 const program = buildProgram();
 program.parseAsync(process.argv).catch((err: unknown) => {

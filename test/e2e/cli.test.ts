@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { execa } from "execa";
 import { stringify } from "yaml";
 import { useCluster } from "./cluster-fixture";
+import { checkedJson } from "../schema-check";
 import { PASSPHRASE, exists, field, scratchProject } from "./tazuna-fixture";
 
 const BIN = path.resolve(__dirname, "../../bin/tazuna");
@@ -27,6 +28,27 @@ describe("tazuna init", function () {
     const again = await run(["init"]);
     assert.equal(again.exitCode, 1);
     assert.match(again.stderr, /not overwriting tazuna\.yaml/);
+  });
+});
+
+describe("tazuna graph", function () {
+  this.timeout(60_000);
+  it("renders the example's graph as svg offline, with every add-on and edge", async () => {
+    const res = await execa(BIN, ["graph", "--cluster", "local", "--format", "svg"], {
+      cwd: path.resolve(__dirname, "../.."),
+      reject: false,
+    });
+    assert.equal(res.exitCode, 0, res.stderr);
+    assert.match(res.stdout, /^<\?xml[\s\S]*<svg /);
+    for (const a of ["cni", "cert-manager", "ingress", "metrics", "argocd"])
+      assert.match(res.stdout, new RegExp(`<title>${a.replace("-", "&#45;")}</title>`), `node ${a}`);
+    assert.match(res.stdout, /<title>cert-manager&#45;&gt;argocd<\/title>/, "edge cert-manager -> argocd");
+    const bad = await execa(BIN, ["graph", "--cluster", "local", "--format", "png"], {
+      cwd: path.resolve(__dirname, "../.."),
+      reject: false,
+    });
+    assert.equal(bad.exitCode, 1);
+    assert.match(bad.stderr, /unknown --format png; use mermaid, dot or svg/);
   });
 });
 
@@ -82,6 +104,30 @@ describe("tazuna CLI (e2e)", function () {
     );
   });
 
+  it("apply --tags applies the tagged add-ons and what they depend on, nothing else, and says so", async () => {
+    const res = await tazuna(["apply", "--cluster", "local", "--yes", "--tags", "edge", "-o", "json"]);
+    assert.equal(res.exitCode, 0, res.stderr);
+    assert.match(res.stderr, /--tags edge: applying ingress, and cni that they depend on/);
+    const doc = checkedJson<{
+      addons: string[];
+      tags: string[];
+      result: string;
+      changes: { addon: string }[];
+    }>("apply", res.stdout);
+    assert.deepEqual([doc.result, doc.tags, doc.addons], ["succeeded", ["edge"], ["cni", "ingress"]]);
+    assert.deepEqual([...new Set(doc.changes.map((c) => c.addon))].sort(), ["(cluster)", "cni", "ingress"]);
+    const k = cluster().kubectl();
+    assert.ok(await exists(k, ["deployment", "ingress-controller", "-n", "ingress-system"]));
+    assert.ok(await exists(k, ["daemonset", "fake-cni", "-n", "kube-system"]));
+    assert.equal(await exists(k, ["namespace", "cert-manager"]), false, "untagged add-ons are not applied");
+    const unknown = await tazuna(["apply", "--cluster", "local", "--yes", "--tags", "nope"]);
+    assert.equal(unknown.exitCode, 1);
+    assert.match(
+      unknown.stderr,
+      /no add-on has tag nope\n {2}fix: use one of edge, gitops, network, observability, security/,
+    );
+  });
+
   it("apply --yes applies everything", async () => {
     const res = await tazuna(["apply", "--cluster", "local", "--yes"]);
     assert.equal(res.exitCode, 0, res.stderr);
@@ -127,17 +173,17 @@ describe("tazuna CLI (e2e)", function () {
     assert.equal(text.exitCode, 0, `${text.stdout}\n${text.stderr}`);
     assert.match(text.stdout, /cluster local: no changes/);
     const json = await tazuna(["plan", "--cluster", "local", "--output", "json"]);
-    assert.deepEqual(JSON.parse(json.stdout), { schemaVersion: 1, cluster: "local", changes: [] });
+    assert.deepEqual(checkedJson("plan", json.stdout), { schemaVersion: 1, cluster: "local", changes: [] });
   });
 
   it("state list shows what is installed; state diff compares the declaration without the cluster", async () => {
     const list = await tazuna(["state", "list", "--cluster", "local"]);
     assert.equal(list.exitCode, 0, list.stderr);
     assert.match(list.stdout, /^argocd\tDeployment\targocd\targocd-server$/m);
-    const json = JSON.parse((await tazuna(["state", "list", "--cluster", "local", "-o", "json"])).stdout) as {
-      schemaVersion: number;
-      objects: { addon: string }[];
-    };
+    const json = checkedJson<{ schemaVersion: number; objects: { addon: string }[] }>(
+      "state-list",
+      (await tazuna(["state", "list", "--cluster", "local", "-o", "json"])).stdout,
+    );
     assert.equal(json.schemaVersion, 1);
     assert.deepEqual([...new Set(json.objects.map((o) => o.addon))].sort(), [
       "argocd",
@@ -154,7 +200,12 @@ describe("tazuna CLI (e2e)", function () {
     const text = await readFile(file, "utf8");
     await writeFile(file, text.replace("replicaCount: 2", "replicaCount: 5"));
     const changed = await tazuna(["state", "diff", "--cluster", "local"]);
+    const changedJson = checkedJson<{ diff: unknown[] }>(
+      "state-diff",
+      (await tazuna(["state", "diff", "--cluster", "local", "-o", "json"])).stdout,
+    );
     await writeFile(file, text);
+    assert.equal(changedJson.diff.length, 1);
     assert.equal(changed.exitCode, 2);
     assert.equal(changed.stdout.trim(), "modified\tingress\tDeployment\tingress-system\tingress-controller");
   });
@@ -174,12 +225,10 @@ describe("tazuna CLI (e2e)", function () {
       "deleted\targocd\tConfigMap\targocd\targocd-cm\t",
       "undeclared\t-\tConfigMap\targocd\thand-made\t",
     ]);
-    const json = JSON.parse(
+    const json = checkedJson<{ schemaVersion: number; drift: unknown[] }>(
+      "drift",
       (await tazuna(["state", "drift", "--cluster", "local", "-o", "json"])).stdout,
-    ) as {
-      schemaVersion: number;
-      drift: unknown[];
-    };
+    );
     assert.equal(json.schemaVersion, 1);
     assert.equal(json.drift.length, 3);
 
@@ -199,7 +248,7 @@ describe("tazuna CLI (e2e)", function () {
     const ok = await tazuna(["status", "--cluster", "local"]);
     assert.equal(ok.exitCode, 0, ok.stderr);
     assert.match(ok.stdout, /last update succeeded/);
-    assert.match(ok.stdout, /cert-manager\s+\d+ objects {2}ready/);
+    assert.match(ok.stdout, /cert-manager\s+\S+\s+[0-9a-f]{12}\s+\d+ objects {2}ready/);
     // Break cert-manager by hand: its new pods can never be scheduled.
     await cluster().kubectl()([
       "patch",
@@ -212,9 +261,10 @@ describe("tazuna CLI (e2e)", function () {
       "-p",
       '{"spec":{"template":{"spec":{"nodeSelector":{"tazuna.dev/none":"x"}}}}}',
     ]);
-    const json = JSON.parse((await tazuna(["status", "--cluster", "local", "-o", "json"])).stdout) as {
-      addons: { addon: string; ready: boolean; notReady: string[] }[];
-    };
+    const json = checkedJson<{
+      addons: { addon: string; ready: boolean; notReady: string[]; digest: string }[];
+    }>("status", (await tazuna(["status", "--cluster", "local", "-o", "json"])).stdout);
+    for (const a of json.addons) assert.match(a.digest, /^sha256:[0-9a-f]{64}$/, `${a.addon} has its digest`);
     const cm = json.addons.find((a) => a.addon === "cert-manager");
     assert.equal(cm?.ready, false);
     assert.deepEqual(cm?.notReady, ["Deployment/cert-manager/cert-manager"]);
@@ -224,6 +274,9 @@ describe("tazuna CLI (e2e)", function () {
   it("the guard refuses a context outside context_matches with exit 3", async () => {
     const res = await tazuna(["apply", "--cluster", "wrong", "--yes"]);
     assert.equal(res.exitCode, 3, `${res.stdout}\n${res.stderr}`);
+    const json = await tazuna(["plan", "--cluster", "wrong", "-o", "json"]);
+    assert.equal(json.exitCode, 3);
+    assert.equal(checkedJson<{ error: { exitCode: number } }>("error", json.stdout).error.exitCode, 3);
     assert.match(res.stderr, /kubeconfig context "other-cli" does not match spec\.context_matches/);
     const destroy = await tazuna(["destroy", "--cluster", "wrong", "--yes"]);
     assert.equal(destroy.exitCode, 3, `${destroy.stdout}\n${destroy.stderr}`);

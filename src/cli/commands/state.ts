@@ -90,7 +90,7 @@ export function register(program: Command, globals: () => GlobalOptions): void {
     )
     .addHelpText(
       "after",
-      "\nExamples (on a schedule):\n  tazuna state drift --cluster production -o json\n  tazuna state drift --all",
+      "\nExamples:\n  tazuna state drift --cluster production -o json   # on a schedule: exit 2 means drift\n  tazuna state drift --all",
     )
     .action(() => runPerCluster(globals(), driftCommand));
 }

@@ -26,6 +26,7 @@ export function register(program: Command): void {
   program
     .command("version")
     .description("print the versions of Tazuna, the engine, the plugin and the tools")
+    .addHelpText("after", "\nExample:\n  tazuna version")
     .action(async () => {
       console.log(`tazuna\t${TAZUNA_VERSION}`);
       for (const [cmd, args] of TOOLS) console.log(`${cmd}\t${await versionOf(cmd, args)}`);
