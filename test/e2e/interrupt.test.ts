@@ -1,0 +1,170 @@
+/**
+ * Interrupted applies, through bin/tazuna against a local control plane:
+ * Ctrl-C (SIGINT) stops at a safe point with exit 130 and leaves clean,
+ * unlocked state; kill -9 of tazuna and everything it started leaves a lock
+ * and unfinished operations that the next apply clears, saying what it did.
+ * A spec of cert-manager that waits for a ConfigMap we create holds the apply
+ * mid-way for as long as the test needs.
+ */
+import { strict as assert } from "node:assert";
+import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
+import * as path from "node:path";
+import { execa, type ResultPromise } from "execa";
+import { stringify } from "yaml";
+import { useCluster } from "./cluster-fixture";
+import type { StackSettings } from "../../src/config/stack";
+import { PASSPHRASE, exists, scratchProject, tazunaStack } from "./tazuna-fixture";
+
+const BIN = path.resolve(__dirname, "../../bin/tazuna");
+
+const gate = (cm: string) =>
+  `      tests:\n        - name: ${cm}\n          waitUntil: {kind: ConfigMap, name: ${cm}, namespace: default, jsonpath: "{.data.ok}=yes", timeout: 5m}\n`;
+
+/** Every process below pid (children first found through /proc via ps). */
+async function descendants(pid: number): Promise<number[]> {
+  const { stdout } = await execa("ps", ["-eo", "pid=,ppid="]);
+  const rows = stdout
+    .trim()
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/).map(Number) as [number, number]);
+  const out: number[] = [];
+  const walk = (p: number) => rows.filter(([, pp]) => pp === p).forEach(([c]) => (out.push(c), walk(c)));
+  walk(pid);
+  return out;
+}
+
+describe("interrupted applies (e2e)", function () {
+  this.timeout(900_000);
+  const cluster = useCluster("tazuna-interrupt");
+  let dir: string;
+  const stateDir = () => path.join(dir, ".tazuna/state/.pulumi");
+
+  const tazuna = (args: string[]): ResultPromise<{ reject: false; stdin: "ignore" }> =>
+    execa(BIN, ["-p", dir, "--cluster", "local", ...args], {
+      reject: false,
+      stdin: "ignore",
+      env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE },
+    });
+
+  const stderrOf = (run: ResultPromise) => {
+    let text = "";
+    run.stderr?.on("data", (d: Buffer) => (text += d.toString()));
+    return () => text;
+  };
+
+  const waitFor = async (what: string, ok: () => boolean | Promise<boolean>) => {
+    const deadline = Date.now() + 120_000;
+    while (!(await ok())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+
+  const locks = async () =>
+    (await readdir(path.join(stateDir(), "locks"), { recursive: true }).catch(() => [])).filter((f) =>
+      String(f).endsWith(".json"),
+    );
+
+  const pending = async () => {
+    const file = path.join(stateDir(), "stacks/tazuna/local.json");
+    const doc = JSON.parse(await readFile(file, "utf8")) as {
+      checkpoint: { latest: { pending_operations?: unknown[] } };
+    };
+    return doc.checkpoint.latest.pending_operations ?? [];
+  };
+
+  const settings = (): StackSettings => ({
+    context: cluster().context,
+    kubeconfig: cluster().kubeconfig,
+    vars: { overlay: "local" },
+  });
+
+  before(async () => {
+    dir = (await scratchProject()).dir;
+    await mkdir(path.join(dir, "stacks"));
+    const s = settings();
+    await writeFile(
+      path.join(dir, "stacks/Pulumi.local.yaml"),
+      stringify({
+        config: { "tazuna:context": s.context, "tazuna:kubeconfig": s.kubeconfig, "tazuna:vars": s.vars },
+      }),
+    );
+    const file = path.join(dir, "tazuna.yaml");
+    const text = await readFile(file, "utf8");
+    await writeFile(
+      file,
+      text.replace("      dependsOn: [cni]\n", `      dependsOn: [cni]\n${gate("go-ahead")}`),
+    );
+  });
+
+  it("Ctrl-C stops at a safe point: exit 130, state saved and unlocked, nothing new started", async () => {
+    const run = tazuna(["apply", "--yes"]);
+    const err = stderrOf(run);
+    await waitFor("the apply to wait on the go-ahead gate", () =>
+      /create test cert-manager-test-go-ahead/.test(err()),
+    );
+    run.kill("SIGINT");
+    await waitFor("the interrupt to be acknowledged", () =>
+      /SIGINT: stopping the apply at a safe point/.test(err()),
+    );
+    // The gate in flight finishes; the engine starts nothing after it.
+    await cluster().kubectl()(["create", "configmap", "go-ahead", "-n", "default", "--from-literal=ok=yes"]);
+    const res = await run;
+    assert.equal(res.exitCode, 130, res.stderr);
+    assert.match(
+      res.stderr,
+      /apply interrupted after \d+ change\(s\)[\s\S]*run `tazuna apply` again to finish/,
+    );
+    assert.equal(await exists(cluster().kubectl(), ["namespace", "argocd"]), false, "argocd never started");
+    assert.deepEqual(await locks(), [], "the lock was released");
+    assert.deepEqual(await pending(), [], "no unfinished operations");
+
+    const again = await tazuna(["apply", "--yes"]);
+    assert.equal(again.exitCode, 0, again.stderr);
+    assert.doesNotMatch(again.stderr, /recovered:/, "a clean stop needs no recovery");
+    assert.ok(await exists(cluster().kubectl(), ["deployment", "argocd-server", "-n", "argocd"]));
+  });
+
+  it("kill -9 mid-apply leaves a lock and unfinished operations; the next apply recovers and says so", async () => {
+    const file = path.join(dir, "tazuna.yaml");
+    await writeFile(file, (await readFile(file, "utf8")).replace(gate("go-ahead"), gate("go-ahead-2")));
+    const run = tazuna(["apply", "--yes"]);
+    const err = stderrOf(run);
+    await waitFor("the apply to wait on the new gate", () =>
+      /create test cert-manager-test-go-ahead-2/.test(err()),
+    );
+    // Everything the run started, the engine in its own session included, as a crash would.
+    const pids = [run.pid as number, ...(await descendants(run.pid as number))];
+    await waitFor("the engine to be found", async () => pids.length > 1);
+    for (const p of pids) process.kill(p, "SIGKILL");
+    await run;
+    assert.equal((await locks()).length, 1, "the dead run's lock is left behind");
+
+    const plain = await tazunaStack(
+      { dir, backend: `file://${path.dirname(stateDir())}` },
+      "local",
+      settings(),
+    );
+    await assert.rejects(
+      plain.refresh(),
+      /currently locked/,
+      "without recovery the engine refuses the stack",
+    );
+
+    await cluster().kubectl()([
+      "create",
+      "configmap",
+      "go-ahead-2",
+      "-n",
+      "default",
+      "--from-literal=ok=yes",
+    ]);
+    const again = await tazuna(["apply", "--yes"]);
+    assert.equal(again.exitCode, 0, again.stderr);
+    assert.match(again.stderr, /recovered: removed the lock of pid \d+ \(no longer running\)/);
+    assert.match(again.stderr, /recovered: cleared an unfinished create of cert-manager-test-go-ahead-2/);
+    assert.deepEqual(await pending(), []);
+    const plan = await tazuna(["plan"]);
+    assert.equal(plan.exitCode, 0, `converged after recovery:\n${plan.stdout}\n${plan.stderr}`);
+  });
+});
