@@ -1,17 +1,42 @@
 /**
  * `npm start`: the main job on the embedded default. Starts a local control
- * plane, applies examples/foundation/tazuna.yaml to it with a local file
- * backend, shows what landed and that a second run is a no-op, then throws
- * the cluster away. Runs under scripts/in-netns.sh.
+ * plane, and runs the tazuna command on a throwaway copy of
+ * examples/foundation with its default local state (.tazuna/state in the
+ * project): apply, status, and a plan that finds nothing left to do. Then the
+ * cluster is thrown away. Runs under scripts/in-netns.sh.
  */
-import { mkdtemp } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { execa } from "execa";
+import { stringify } from "yaml";
 import { LocalCluster } from "../cluster/control-plane";
-import { tazunaProgram } from "../pulumi/program";
-import { openStack } from "../pulumi/workspace";
 
-const PROJECT = path.resolve(__dirname, "../../examples/foundation");
+const EXAMPLE = path.resolve(__dirname, "../../examples/foundation");
+const BIN = path.resolve(__dirname, "../../bin/tazuna");
+
+async function project(cluster: LocalCluster): Promise<string> {
+  const dir = path.join(await mkdtemp(path.join(tmpdir(), "tazuna-quickstart-")), "project");
+  await cp(EXAMPLE, dir, { recursive: true });
+  await mkdir(path.join(dir, "stacks"));
+  const config = {
+    "tazuna:context": cluster.context,
+    "tazuna:kubeconfig": cluster.kubeconfig,
+    "tazuna:vars": { overlay: "local" },
+  };
+  await writeFile(path.join(dir, "stacks/Pulumi.local.yaml"), stringify({ config }));
+  return dir;
+}
+
+async function tazuna(dir: string, args: string[]): Promise<number> {
+  console.log(`\n$ tazuna ${args.join(" ")}`);
+  const res = await execa(BIN, ["-p", dir, ...args], {
+    stdio: "inherit",
+    reject: false,
+    env: { PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "local-throwaway-state" },
+  });
+  return res.exitCode ?? 1;
+}
 
 async function main(): Promise<void> {
   const cluster = await LocalCluster.start();
@@ -19,22 +44,12 @@ async function main(): Promise<void> {
     `local control plane up in ${(cluster.info.startedMs / 1000).toFixed(1)} s (${cluster.info.server})`,
   );
   try {
-    const state = await mkdtemp(path.join(tmpdir(), "tazuna-state-"));
-    const settings = { context: cluster.context, kubeconfig: cluster.kubeconfig, vars: { overlay: "local" } };
-    const stack = await openStack({
-      projectName: "tazuna",
-      stackName: "local",
-      program: () => tazunaProgram({ projectDir: PROJECT, stackName: "local", settings }),
-      backendUrl: `file://${state}`,
-      passphrase: process.env.PULUMI_CONFIG_PASSPHRASE ?? "local-throwaway-state",
-    });
-    let t0 = Date.now();
-    const up = await stack.up({ onOutput: (s) => process.stdout.write(s) });
-    console.log(`\napply: ${up.summary.result} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    console.log(await cluster.kubectl()(["get", "deployments,daemonsets", "-A", "-l", "!k8s-app"]));
-    t0 = Date.now();
-    await stack.preview({ expectNoChanges: true });
-    console.log(`second run: no changes (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    const dir = await project(cluster);
+    console.log(`project: ${dir} (state: ${dir}/.tazuna/state)`);
+    if ((await tazuna(dir, ["apply", "--cluster", "local", "--yes"])) !== 0) throw new Error("apply failed");
+    await tazuna(dir, ["status", "--cluster", "local"]);
+    const plan = await tazuna(dir, ["plan", "--cluster", "local"]);
+    if (plan !== 0) throw new Error(`the second run should have nothing to do (plan exit ${plan})`);
   } finally {
     await cluster.stop();
   }
