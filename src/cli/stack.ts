@@ -18,14 +18,24 @@ export async function backendUrl(opts: GlobalOptions): Promise<string> {
   return `file://${dir}`;
 }
 
-/** Secrets in state are encrypted; an empty passphrase is never used silently. */
-export async function passphrase(): Promise<string> {
+/**
+ * How secrets in state are encrypted: a cloud KMS when $TAZUNA_SECRETS_PROVIDER
+ * names one, else a passphrase that must be given (an empty one is never used
+ * silently).
+ */
+export async function secrets(): Promise<{ secretsProvider: string } | { passphrase: string }> {
+  const kms = process.env.TAZUNA_SECRETS_PROVIDER;
+  if (kms && kms !== "passphrase") return { secretsProvider: kms };
+  return { passphrase: await passphrase() };
+}
+
+async function passphrase(): Promise<string> {
   const direct = process.env.PULUMI_CONFIG_PASSPHRASE;
   if (direct !== undefined && direct !== "") return direct;
   const file = process.env.PULUMI_CONFIG_PASSPHRASE_FILE;
   if (file) return (await readFile(file, "utf8")).trim();
   throw new UsageError(
-    "no passphrase for the state's secrets\n  fix: export PULUMI_CONFIG_PASSPHRASE=... or PULUMI_CONFIG_PASSPHRASE_FILE=<file>",
+    "no passphrase for the state's secrets\n  fix: export PULUMI_CONFIG_PASSPHRASE=... or PULUMI_CONFIG_PASSPHRASE_FILE=<file>, or TAZUNA_SECRETS_PROVIDER=awskms://... (a cloud KMS)",
   );
 }
 
@@ -60,7 +70,7 @@ export async function openClusterStack(
     projectName: PROJECT,
     stackName: cluster,
     backendUrl: backend,
-    passphrase: await passphrase(),
+    ...(await secrets()),
     program: () =>
       tazunaProgram({
         projectDir: target.projectDir,

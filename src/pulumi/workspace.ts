@@ -18,8 +18,10 @@ export interface StackOptions {
   program: PulumiFn;
   /** A Pulumi backend URL: file://, s3://, gs://, azblob:// or https://api.pulumi.com. */
   backendUrl: string;
-  /** Encrypts secrets in state; Tazuna never uses an empty one silently. */
-  passphrase: string;
+  /** Encrypts secrets in state with the passphrase provider; Tazuna never uses an empty one silently. */
+  passphrase?: string;
+  /** A cloud KMS instead of a passphrase: awskms://, gcpkms://, azurekeyvault://, hashivault://. */
+  secretsProvider?: string;
   config?: ConfigMap;
   /** Where Pulumi keeps the workspace's settings; a temp folder when not given. */
   workDir?: string;
@@ -34,6 +36,7 @@ export async function openStack(opts: StackOptions): Promise<Stack> {
   };
   const stack = await LocalWorkspace.createOrSelectStack(args, {
     pulumiCommand: await pulumiCommand(),
+    ...(opts.secretsProvider ? { secretsProvider: opts.secretsProvider } : {}),
     ...(opts.workDir ? { workDir: opts.workDir } : {}),
     projectSettings: {
       name: opts.projectName,
@@ -46,7 +49,7 @@ export async function openStack(opts: StackOptions): Promise<Stack> {
     envVars: {
       ...OFFLINE_ENV,
       PULUMI_BACKEND_URL: opts.backendUrl,
-      PULUMI_CONFIG_PASSPHRASE: opts.passphrase,
+      ...(opts.passphrase !== undefined ? { PULUMI_CONFIG_PASSPHRASE: opts.passphrase } : {}),
       ...opts.env,
     },
   });
