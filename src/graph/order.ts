@@ -106,8 +106,8 @@ export function selectByTags(
   addons: readonly Addon[],
   tags: readonly string[],
 ): { names: Set<string>; pulledIn: Set<string> } {
-  // The same edges apply uses: declared dependsOn, else declaration order.
-  const deps = predecessors(addons);
+  // Declaration order without dependsOn is an order, not a dependency: it pulls nothing in.
+  const deps = new Map(addons.map((a) => [a.name, a.dependsOn]));
   const tagged = addons.filter((a) => a.tags.some((t) => tags.includes(t))).map((a) => a.name);
   const names = new Set<string>();
   const add = (n: string) => {

@@ -70,7 +70,7 @@ export function digestOf(objects: K8sObject[]): string {
 function labelledVersion(objects: K8sObject[]): string {
   for (const o of objects) {
     const labels = (o.metadata as { labels?: Record<string, string> }).labels ?? {};
-    const v = labels["app.kubernetes.io/version"] ?? labels["helm.sh/chart"];
+    const v = labels["helm.sh/chart"] ?? labels["app.kubernetes.io/version"];
     if (v) return v;
   }
   return "";

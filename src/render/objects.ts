@@ -2,6 +2,17 @@
 import { parseAllDocuments } from "yaml";
 import { z } from "zod";
 
+/** The metadata fields Tazuna reads, of rendered and of live objects. */
+export const ObjectMetaSchema = z
+  .object({
+    name: z.string(),
+    namespace: z.string().optional(),
+    labels: z.record(z.string(), z.string()).optional(),
+    annotations: z.record(z.string(), z.string()).optional(),
+    ownerReferences: z.array(z.unknown()).optional(),
+  })
+  .loose();
+
 export const K8sObjectSchema = z
   .object({
     apiVersion: z.string().min(1),

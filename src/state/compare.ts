@@ -6,7 +6,7 @@
 import { execa } from "execa";
 import diff from "microdiff";
 import { z } from "zod";
-import type { K8sObject } from "../render/objects";
+import { ObjectMetaSchema, type K8sObject } from "../render/objects";
 import type { InstalledObject } from "./inventory";
 
 export interface Placed {
@@ -24,19 +24,7 @@ export interface ObjectDiff {
   fields: string[];
 }
 
-const Meta = z
-  .object({
-    kind: z.string(),
-    metadata: z
-      .object({
-        name: z.string(),
-        namespace: z.string().optional(),
-        labels: z.record(z.string(), z.string()).optional(),
-        annotations: z.record(z.string(), z.string()).optional(),
-      })
-      .loose(),
-  })
-  .loose();
+const Meta = z.object({ kind: z.string(), metadata: ObjectMetaSchema }).loose();
 
 const keyOf = (o: Record<string, unknown>): string => {
   const m = Meta.parse(o);

@@ -7,6 +7,7 @@
 import type { Stack } from "@pulumi/pulumi/automation";
 import { execa } from "execa";
 import { z } from "zod";
+import { ObjectMetaSchema } from "../render/objects";
 import { installedObjects, type InstalledObject } from "./inventory";
 
 export interface DriftEntry {
@@ -55,19 +56,7 @@ async function refreshDrift(stack: Stack, installed: InstalledObject[]): Promise
 
 const ListSchema = z.object({
   items: z.array(
-    z
-      .object({
-        kind: z.string(),
-        metadata: z
-          .object({
-            name: z.string(),
-            namespace: z.string().optional(),
-            ownerReferences: z.array(z.unknown()).optional(),
-          })
-          .loose(),
-        type: z.string().optional(),
-      })
-      .loose(),
+    z.object({ kind: z.string(), metadata: ObjectMetaSchema, type: z.string().optional() }).loose(),
   ),
 });
 

@@ -262,9 +262,14 @@ describe("tazuna CLI (e2e)", function () {
       '{"spec":{"template":{"spec":{"nodeSelector":{"tazuna.dev/none":"x"}}}}}',
     ]);
     const json = checkedJson<{
-      addons: { addon: string; ready: boolean; notReady: string[]; digest: string }[];
+      addons: { addon: string; ready: boolean; notReady: string[]; digest: string; version: string }[];
     }>("status", (await tazuna(["status", "--cluster", "local", "-o", "json"])).stdout);
     for (const a of json.addons) assert.match(a.digest, /^sha256:[0-9a-f]{64}$/, `${a.addon} has its digest`);
+    assert.equal(
+      json.addons.find((a) => a.addon === "ingress")?.version,
+      "ingress-lite-0.3.0",
+      "the chart's label",
+    );
     const cm = json.addons.find((a) => a.addon === "cert-manager");
     assert.equal(cm?.ready, false);
     assert.deepEqual(cm?.notReady, ["Deployment/cert-manager/cert-manager"]);
