@@ -35,6 +35,27 @@ export function childArgv(argv: string[], cluster: string, extra: string[] = [])
   return [...out, ...extra, "--cluster", cluster, "--output", "json"];
 }
 
+const running = new Set<{ kill: (signal: NodeJS.Signals) => boolean }>();
+
+/**
+ * A terminal's Ctrl-C reaches every cluster's process (one process group), and
+ * each stops at its own safe point; the parent waits for them and still
+ * prints the summary. SIGTERM reaches only the parent, so it is passed on.
+ */
+function waitForClustersOnSignals(): () => void {
+  const onInt = () => log("SIGINT: each cluster stops at a safe point; waiting for them");
+  const onTerm = () => {
+    log("SIGTERM: passing it on to each cluster; waiting for them");
+    for (const c of running) c.kill("SIGTERM");
+  };
+  process.on("SIGINT", onInt);
+  process.on("SIGTERM", onTerm);
+  return () => {
+    process.off("SIGINT", onInt);
+    process.off("SIGTERM", onTerm);
+  };
+}
+
 async function runOne<R>(cmd: ClusterCommand<R>, cluster: string, width: number): Promise<Outcome> {
   const started = Date.now();
   const child = execa(
@@ -48,7 +69,8 @@ async function runOne<R>(cmd: ClusterCommand<R>, cluster: string, width: number)
   );
   const prefix = paint.dim(`${cluster.padEnd(width)} │ `);
   if (child.stderr) createInterface({ input: child.stderr }).on("line", (l) => log(`${prefix}${l}`));
-  const res = await child;
+  running.add(child);
+  const res = await child.finally(() => running.delete(child));
   const base = {
     cluster,
     exitCode: res.exitCode ?? EXIT.error,
@@ -106,7 +128,10 @@ export async function fanOut<R>(
       `${cmd.name}: ${clusters.length} clusters, ${opts.concurrency ?? DEFAULT_CONCURRENCY} at a time`,
     ),
   );
-  const outcomes = await Promise.all(clusters.map((c) => limit(() => runOne(cmd, c, width))));
+  const release = waitForClustersOnSignals();
+  const outcomes = await Promise.all(clusters.map((c) => limit(() => runOne(cmd, c, width)))).finally(
+    release,
+  );
   const exitCode = combinedExit(outcomes.map((o) => o.exitCode));
   if (opts.output === "json") {
     const doc: FanOutResult = {

@@ -41,8 +41,9 @@ export async function runPerCluster<R>(opts: GlobalOptions, cmd: ClusterCommand<
   process.exitCode = cmd.exitOf(result);
 }
 
-/** Several clusters: any failure makes the run fail; otherwise changes (2) win over none (0). */
+/** Several clusters: an interrupt wins, then any failure; otherwise changes (2) win over none (0). */
 export function combinedExit(codes: number[]): number {
+  if (codes.includes(EXIT.interrupted)) return EXIT.interrupted;
   if (codes.some((c) => c !== EXIT.ok && c !== EXIT.changes)) return EXIT.error;
   return codes.includes(EXIT.changes) ? EXIT.changes : EXIT.ok;
 }

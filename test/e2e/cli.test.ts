@@ -133,6 +133,7 @@ describe("tazuna CLI (e2e)", function () {
     assert.equal(res.exitCode, 0, res.stderr);
     assert.match(res.stdout, /cluster local: succeeded/);
     assert.match(res.stderr, /argocd: ready/);
+    assert.ok(!`${res.stdout}${res.stderr}`.includes("\u001b["), "no color codes when not on a terminal");
     assert.ok(await exists(cluster().kubectl(), ["deployment", "argocd-server", "-n", "argocd"]));
   });
 
