@@ -28,18 +28,25 @@ const isGate = (urn: string) => urn.includes(`${ADDON_TYPE}$`) && urn.includes("
 export class ApplyProgress {
   readonly steps: Step[] = [];
   private readonly states: Map<string, State>;
-  private readonly since: Map<string, number>;
+  /** When each add-on started applying, and when it ended (ready or failed). */
+  private readonly started = new Map<string, number>();
+  private readonly ended = new Map<string, number>();
   private readonly t0 = Date.now();
   private readonly redraw: ReturnType<typeof createLogUpdate> | undefined;
 
-  constructor(addons: string[], live = process.stderr.isTTY === true) {
+  // A terminal that reports no size (some CI ptys) cannot be redrawn in place.
+  constructor(addons: string[], live = process.stderr.isTTY === true && (process.stderr.rows ?? 0) > 0) {
     this.states = new Map(addons.map((a) => [a, "pending"]));
-    this.since = new Map(addons.map((a) => [a, this.t0]));
     this.redraw = live ? createLogUpdate(process.stderr) : undefined;
   }
 
-  private elapsed(from = this.t0): string {
-    return `${((Date.now() - from) / 1000).toFixed(1)}s`;
+  private elapsed(from = this.t0, to = Date.now()): string {
+    return `${((to - from) / 1000).toFixed(1)}s`;
+  }
+
+  private timeOf(addon: string): string {
+    const start = this.started.get(addon);
+    return start === undefined ? "" : this.elapsed(start, this.ended.get(addon));
   }
 
   /** States only move forward (a re-sent event never undoes "ready"), except to "failed". */
@@ -48,7 +55,8 @@ export class ApplyProgress {
     if (now === undefined || now === "failed") return;
     if (state !== "failed" && ORDER.indexOf(state) <= ORDER.indexOf(now)) return;
     this.states.set(addon, state);
-    this.since.set(addon, Date.now());
+    if (state === "applying") this.started.set(addon, Date.now());
+    if (state === "ready" || state === "failed") this.ended.set(addon, Date.now());
     if (!this.redraw) log(`${this.elapsed().padStart(7)}  ${addon}: ${LOOK[state](state)}`);
     this.draw();
   }
@@ -57,8 +65,7 @@ export class ApplyProgress {
     if (!this.redraw) return;
     const width = Math.max(...[...this.states.keys()].map((a) => a.length));
     const lines = [...this.states].map(
-      ([a, s]) =>
-        `  ${a.padEnd(width)}  ${LOOK[s](s.padEnd(22))} ${paint.dim(this.elapsed(this.since.get(a)))}`,
+      ([a, s]) => `  ${a.padEnd(width)}  ${LOOK[s](s.padEnd(22))} ${paint.dim(this.timeOf(a))}`,
     );
     this.redraw([`applying (${this.elapsed()})`, ...lines].join("\n"));
   }
