@@ -42,7 +42,11 @@ describe("tazuna graph", function () {
     assert.match(res.stdout, /^<\?xml[\s\S]*<svg /);
     for (const a of ["cni", "cert-manager", "ingress", "metrics", "argocd"])
       assert.match(res.stdout, new RegExp(`<title>${a.replace("-", "&#45;")}</title>`), `node ${a}`);
-    assert.match(res.stdout, /<title>cert&#45;manager&#45;&gt;argocd<\/title>/, "edge cert-manager -> argocd");
+    assert.match(
+      res.stdout,
+      /<title>cert&#45;manager&#45;&gt;argocd<\/title>/,
+      "edge cert-manager -> argocd",
+    );
     const bad = await execa(BIN, ["graph", "--cluster", "local", "--format", "png"], {
       cwd: path.resolve(__dirname, "../.."),
       reject: false,
