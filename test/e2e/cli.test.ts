@@ -56,6 +56,42 @@ describe("tazuna graph", function () {
   });
 });
 
+describe("tazuna build, tags, version (no cluster)", function () {
+  this.timeout(120_000);
+  const repo = path.resolve(__dirname, "../..");
+  const run = (args: string[]) => execa(BIN, args, { cwd: repo, reject: false, stdin: "ignore" });
+
+  it("build renders every add-on; --tags writes the tagged ones and their dependencies", async () => {
+    const all = await run(["build", "--cluster", "local"]);
+    assert.equal(all.exitCode, 0, all.stderr);
+    assert.equal(all.stdout.match(/^kind: /gm)?.length, 24, "every object of the example");
+    assert.match(all.stdout, /^kind: Deployment\nmetadata:\n {2}name: argocd-server/m);
+    const out = path.join((await scratchProject()).dir, "rendered");
+    const tagged = await run(["build", "--cluster", "local", "--tags", "edge", "--out", out]);
+    assert.equal(tagged.exitCode, 0, tagged.stderr);
+    assert.match(tagged.stderr, /also rendering dependencies: cni/);
+    assert.deepEqual((await readdir(out)).sort(), ["cni.yaml", "ingress.yaml"]);
+    assert.match(await readFile(path.join(out, "ingress.yaml"), "utf8"), /name: ingress-controller/);
+  });
+
+  it("tags lists each tag with its add-ons; version names every pinned tool", async () => {
+    const tags = await run(["tags", "--cluster", "local"]);
+    assert.equal(tags.exitCode, 0, tags.stderr);
+    assert.match(tags.stdout, /^network\tcni, ingress$/m);
+    const version = await run(["version"]);
+    assert.equal(version.exitCode, 0, version.stderr);
+    for (const line of [
+      /^pulumi\tv3\.248\.0$/m,
+      /^pulumi-resource-kubernetes\t4\.25\.0$/m,
+      /^kustomize\tv5\.8\.2$/m,
+      /^helm\tv3\.22\.0$/m,
+      /^helmfile\tv1\.8\.0$/m,
+      /^kubectl\tv1\.37\.2$/m,
+    ])
+      assert.match(version.stdout, line);
+  });
+});
+
 describe("tazuna CLI (e2e)", function () {
   this.timeout(900_000);
   const cluster = useCluster("tazuna-cli");
