@@ -12,3 +12,10 @@ export const EXIT = {
   /** Interrupted (Ctrl-C). */
   interrupted: 130,
 } as const;
+
+/** Several clusters: an interrupt wins, then any failure; otherwise changes (2) win over none (0). */
+export function combinedExit(codes: number[]): number {
+  if (codes.includes(EXIT.interrupted)) return EXIT.interrupted;
+  if (codes.some((c) => c !== EXIT.ok && c !== EXIT.changes)) return EXIT.error;
+  return codes.includes(EXIT.changes) ? EXIT.changes : EXIT.ok;
+}

@@ -8,9 +8,9 @@ import { createInterface } from "node:readline";
 import { execa } from "execa";
 import pLimit from "p-limit";
 import { ErrorSchema, FanOutSchema, SCHEMA_VERSION, type FanOutResult } from "./results";
-import { EXIT } from "./exit-codes";
+import { EXIT, combinedExit } from "./exit-codes";
 import { log, paint, print } from "./output";
-import { combinedExit, type ClusterCommand } from "./per-cluster";
+import type { ClusterCommand } from "./per-cluster";
 import type { GlobalOptions } from "./project";
 
 export const DEFAULT_CONCURRENCY = 4;
@@ -61,11 +61,7 @@ async function runOne<R>(cmd: ClusterCommand<R>, cluster: string, width: number)
   const child = execa(
     process.execPath,
     [process.argv[1] as string, ...childArgv(process.argv.slice(2), cluster, cmd.childArgs)],
-    {
-      reject: false,
-      stdin: "ignore",
-      env: { NO_COLOR: process.env.NO_COLOR ?? "" },
-    },
+    { reject: false, stdin: "ignore" },
   );
   const prefix = paint.dim(`${cluster.padEnd(width)} │ `);
   if (child.stderr) createInterface({ input: child.stderr }).on("line", (l) => log(`${prefix}${l}`));

@@ -5,7 +5,6 @@
  * guard refusal in one cannot touch the others.
  */
 import type { z } from "zod";
-import { EXIT } from "./exit-codes";
 import { selectClusters } from "./clusters";
 import { fanOut } from "./fan-out";
 import { print } from "./output";
@@ -22,7 +21,7 @@ export interface ClusterCommand<R> {
   /** One line for the summary table. */
   summarize: (r: R) => string;
   exitOf: (r: R) => number;
-  /** Asked once before a run over several clusters (apply); false stops it. */
+  /** Asked once before a run over several clusters (apply); throws to stop it. */
   beforeFanOut?: (clusters: string[]) => Promise<void>;
   /** Extra arguments for each cluster's process, e.g. --yes once the user confirmed. */
   childArgs?: string[];
@@ -39,11 +38,4 @@ export async function runPerCluster<R>(opts: GlobalOptions, cmd: ClusterCommand<
   const result = await cmd.run(opts, cluster);
   print(opts.output === "json" ? JSON.stringify(result) : cmd.format(result));
   process.exitCode = cmd.exitOf(result);
-}
-
-/** Several clusters: an interrupt wins, then any failure; otherwise changes (2) win over none (0). */
-export function combinedExit(codes: number[]): number {
-  if (codes.includes(EXIT.interrupted)) return EXIT.interrupted;
-  if (codes.some((c) => c !== EXIT.ok && c !== EXIT.changes)) return EXIT.error;
-  return codes.includes(EXIT.changes) ? EXIT.changes : EXIT.ok;
 }

@@ -23,6 +23,10 @@ export async function confirm(question: string): Promise<string> {
   }
 }
 
+async function yesOrStop(question: string): Promise<void> {
+  if (!/^y(es)?$/i.test(await confirm(`${question} [y/N] `))) throw new UsageError("not applied");
+}
+
 interface ApplyOptions {
   yes?: boolean;
   tags?: string;
@@ -52,19 +56,17 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
   const addons = only ? [...only] : target.declaration.addons.map((a) => a.name);
   // The engine keeps whatever is outside the targets: add-ons left out are neither applied nor deleted.
   const targets = only ? targetsFor(cluster, PROJECT, only) : undefined;
-  const recovered = await recoverInterrupted(stack, backend, PROJECT);
-  for (const r of recovered) log(`recovered: ${r}`);
   // Refreshing reads through the context; make sure it still reaches the recorded cluster.
   await checkIdentity();
+  const recovered = await recoverInterrupted(stack, backend, PROJECT);
+  for (const r of recovered) log(`recovered: ${r}`);
   const steps = await planSteps(stack, targets);
   log(formatSteps(cluster, steps));
   const result = { schemaVersion: SCHEMA_VERSION, cluster, tags, addons, recovered } as const;
   if (steps.length === 0 && recovered.length === 0)
     return { ...result, result: "succeeded", changes: [], elapsedMs: 0 };
-  if (!o.yes && process.stdin.isTTY) {
-    const answer = await confirm(`apply ${steps.length} change(s) to cluster ${cluster}? [y/N] `);
-    if (!/^y(es)?$/i.test(answer)) throw new UsageError("not applied");
-  }
+  if (!o.yes && process.stdin.isTTY)
+    await yesOrStop(`apply ${steps.length} change(s) to cluster ${cluster}?`);
   const t0 = Date.now();
   const progress = new ApplyProgress(addons);
   const stop = interruptible("the apply");
@@ -101,8 +103,7 @@ export function applyCommand(o: ApplyOptions): ClusterCommand<ApplyResult> {
     childArgs: ["--yes"],
     beforeFanOut: async (clusters) => {
       if (o.yes || !process.stdin.isTTY) return;
-      const answer = await confirm(`apply to ${clusters.length} clusters (${clusters.join(", ")})? [y/N] `);
-      if (!/^y(es)?$/i.test(answer)) throw new UsageError("not applied");
+      await yesOrStop(`apply to ${clusters.length} clusters (${clusters.join(", ")})?`);
     },
   };
 }
