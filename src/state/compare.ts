@@ -77,7 +77,8 @@ export function placedRender(rendered: Map<string, K8sObject[]>): Map<string, Pl
   return out;
 }
 
-const ListSchema = z.object({ items: z.array(z.record(z.string(), z.unknown())) }).loose();
+const ObjectSchema = z.record(z.string(), z.unknown());
+const ListSchema = z.object({ items: z.array(ObjectSchema) }).loose();
 
 /** The live versions of the installed objects, read in one `kubectl get -f -`. */
 export async function placedLive(
@@ -99,7 +100,9 @@ export async function placedLive(
   );
   const addonOf = new Map(installed.map((i) => [`${i.kind}/${i.namespace}/${i.name}`, i.addon]));
   const doc: unknown = JSON.parse(res.stdout || '{"items":[]}');
-  const items = "items" in (doc as object) ? ListSchema.parse(doc).items : [doc as Record<string, unknown>];
+  // kubectl prints a List for several objects and the object itself for one.
+  const list = ListSchema.safeParse(doc);
+  const items = list.success ? list.data.items : [ObjectSchema.parse(doc)];
   for (const o of items) out.set(keyOf(o), { addon: addonOf.get(keyOf(o)) ?? "", object: o });
   return out;
 }

@@ -19,17 +19,14 @@ async function statusOf(opts: GlobalOptions, cluster: string): Promise<StatusRes
   const objects = objectsIn(resources);
   const last = history[0];
   const addons = addonsIn(resources).map(({ addon, version, digest }) => {
-    const workloads = objects
-      .filter((o) => o.addon === addon)
-      .map((o) => `${o.kind}/${o.namespace}/${o.name}`)
-      .filter((k) => ready.has(k));
+    const mine = objects.filter((o) => o.addon === addon);
+    const workloads = mine.map((o) => `${o.kind}/${o.namespace}/${o.name}`).filter((k) => ready.has(k));
     const notReady = workloads.filter((k) => !ready.get(k));
-    const count = objects.filter((o) => o.addon === addon).length;
     return {
       addon,
       version,
       digest,
-      objects: count,
+      objects: mine.length,
       workloads: workloads.length,
       ready: notReady.length === 0,
       notReady,
