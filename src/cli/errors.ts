@@ -1,6 +1,6 @@
 /** Maps what went wrong to the documented exit codes and a message for stderr. */
 import { ConfigError } from "../config/errors";
-import { GuardError } from "../pulumi/guard";
+import { GuardError } from "../guard/error";
 import { EXIT } from "./exit-codes";
 
 export class UsageError extends Error {

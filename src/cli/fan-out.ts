@@ -56,11 +56,28 @@ function waitForClustersOnSignals(): () => void {
   };
 }
 
-async function runOne<R>(cmd: ClusterCommand<R>, cluster: string, width: number): Promise<Outcome> {
+/** The global options as arguments, for running another command over the same clusters (plan before apply). */
+export function globalArgv(opts: GlobalOptions): string[] {
+  const pairs: [string, string | undefined][] = [
+    ["--project", opts.project],
+    ["--file", opts.file],
+    ["--backend", opts.backend],
+    ["--kubeconfig", opts.kubeconfig],
+    ["--project-name", opts.projectName],
+  ];
+  return pairs.flatMap(([flag, value]) => (value === undefined ? [] : [flag, value]));
+}
+
+async function runOne<R>(
+  cmd: ClusterCommand<R>,
+  cluster: string,
+  width: number,
+  argv: string[],
+): Promise<Outcome> {
   const started = Date.now();
   const child = execa(
     process.execPath,
-    [process.argv[1] as string, ...childArgv(process.argv.slice(2), cluster, cmd.childArgs)],
+    [process.argv[1] as string, ...childArgv(argv, cluster, cmd.childArgs)],
     { reject: false, stdin: "ignore" },
   );
   const prefix = paint.dim(`${cluster.padEnd(width)} │ `);
@@ -116,6 +133,8 @@ export async function fanOut<R>(
   opts: GlobalOptions,
   cmd: ClusterCommand<R>,
   clusters: string[],
+  /** The command line each cluster's process gets (less the cluster and output options). */
+  argv: string[] = process.argv.slice(2),
 ): Promise<number> {
   const limit = pLimit(Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY));
   const width = Math.max(...clusters.map((c) => c.length));
@@ -125,7 +144,7 @@ export async function fanOut<R>(
     ),
   );
   const release = waitForClustersOnSignals();
-  const outcomes = await Promise.all(clusters.map((c) => limit(() => runOne(cmd, c, width)))).finally(
+  const outcomes = await Promise.all(clusters.map((c) => limit(() => runOne(cmd, c, width, argv)))).finally(
     release,
   );
   const exitCode = combinedExit(outcomes.map((o) => o.exitCode));

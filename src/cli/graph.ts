@@ -1,5 +1,4 @@
 /** `tazuna graph`: the add-on dependency graph as mermaid, dot or svg. */
-import { instance } from "@viz-js/viz";
 import type { Addon, Declaration } from "../config/model";
 import { predecessors } from "../graph/order";
 
@@ -38,5 +37,8 @@ export function toDot(decl: Declaration): string {
 
 /** Graphviz compiled to WebAssembly: an svg without a dot binary or the network. */
 export async function toSvg(decl: Declaration): Promise<string> {
+  // Loaded on use: it is a 1.4 MB module that the other formats do not need.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { instance } = require("@viz-js/viz") as typeof import("@viz-js/viz");
   return (await instance()).renderString(toDot(decl), { format: "svg" });
 }

@@ -1,6 +1,6 @@
 /** The tazuna command: the bootstrap lifecycle through Automation API, for people who never touch Pulumi. */
 import { describe, exitCodeOf } from "./errors";
-import { buildProgram } from "./program";
+import { buildProgram } from "./command-line";
 import type { GlobalOptions } from "./project";
 import { SCHEMA_VERSION } from "./results";
 

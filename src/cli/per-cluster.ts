@@ -5,10 +5,9 @@
  * guard refusal in one cannot touch the others.
  */
 import type { z } from "zod";
-import { selectClusters } from "./clusters";
 import { fanOut } from "./fan-out";
 import { print } from "./output";
-import type { GlobalOptions } from "./project";
+import { selectClusters, type GlobalOptions } from "./project";
 
 export interface ClusterCommand<R> {
   /** The command path as typed, for the summary: "plan", "state drift". */
@@ -22,7 +21,7 @@ export interface ClusterCommand<R> {
   summarize: (r: R) => string;
   exitOf: (r: R) => number;
   /** Asked once before a run over several clusters (apply); throws to stop it. */
-  beforeFanOut?: (clusters: string[]) => Promise<void>;
+  beforeFanOut?: (opts: GlobalOptions, clusters: string[]) => Promise<void>;
   /** Extra arguments for each cluster's process, e.g. --yes once the user confirmed. */
   childArgs?: string[];
 }
@@ -30,7 +29,7 @@ export interface ClusterCommand<R> {
 export async function runPerCluster<R>(opts: GlobalOptions, cmd: ClusterCommand<R>): Promise<void> {
   const clusters = await selectClusters(opts);
   if (clusters.length > 1 || opts.all) {
-    await cmd.beforeFanOut?.(clusters);
+    await cmd.beforeFanOut?.(opts, clusters);
     process.exitCode = await fanOut(opts, cmd, clusters);
     return;
   }

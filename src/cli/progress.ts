@@ -7,7 +7,7 @@ import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { createLogUpdate } from "log-update";
 import { paint, log } from "./output";
 import type { Step } from "./results";
-import { ADDON_TYPE } from "../pulumi/addon";
+import { ADDON_TYPE } from "../pulumi/urns";
 import { addonOf, nameOf, stepOf } from "./steps";
 
 type State = "pending" | "applying" | "waiting for readiness" | "ready" | "failed";

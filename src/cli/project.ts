@@ -1,9 +1,24 @@
-/** What every command shares: where the project is, which cluster, which declaration. */
+/**
+ * What every command shares: the project folder, which Pulumi project and
+ * program run, which cluster, and the declaration.
+ *
+ * Three kinds of folder, told apart by what is in them:
+ * - a Pulumi project (Pulumi.yaml): the CLI runs that project's own program,
+ *   under its name, on the stacks in stacks/, exactly as `pulumi up` does;
+ * - stack files only (stacks/Pulumi.<cluster>.yaml, no Pulumi.yaml): the
+ *   built-in program, under a project name taken from the folder;
+ * - a bare tazuna.yaml, as the Go tool is used: the current kubeconfig
+ *   context (or --context) is the cluster, and the stack is named after it.
+ */
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
+import { parse } from "yaml";
+import { z } from "zod";
 import { loadDeclaration } from "../config/load";
 import type { Declaration } from "../config/model";
+import { currentContext, kubeconfigFiles, stackNameOf } from "../config/kubeconfig";
 import type { StackSettings } from "../config/stack";
-import { listClusters, loadStackSettings } from "../config/stack-file";
+import { listClusters, loadStackSettings, stackFilePath } from "../config/stack-file";
 import { UsageError } from "./errors";
 
 export interface GlobalOptions {
@@ -18,6 +33,117 @@ export interface GlobalOptions {
   project: string;
   backend?: string;
   output: "text" | "json";
+  /** Folders without stack files: the kubeconfig context to use instead of the current one. */
+  context?: string;
+  /** A kubeconfig file, as KUBECONFIG=<file> (a stack's tazuna:kubeconfig still wins). */
+  kubeconfig?: string;
+  /** The Pulumi project name of the built-in program (default: the folder's name). */
+  projectName?: string;
+}
+
+export interface Project {
+  dir: string;
+  /** The Pulumi project name the stacks live under. */
+  name: string;
+  /** Pulumi.yaml is there: run its program (the one `pulumi up` runs), not the built-in one. */
+  ownProgram: boolean;
+}
+
+const PulumiYamlSchema = z.object({ name: z.string().min(1) }).loose();
+
+/** A Pulumi project name (letters, digits, "-", "_", "."): the built-in program's, from the folder. */
+export function builtInProjectName(dir: string, given?: string): string {
+  const name = (given ?? path.basename(path.resolve(dir))).replace(/[^A-Za-z0-9_.-]+/g, "-");
+  return name.replace(/^[-.]+|-+$/g, "") || "tazuna";
+}
+
+export function projectOf(opts: GlobalOptions): Project {
+  const dir = path.resolve(opts.project);
+  const file = path.join(dir, "Pulumi.yaml");
+  if (!existsSync(file))
+    return {
+      dir,
+      name: builtInProjectName(dir, opts.projectName ?? process.env.TAZUNA_PROJECT_NAME),
+      ownProgram: false,
+    };
+  const parsed = PulumiYamlSchema.safeParse(parse(readFileSync(file, "utf8")) ?? {});
+  if (!parsed.success) throw new UsageError(`${file}: no project name\n  fix: add "name: <project>" to it`);
+  if (opts.projectName && opts.projectName !== parsed.data.name)
+    throw new UsageError(
+      `--project-name ${opts.projectName}: ${file} names the project "${parsed.data.name}"\n  fix: drop --project-name, or change name: in Pulumi.yaml`,
+    );
+  return { dir, name: parsed.data.name, ownProgram: true };
+}
+
+/** A cluster a command acts on: a stack, with the settings the program needs. */
+export interface Cluster {
+  name: string;
+  settings: StackSettings;
+  /** Where the settings came from: a stack file, or the kubeconfig alone (a folder without stacks/). */
+  source: "stack file" | "kubeconfig";
+}
+
+/** The cluster of a folder without stack files: the current context (or --context), a stack named after it. */
+export function contextCluster(opts: GlobalOptions): Cluster {
+  const files = opts.kubeconfig ? [opts.kubeconfig] : kubeconfigFiles();
+  const context = opts.context ?? currentContext(files);
+  if (!context)
+    throw new UsageError(
+      `no current context in ${files.join(path.delimiter)}\n  fix: pass --context NAME, run kubectl config use-context NAME, or add stacks/Pulumi.<cluster>.yaml`,
+    );
+  return { name: stackNameOf(context), settings: { context }, source: "kubeconfig" };
+}
+
+/** The clusters named by --cluster / --all, or the one a folder implies. */
+export async function selectClusters(opts: GlobalOptions): Promise<string[]> {
+  const known = await listClusters(path.resolve(opts.project));
+  if (opts.context && known.length > 0)
+    throw new UsageError(
+      "--context is for folders without stack files; here each stacks/Pulumi.<cluster>.yaml names its context\n  fix: pick the cluster with --cluster NAME",
+    );
+  if (opts.all) {
+    if (known.length === 0)
+      throw new UsageError(
+        "--all: no stacks/Pulumi.<cluster>.yaml in the project\n  fix: add a stack file per cluster (tazuna init), or drop --all to use the current context",
+      );
+    return known;
+  }
+  const named = [...new Set((opts.cluster ?? "").split(",").filter(Boolean))];
+  if (known.length === 0) {
+    if (named.length > 0)
+      throw new UsageError(
+        `no stack file for cluster ${named.join(", ")} (${path.resolve(opts.project, "stacks")} is empty or missing)\n  fix: add stacks/Pulumi.<cluster>.yaml, or drop --cluster to use the current kubeconfig context (or --context NAME)`,
+      );
+    return [contextCluster(opts).name];
+  }
+  if (named.length === 0) {
+    if (known.length === 1) return known;
+    throw new UsageError(`which cluster? pass --cluster NAME; the stack files here are: ${known.join(", ")}`);
+  }
+  const unknown = named.filter((n) => !known.includes(n));
+  if (unknown.length > 0)
+    throw new UsageError(
+      `no stack file for cluster ${unknown.join(", ")}\n  fix: use one of ${known.join(", ")} (stacks/Pulumi.<cluster>.yaml)`,
+    );
+  return named;
+}
+
+/** The one cluster a command acts on. */
+export async function requireCluster(opts: GlobalOptions): Promise<string> {
+  if (opts.cluster?.includes(",")) throw new UsageError("this command takes one cluster, not a list");
+  const [cluster] = await selectClusters({ ...opts, all: false });
+  return cluster as string;
+}
+
+/** A cluster's settings: its stack file, or the kubeconfig's context in a folder without stack files. */
+export async function clusterOf(opts: GlobalOptions, name: string): Promise<Cluster> {
+  const dir = path.resolve(opts.project);
+  if (existsSync(stackFilePath(dir, name)))
+    return { name, settings: await loadStackSettings(dir, name), source: "stack file" };
+  const implied = contextCluster(opts);
+  if (implied.name !== name)
+    throw new UsageError(`no stack file for cluster ${name}\n  fix: add ${stackFilePath(dir, name)}`);
+  return implied;
 }
 
 export interface Target {
@@ -27,31 +153,33 @@ export interface Target {
   declaration: Declaration;
 }
 
-/** The cluster to use: --cluster, else the only stack file there is. */
-export async function resolveCluster(opts: GlobalOptions): Promise<string | undefined> {
-  if (opts.cluster?.includes(",")) throw new UsageError("this command takes one cluster, not a list");
-  if (opts.cluster) return opts.cluster;
-  const all = await listClusters(path.resolve(opts.project));
-  return all.length === 1 ? all[0] : undefined;
-}
-
-/** The cluster a command that needs one acts on; says how to name it when unclear. */
-export async function requireCluster(opts: GlobalOptions): Promise<string> {
-  const cluster = await resolveCluster(opts);
-  if (!cluster) throw new UsageError("which cluster? pass --cluster NAME (a stacks/Pulumi.NAME.yaml)");
-  return cluster;
-}
-
-/** Loads the stack file (when there is a cluster) and the declaration with its variables. */
+/** The declaration with a cluster's variables (or none, for commands that need no cluster). */
 export async function loadTarget(
   opts: GlobalOptions,
-  cluster: string | undefined,
+  cluster: Cluster | undefined,
 ): Promise<Omit<Target, "cluster" | "settings"> & Partial<Target>> {
   const projectDir = path.resolve(opts.project);
-  const settings = cluster ? await loadStackSettings(projectDir, cluster) : undefined;
+  const settings = cluster?.settings;
   const file = path.resolve(projectDir, opts.file ?? settings?.file ?? "tazuna.yaml");
   const declaration = await loadDeclaration(file, {
-    variables: { cluster: cluster ?? "default", vars: settings?.vars ?? {} },
+    variables: { cluster: cluster?.name ?? "default", vars: settings?.vars ?? {} },
   });
-  return { projectDir, declaration, ...(cluster ? { cluster } : {}), ...(settings ? { settings } : {}) };
+  return {
+    projectDir,
+    declaration,
+    ...(cluster ? { cluster: cluster.name, settings: cluster.settings } : {}),
+  };
+}
+
+/**
+ * For commands that work without a cluster (check, build, graph, tags): the
+ * named or only stack file's variables when there is one, else none.
+ */
+export async function optionalCluster(opts: GlobalOptions): Promise<Cluster | undefined> {
+  const dir = path.resolve(opts.project);
+  const known = await listClusters(dir);
+  const name = opts.cluster ?? (known.length === 1 ? known[0] : undefined);
+  if (!name) return undefined;
+  if (opts.cluster?.includes(",")) throw new UsageError("this command takes one cluster, not a list");
+  return { name, settings: await loadStackSettings(dir, name), source: "stack file" };
 }

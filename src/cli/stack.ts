@@ -1,13 +1,24 @@
-/** Opens the Pulumi stack of one cluster, with the declaration and settings loaded. */
+/**
+ * Opens the Pulumi stack of one cluster, with the declaration and settings
+ * loaded. The engine side (Automation API, the program, the guard's client)
+ * is required only here, when a command needs a stack, so commands that need
+ * none start without the Pulumi and Kubernetes SDKs (bench/cli.ts).
+ */
 import { mkdir, readFile } from "node:fs/promises";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { kubeconfigPath } from "../config/stack";
-import { tazunaProgram } from "../pulumi/program";
-import { openStack } from "../pulumi/workspace";
-import { checkRecordedIdentity } from "../state/binding";
+import { kubeconfigPath } from "../config/kubeconfig";
+import { ONLY_ENV } from "../pulumi/urns";
 import { UsageError } from "./errors";
-import { loadTarget, type GlobalOptions, type Target } from "./project";
+import { clusterOf, loadTarget, projectOf, type GlobalOptions, type Project, type Target } from "./project";
+
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded on use, see above */
+const engineSide = () => ({
+  program: require("../pulumi/program") as typeof import("../pulumi/program"),
+  workspace: require("../pulumi/workspace") as typeof import("../pulumi/workspace"),
+  binding: require("../state/binding") as typeof import("../state/binding"),
+});
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** The state backend: --backend, $TAZUNA_BACKEND, else .tazuna/state in the project. */
 export async function backendUrl(opts: GlobalOptions): Promise<string> {
@@ -39,11 +50,9 @@ async function passphrase(): Promise<string> {
   );
 }
 
-/** The Pulumi project name every Tazuna stack lives under; plain `pulumi` uses it too (Pulumi.yaml). */
-export const PROJECT = "tazuna";
-
 export interface ClusterStack {
   target: Target;
+  project: Project;
   stack: Stack;
   kubeconfig: string;
   /** The state backend URL the stack lives in. */
@@ -56,31 +65,41 @@ export interface ClusterStack {
 
 export async function openClusterStack(
   opts: GlobalOptions,
-  cluster: string,
+  name: string,
   /** For --tags: the add-ons to register, chosen from the loaded declaration. */
   select?: (target: Target) => readonly string[] | undefined,
 ): Promise<ClusterStack> {
-  const t = await loadTarget(opts, cluster);
-  if (!t.settings || !t.cluster) throw new UsageError(`no stack file for cluster ${cluster}`);
-  const target: Target = { ...t, cluster: t.cluster, settings: t.settings };
-  const settings = target.settings;
+  const cluster = await clusterOf(opts, name);
+  const target = { ...(await loadTarget(opts, cluster)), cluster: cluster.name, settings: cluster.settings };
+  const project = projectOf(opts);
   const only = select?.(target);
   const backend = await backendUrl(opts);
-  const stack = await openStack({
-    projectName: PROJECT,
-    stackName: cluster,
-    backendUrl: backend,
-    ...(await secrets()),
-    program: () =>
-      tazunaProgram({
-        projectDir: target.projectDir,
-        stackName: cluster,
-        settings,
-        ...(only ? { only } : {}),
-      }),
-  });
-  const kubeconfig = kubeconfigPath(settings, target.projectDir);
+  const { program, workspace, binding } = engineSide();
+  const common = { stackName: cluster.name, backendUrl: backend, ...(await secrets()) };
+  const stack = project.ownProgram
+    ? await workspace.openProjectStack({
+        ...common,
+        workDir: project.dir,
+        ...(only ? { env: { [ONLY_ENV]: only.join(",") } } : {}),
+      })
+    : await workspace.openStack({
+        ...common,
+        projectName: project.name,
+        program: () =>
+          program.tazunaProgram({
+            projectDir: target.projectDir,
+            stackName: cluster.name,
+            settings: cluster.settings,
+            ...(only ? { only } : {}),
+          }),
+      });
+  const kubeconfig = kubeconfigPath(cluster.settings, target.projectDir);
   const checkIdentity = () =>
-    checkRecordedIdentity(stack, kubeconfig, settings.context, settings.rebindTo ?? "");
-  return { target, stack, kubeconfig, backend, checkIdentity, ...(only ? { only } : {}) };
+    binding.checkRecordedIdentity(
+      stack,
+      kubeconfig,
+      cluster.settings.context,
+      cluster.settings.rebindTo ?? "",
+    );
+  return { target, project, stack, kubeconfig, backend, checkIdentity, ...(only ? { only } : {}) };
 }

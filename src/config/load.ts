@@ -21,10 +21,7 @@ import {
 import { expandVariables, type Variables } from "./variables";
 import { durationSeconds } from "./duration";
 import { checkGraph } from "../graph/order";
-
-import pkg from "../../package.json";
-
-export const TAZUNA_VERSION: string = pkg.version;
+import { TAZUNA_VERSION } from "../version";
 const DEFAULT_TIMEOUT_SECONDS = 600;
 
 export interface LoadOptions {

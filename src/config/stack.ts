@@ -8,8 +8,6 @@
  *     tazuna:vars: { region: eu-west-1 }   # optional; ${vars.region} in tazuna.yaml
  *     tazuna:rebindTo: <kube-system uid>   # only to re-bind the stack to a rebuilt cluster
  */
-import { homedir } from "node:os";
-import * as path from "node:path";
 import { z } from "zod";
 
 export const StackSettingsSchema = z.strictObject({
@@ -21,17 +19,3 @@ export const StackSettingsSchema = z.strictObject({
 });
 
 export type StackSettings = z.infer<typeof StackSettingsSchema>;
-
-/** The config keys as they appear in the stack file. */
-export const STACK_KEYS = Object.keys(StackSettingsSchema.shape).map((k) => `tazuna:${k}`);
-
-export function expandHome(p: string): string {
-  return p === "~" || p.startsWith("~/") ? path.join(homedir(), p.slice(1)) : p;
-}
-
-/** The kubeconfig path to use: the setting, else $KUBECONFIG's first entry, else ~/.kube/config. */
-export function kubeconfigPath(s: StackSettings, projectDir: string): string {
-  if (s.kubeconfig) return path.resolve(projectDir, expandHome(s.kubeconfig));
-  const env = process.env.KUBECONFIG?.split(path.delimiter)[0];
-  return env || path.join(homedir(), ".kube", "config");
-}

@@ -13,7 +13,7 @@ import { stringify } from "yaml";
 import { LocalCluster } from "../cluster/control-plane";
 
 const EXAMPLE = path.resolve(__dirname, "../../examples/foundation");
-const BIN = path.resolve(__dirname, "../../bin/tazuna");
+const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
 
 async function project(cluster: LocalCluster): Promise<string> {
   const dir = path.join(await mkdtemp(path.join(tmpdir(), "tazuna-quickstart-")), "project");

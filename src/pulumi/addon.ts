@@ -12,8 +12,9 @@ import * as k8s from "@pulumi/kubernetes";
 import type { K8sObject } from "../render/objects";
 import type { Gate } from "./readiness";
 import { WaitUntil } from "./wait";
+import { ADDON_TYPE } from "./urns";
 
-export const ADDON_TYPE = "tazuna:index:Addon";
+export { ADDON_TYPE };
 
 export interface AddonArgs {
   objects: K8sObject[];

@@ -8,19 +8,15 @@ import * as path from "node:path";
 import { execaSync } from "execa";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
 
-/** Environment for every engine run: no update check, no plugin downloads, no telemetry. */
-export const OFFLINE_ENV: Readonly<Record<string, string>> = {
-  PULUMI_SKIP_UPDATE_CHECK: "true",
-  PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-  PULUMI_DISABLE_REGISTRY_RESOLVE: "true",
-  PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
-  PULUMI_OPTOUT_TELEMETRY: "true",
-};
+import { TOOLS } from "../tools";
+import { OFFLINE_ENV } from "./offline-env";
+
+export { OFFLINE_ENV };
 
 export class EngineNotFoundError extends Error {
   constructor(detail: string) {
     super(
-      `the pulumi CLI was not found (${detail})\n  fix: run \`bash scripts/tools.sh\` and put its env on PATH: eval "$(bash scripts/tools.sh --env)"`,
+      `the pulumi CLI was not found (${detail})\n  fix: ${TOOLS.pulumi.fix}; tazuna doctor checks every program Tazuna needs`,
     );
     this.name = "EngineNotFoundError";
   }

@@ -6,16 +6,9 @@
 import { X509Certificate, createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { GuardError } from "../guard/error";
 
-export class GuardError extends Error {
-  constructor(
-    message: string,
-    readonly fix: string,
-  ) {
-    super(`guard: ${message}\n  fix: ${fix}`);
-    this.name = "GuardError";
-  }
-}
+export { GuardError };
 
 /** Throws unless `context` matches the patterns (any of them for "or", all for "and"). */
 export function checkContext(

@@ -10,10 +10,12 @@ import { durationSeconds } from "../config/duration";
 import { loadDeclaration } from "../config/load";
 import type { Addon, Declaration } from "../config/model";
 import type { Test } from "../config/schema";
-import { StackSettingsSchema, kubeconfigPath, type StackSettings } from "../config/stack";
+import { kubeconfigPath } from "../config/kubeconfig";
+import { StackSettingsSchema, type StackSettings } from "../config/stack";
 import { layers, predecessors } from "../graph/order";
 import { renderAll, type K8sObject } from "../render";
-import { ADDON_TYPE, AddonComponent } from "./addon";
+import { AddonComponent } from "./addon";
+import { onlyFromEnv } from "./urns";
 import { ClusterBinding } from "./binding";
 import { checkContext, readIdentity, type ClusterIdentity } from "./guard";
 import { readinessGates, forProvider, waitExpression } from "./readiness";
@@ -26,7 +28,8 @@ export interface ProgramContext {
   /**
    * Register only these add-ons (a --tags run; the caller includes their
    * dependencies) and no spec-level tests. Must go with targetsFor(), or the
-   * engine would delete the add-ons left out.
+   * engine would delete the add-ons left out. Default: $TAZUNA_ONLY_ADDONS,
+   * which the tazuna CLI sets when it runs a project's own program.
    */
   only?: readonly string[];
 }
@@ -90,7 +93,8 @@ export function registerGraph(decl: Declaration, rendered: Map<string, K8sObject
   // ConfigMaps and Secrets change in place, as with kubectl apply; the
   // provider's default would replace them (delete, then create).
   const provider = new k8s.Provider("cluster", {
-    kubeconfig: target.kubeconfig,
+    // "" means kubectl's merge of the files in $KUBECONFIG, which the provider does too.
+    ...(target.kubeconfig ? { kubeconfig: target.kubeconfig } : {}),
     context: target.context,
     enableConfigMapMutable: true,
     enableSecretMutable: true,
@@ -141,7 +145,7 @@ export async function tazunaProgram(ctx: ProgramContext) {
   const full = await loadDeclaration(file, {
     variables: { cluster: ctx.stackName, vars: ctx.settings.vars ?? {} },
   });
-  const only = ctx.only;
+  const only = ctx.only ?? onlyFromEnv();
   const decl = only ? { ...full, addons: full.addons.filter((a) => only.includes(a.name)), tests: [] } : full;
   checkContext(ctx.settings.context, decl.contextMatches, decl.matchMode, decl.file);
   const kubeconfig = kubeconfigPath(ctx.settings, ctx.projectDir);
@@ -153,23 +157,4 @@ export async function tazunaProgram(ctx: ProgramContext) {
     identity,
     rebindTo: ctx.settings.rebindTo ?? "",
   });
-}
-
-/**
- * URN patterns for a --tags run: the chosen add-ons (component, objects,
- * gates, their tests), the cluster binding, the providers and the stack.
- * The engine matches `*` within a URN segment and `**` across them.
- */
-export function targetsFor(stackName: string, project: string, addons: readonly string[]): string[] {
-  const base = `urn:pulumi:${stackName}::${project}::`;
-  return [
-    `${base}pulumi:pulumi:Stack::**`,
-    `${base}pulumi:providers:**`,
-    `${base}**ClusterBinding::*`,
-    ...addons.flatMap((a) => [
-      `${base}${ADDON_TYPE}**::${a}`,
-      `${base}${ADDON_TYPE}**::${a}:**`,
-      `${base}**WaitUntil::${a}-test-**`,
-    ]),
-  ];
 }

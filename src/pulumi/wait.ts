@@ -31,7 +31,12 @@ async function waitReady(inputs: WaitProps): Promise<{ id: string; outs: WaitPro
     new Promise<{ ok: boolean; out: string }>((resolve) =>
       execFile(
         "kubectl",
-        ["--kubeconfig", inputs.kubeconfig, "--context", inputs.context, ...args],
+        [
+          ...(inputs.kubeconfig ? ["--kubeconfig", inputs.kubeconfig] : []),
+          "--context",
+          inputs.context,
+          ...args,
+        ],
         (err, stdout, stderr) => resolve({ ok: !err, out: `${stdout}${stderr}`.trim() }),
       ),
     );

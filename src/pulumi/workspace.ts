@@ -28,6 +28,33 @@ export interface StackOptions {
   env?: Record<string, string>;
 }
 
+/** Where the engine's settings and secrets come from, for either kind of stack. */
+function workspaceOptions(opts: Omit<StackOptions, "program" | "projectName" | "stackName">) {
+  return {
+    ...(opts.secretsProvider ? { secretsProvider: opts.secretsProvider } : {}),
+    envVars: {
+      ...OFFLINE_ENV,
+      PULUMI_BACKEND_URL: opts.backendUrl,
+      ...(opts.passphrase !== undefined ? { PULUMI_CONFIG_PASSPHRASE: opts.passphrase } : {}),
+      ...opts.env,
+    },
+  };
+}
+
+/**
+ * A stack of the Pulumi project in `workDir`, running that project's own
+ * program (Pulumi.yaml's `main`) through its language host: the very program
+ * `pulumi up` runs there, with the stack settings from its stack files.
+ */
+export async function openProjectStack(
+  opts: Omit<StackOptions, "program" | "projectName" | "workDir" | "config"> & { workDir: string },
+): Promise<Stack> {
+  return LocalWorkspace.createOrSelectStack(
+    { stackName: opts.stackName, workDir: opts.workDir },
+    { pulumiCommand: await pulumiCommand(), ...workspaceOptions(opts) },
+  );
+}
+
 export async function openStack(opts: StackOptions): Promise<Stack> {
   const args: InlineProgramArgs = {
     projectName: opts.projectName,
@@ -36,7 +63,7 @@ export async function openStack(opts: StackOptions): Promise<Stack> {
   };
   const stack = await LocalWorkspace.createOrSelectStack(args, {
     pulumiCommand: await pulumiCommand(),
-    ...(opts.secretsProvider ? { secretsProvider: opts.secretsProvider } : {}),
+    ...workspaceOptions(opts),
     ...(opts.workDir ? { workDir: opts.workDir } : {}),
     projectSettings: {
       name: opts.projectName,
@@ -45,12 +72,6 @@ export async function openStack(opts: StackOptions): Promise<Stack> {
       // The engine starts plugins in `main`; the dynamic-provider plugin
       // resolves @pulumi/pulumi from there, so point it at this package.
       main: SDK_ROOT,
-    },
-    envVars: {
-      ...OFFLINE_ENV,
-      PULUMI_BACKEND_URL: opts.backendUrl,
-      ...(opts.passphrase !== undefined ? { PULUMI_CONFIG_PASSPHRASE: opts.passphrase } : {}),
-      ...opts.env,
     },
   });
   if (opts.config) await stack.setAllConfig(opts.config);

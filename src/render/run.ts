@@ -1,6 +1,10 @@
 /** Runs one render tool through execa and turns its failure into a RenderError. */
 import { execa } from "execa";
 import { RenderError } from "./errors";
+import { TOOLS } from "../tools";
+
+const toolFix = (command: string) =>
+  Object.values(TOOLS).find((t) => t.name === command)?.fix ?? `install ${command} and put it on PATH`;
 
 export interface ToolRun {
   addon: string;
@@ -32,9 +36,7 @@ export async function runTool(run: ToolRun): Promise<string> {
       run.addon,
       line,
       missing ? `${run.command}: command not found` : res.stderr || (res.shortMessage ?? "failed"),
-      missing
-        ? `install ${run.command} or put it on PATH (bash scripts/tools.sh builds kustomize, helm and helmfile)`
-        : run.fix,
+      missing ? `${toolFix(run.command)}; tazuna doctor checks every program Tazuna needs` : run.fix,
     );
   }
   return res.stdout;

@@ -6,6 +6,7 @@
 import { execa } from "execa";
 import diff from "microdiff";
 import { z } from "zod";
+import { kubectlFlags } from "../config/kubeconfig";
 import { ObjectMetaSchema, type K8sObject } from "../render/objects";
 import type { InstalledObject } from "./inventory";
 
@@ -95,7 +96,7 @@ export async function placedLive(
   }));
   const res = await execa(
     "kubectl",
-    ["--kubeconfig", kubeconfig, "--context", context, "get", "-f", "-", "--ignore-not-found", "-o", "json"],
+    [...kubectlFlags(kubeconfig, context), "get", "-f", "-", "--ignore-not-found", "-o", "json"],
     { input: JSON.stringify({ apiVersion: "v1", kind: "List", items: refs }) },
   );
   const addonOf = new Map(installed.map((i) => [`${i.kind}/${i.namespace}/${i.name}`, i.addon]));

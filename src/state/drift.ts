@@ -7,6 +7,7 @@
 import type { Stack } from "@pulumi/pulumi/automation";
 import { execa } from "execa";
 import { z } from "zod";
+import { kubectlFlags } from "../config/kubeconfig";
 import { ObjectMetaSchema } from "../render/objects";
 import { installedObjects, type InstalledObject } from "./inventory";
 
@@ -65,8 +66,7 @@ async function leftovers(
   context: string,
   installed: InstalledObject[],
 ): Promise<DriftEntry[]> {
-  const kubectl = (args: string[]) =>
-    execa("kubectl", ["--kubeconfig", kubeconfig, "--context", context, ...args]);
+  const kubectl = (args: string[]) => execa("kubectl", [...kubectlFlags(kubeconfig, context), ...args]);
   const namespaces = [
     ...new Set(
       installed

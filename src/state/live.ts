@@ -1,6 +1,7 @@
 /** Readiness of installed workloads right now, read with one kubectl call. */
 import { execa } from "execa";
 import { z } from "zod";
+import { kubectlFlags } from "../config/kubeconfig";
 
 const WorkloadSchema = z
   .object({
@@ -45,10 +46,7 @@ function isReady(w: Workload): boolean {
 /** "Kind/namespace/name" of every Deployment, StatefulSet and DaemonSet, with whether it is ready. */
 export async function workloadReadiness(kubeconfig: string, context: string): Promise<Map<string, boolean>> {
   const res = await execa("kubectl", [
-    "--kubeconfig",
-    kubeconfig,
-    "--context",
-    context,
+    ...kubectlFlags(kubeconfig, context),
     "get",
     "deployments,statefulsets,daemonsets",
     "-A",

@@ -1,5 +1,5 @@
 /**
- * The tazuna command end to end, through bin/tazuna, against a local control
+ * The tazuna command end to end, through the built tazuna command, against a local control
  * plane: check, plan exit codes, apply, no-op plan, JSON output, destroy
  * safety, and the guard's exit code.
  */
@@ -12,7 +12,7 @@ import { useCluster } from "./cluster-fixture";
 import { checkedJson } from "../schema-check";
 import { PASSPHRASE, exists, field, scratchProject } from "./tazuna-fixture";
 
-const BIN = path.resolve(__dirname, "../../bin/tazuna");
+const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
 
 describe("tazuna init", function () {
   this.timeout(60_000);

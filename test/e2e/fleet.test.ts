@@ -1,5 +1,5 @@
 /**
- * Many clusters at once, through bin/tazuna, against three local control
+ * Many clusters at once, through the built tazuna command, against three local control
  * planes side by side: --all with bounded concurrency and a summary, each
  * cluster guarded on its own, a failure in one leaving the others alone,
  * drift over the fleet, and diff-clusters between two of the same role.
@@ -14,7 +14,7 @@ import { checkedJson } from "../schema-check";
 import { useCluster } from "./cluster-fixture";
 import { PASSPHRASE, exists, field, scratchProject } from "./tazuna-fixture";
 
-const BIN = path.resolve(__dirname, "../../bin/tazuna");
+const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
 
 interface FanOut {
   exitCode: number;

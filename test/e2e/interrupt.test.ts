@@ -1,5 +1,5 @@
 /**
- * Interrupted applies, through bin/tazuna against a local control plane:
+ * Interrupted applies, through the built tazuna command against a local control plane:
  * Ctrl-C (SIGINT) stops at a safe point with exit 130 and leaves clean,
  * unlocked state; kill -9 of tazuna and everything it started leaves a lock
  * and unfinished operations that the next apply clears, saying what it did.
@@ -14,8 +14,9 @@ import { stringify } from "yaml";
 import { useCluster } from "./cluster-fixture";
 import type { StackSettings } from "../../src/config/stack";
 import { PASSPHRASE, exists, scratchProject, tazunaStack } from "./tazuna-fixture";
+import { builtInProjectName } from "../../src/cli/project";
 
-const BIN = path.resolve(__dirname, "../../bin/tazuna");
+const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
 
 const gate = (cm: string) =>
   `      tests:\n        - name: ${cm}\n          waitUntil: {kind: ConfigMap, name: ${cm}, namespace: default, jsonpath: "{.data.ok}=yes", timeout: 5m}\n`;
@@ -66,7 +67,7 @@ describe("interrupted applies (e2e)", function () {
     );
 
   const pending = async () => {
-    const file = path.join(stateDir(), "stacks/tazuna/local.json");
+    const file = path.join(stateDir(), "stacks", builtInProjectName(dir), "local.json");
     const doc = JSON.parse(await readFile(file, "utf8")) as {
       checkpoint: { latest: { pending_operations?: unknown[] } };
     };

@@ -7,6 +7,7 @@ import { execa } from "execa";
 import type { StackSettings } from "../../src/config/stack";
 import { tazunaProgram } from "../../src/pulumi/program";
 import { openStack } from "../../src/pulumi/workspace";
+import { builtInProjectName } from "../../src/cli/project";
 import type { Kubectl } from "../../src/cluster/kubectl";
 
 export const PASSPHRASE = "e2e-only-passphrase";
@@ -27,7 +28,8 @@ export function tazunaStack(
   settings: StackSettings,
 ): Promise<Stack> {
   return openStack({
-    projectName: "tazuna",
+    // The name the tazuna command gives a folder without Pulumi.yaml, so both reach the same stack.
+    projectName: builtInProjectName(project.dir),
     stackName,
     backendUrl: project.backend,
     passphrase: PASSPHRASE,

@@ -1,7 +1,7 @@
 /** Every tazuna command explains itself: a description and examples in --help. */
 import { strict as assert } from "node:assert";
 import type { Command } from "commander";
-import { buildProgram } from "../../src/cli/program";
+import { buildProgram } from "../../src/cli/command-line";
 
 function leaves(cmd: Command, prefix = ""): [string, Command][] {
   return cmd.commands.flatMap((c) => {

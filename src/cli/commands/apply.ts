@@ -6,13 +6,16 @@ import { recoverInterrupted } from "../../state/recovery";
 import { InterruptedError, UsageError } from "../errors";
 import { interruptible } from "../interrupt";
 import { log } from "../output";
+import { EXIT } from "../exit-codes";
+import { fanOut, globalArgv } from "../fan-out";
 import { runPerCluster, type ClusterCommand } from "../per-cluster";
+import { planCommand } from "./plan";
 import { formatSteps, planSteps } from "../plan";
 import { ApplyProgress } from "../progress";
 import type { GlobalOptions, Target } from "../project";
 import { ApplySchema, SCHEMA_VERSION, type ApplyResult } from "../results";
-import { PROJECT, openClusterStack } from "../stack";
-import { targetsFor } from "../../pulumi/program";
+import { openClusterStack } from "../stack";
+import { targetsFor } from "../../pulumi/urns";
 
 export async function confirm(question: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
@@ -21,6 +24,14 @@ export async function confirm(question: string): Promise<string> {
   } finally {
     rl.close();
   }
+}
+
+/** apply changes clusters: it asks first, and where it cannot ask it needs --yes (as `pulumi up` does). */
+function needConfirmation(o: ApplyOptions): void {
+  if (o.yes || process.stdin.isTTY) return;
+  throw new UsageError(
+    "apply changes the cluster, and stdin is not a terminal to ask on; nothing was applied\n  fix: pass --yes (in CI: tazuna apply --yes)",
+  );
 }
 
 async function yesOrStop(question: string): Promise<void> {
@@ -49,24 +60,26 @@ function selectAddons(target: Target, tags: string[]): string[] | undefined {
 }
 
 async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOptions): Promise<ApplyResult> {
+  needConfirmation(o);
   const tags = (o.tags ?? "").split(",").filter(Boolean);
-  const { stack, target, backend, checkIdentity, only } = await openClusterStack(opts, cluster, (t) =>
-    selectAddons(t, tags),
+  const { stack, target, project, backend, checkIdentity, only } = await openClusterStack(
+    opts,
+    cluster,
+    (t) => selectAddons(t, tags),
   );
   const addons = only ? [...only] : target.declaration.addons.map((a) => a.name);
   // The engine keeps whatever is outside the targets: add-ons left out are neither applied nor deleted.
-  const targets = only ? targetsFor(cluster, PROJECT, only) : undefined;
+  const targets = only ? targetsFor(cluster, project.name, only) : undefined;
   // Refreshing reads through the context; make sure it still reaches the recorded cluster.
   await checkIdentity();
-  const recovered = await recoverInterrupted(stack, backend, PROJECT);
+  const recovered = await recoverInterrupted(stack, backend, project.name);
   for (const r of recovered) log(`recovered: ${r}`);
   const steps = await planSteps(stack, targets);
   log(formatSteps(cluster, steps));
   const result = { schemaVersion: SCHEMA_VERSION, cluster, tags, addons, recovered } as const;
   if (steps.length === 0 && recovered.length === 0)
     return { ...result, result: "succeeded", changes: [], elapsedMs: 0 };
-  if (!o.yes && process.stdin.isTTY)
-    await yesOrStop(`apply ${steps.length} change(s) to cluster ${cluster}?`);
+  if (!o.yes) await yesOrStop(`apply ${steps.length} change(s) to cluster ${cluster}?`);
   const t0 = Date.now();
   const progress = new ApplyProgress(addons);
   const stop = interruptible("the apply");
@@ -101,8 +114,14 @@ export function applyCommand(o: ApplyOptions): ClusterCommand<ApplyResult> {
     summarize: (r) => `${r.result}, ${r.changes.length} change(s)`,
     exitOf: () => 0,
     childArgs: ["--yes"],
-    beforeFanOut: async (clusters) => {
-      if (o.yes || !process.stdin.isTTY) return;
+    beforeFanOut: async (opts, clusters) => {
+      needConfirmation(o);
+      if (o.yes) return;
+      // One question for the whole fleet, asked with every cluster's plan in view.
+      const argv = [...globalArgv(opts), "plan"];
+      const exit = await fanOut({ ...opts, output: "text" }, planCommand, clusters, argv);
+      if (exit === EXIT.error || exit === EXIT.interrupted)
+        throw new UsageError("not applied: planning failed for at least one cluster (see the table)");
       await yesOrStop(`apply to ${clusters.length} clusters (${clusters.join(", ")})?`);
     },
   };

@@ -5,7 +5,7 @@ import type { Command } from "commander";
 import { stringify } from "yaml";
 import { selectByTags } from "../../graph/order";
 import { renderAll } from "../../render";
-import { loadTarget, resolveCluster, type GlobalOptions } from "../project";
+import { loadTarget, optionalCluster, type GlobalOptions } from "../project";
 
 export function register(program: Command, globals: () => GlobalOptions): void {
   program
@@ -22,7 +22,7 @@ export function register(program: Command, globals: () => GlobalOptions): void {
     )
     .action(async (o: { tags?: string; out?: string }) => {
       const opts = globals();
-      const t = await loadTarget(opts, await resolveCluster(opts));
+      const t = await loadTarget(opts, await optionalCluster(opts));
       let addons = t.declaration.addons;
       if (o.tags) {
         const sel = selectByTags(addons, o.tags.split(","));

@@ -1,7 +1,8 @@
 /** `tazuna check`: validate tazuna.yaml and every stack file, without a cluster. */
 import type { Command } from "commander";
 import { ConfigError, formatProblem } from "../../config/errors";
-import { listClusters } from "../../config/stack-file";
+import * as path from "node:path";
+import { listClusters, loadStackSettings } from "../../config/stack-file";
 import { EXIT } from "../exit-codes";
 import { loadTarget, type GlobalOptions } from "../project";
 
@@ -12,11 +13,17 @@ export function register(program: Command, globals: () => GlobalOptions): void {
     .addHelpText("after", "\nExamples:\n  tazuna check\n  tazuna check --cluster staging")
     .action(async () => {
       const opts = globals();
-      const clusters = opts.cluster ? [opts.cluster] : await listClusters(opts.project);
+      const dir = path.resolve(opts.project);
+      const clusters = opts.cluster ? opts.cluster.split(",") : await listClusters(dir);
       let failed = false;
       for (const cluster of clusters.length > 0 ? clusters : [undefined]) {
         try {
-          const t = await loadTarget(opts, cluster);
+          const t = await loadTarget(
+            opts,
+            cluster
+              ? { name: cluster, settings: await loadStackSettings(dir, cluster), source: "stack file" }
+              : undefined,
+          );
           console.log(
             `ok: ${t.declaration.file}${cluster ? ` for cluster ${cluster}` : ""} (${t.declaration.addons.length} add-ons)`,
           );

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { toDot, toMermaid, toSvg } from "../graph";
 import { UsageError } from "../errors";
-import { loadTarget, resolveCluster, type GlobalOptions } from "../project";
+import { loadTarget, optionalCluster, type GlobalOptions } from "../project";
 
 export function register(program: Command, globals: () => GlobalOptions): void {
   program
@@ -12,7 +12,7 @@ export function register(program: Command, globals: () => GlobalOptions): void {
     .addHelpText("after", "\nExamples:\n  tazuna graph\n  tazuna graph --format svg > graph.svg")
     .action(async (o: { format: string }) => {
       const opts = globals();
-      const t = await loadTarget(opts, await resolveCluster(opts));
+      const t = await loadTarget(opts, await optionalCluster(opts));
       if (o.format === "mermaid") console.log(toMermaid(t.declaration));
       else if (o.format === "dot") console.log(toDot(t.declaration));
       else if (o.format === "svg") console.log(await toSvg(t.declaration));

@@ -1,6 +1,6 @@
 /** `tazuna tags`: the tags in use and the add-ons that carry them. */
 import type { Command } from "commander";
-import { loadTarget, resolveCluster, type GlobalOptions } from "../project";
+import { loadTarget, optionalCluster, type GlobalOptions } from "../project";
 
 export function register(program: Command, globals: () => GlobalOptions): void {
   program
@@ -9,7 +9,7 @@ export function register(program: Command, globals: () => GlobalOptions): void {
     .addHelpText("after", "\nExample:\n  tazuna tags")
     .action(async () => {
       const opts = globals();
-      const t = await loadTarget(opts, await resolveCluster(opts));
+      const t = await loadTarget(opts, await optionalCluster(opts));
       const tags = new Map<string, string[]>();
       for (const a of t.declaration.addons)
         for (const tag of a.tags) tags.set(tag, [...(tags.get(tag) ?? []), a.name]);

@@ -1,11 +1,13 @@
 /** The tazuna command line: global options and one sub-command per file in commands/. */
+import * as path from "node:path";
 import { Command } from "commander";
-import { TAZUNA_VERSION } from "../config/load";
+import { TAZUNA_VERSION } from "../version";
 import * as apply from "./commands/apply";
 import * as build from "./commands/build";
 import * as check from "./commands/check";
 import * as destroy from "./commands/destroy";
 import * as diffClusters from "./commands/diff-clusters";
+import * as doctor from "./commands/doctor";
 import * as graph from "./commands/graph";
 import * as init from "./commands/init";
 import * as plan from "./commands/plan";
@@ -30,11 +32,41 @@ export function buildProgram(): Command {
       (v) => positiveInt("--concurrency", v),
     )
     .option("-p, --project <dir>", "the project folder", ".")
+    .option(
+      "--context <name>",
+      "the kubeconfig context, in a folder without stack files (default: the current one)",
+    )
+    .option(
+      "--kubeconfig <file>",
+      "the kubeconfig file, as KUBECONFIG=<file> (a stack's tazuna:kubeconfig wins)",
+    )
+    .option(
+      "--project-name <name>",
+      "Pulumi project name of the built-in program (default: $TAZUNA_PROJECT_NAME, else the folder's name)",
+    )
     .option("--backend <url>", "state backend URL (default: $TAZUNA_BACKEND, else .tazuna/state)")
     .option("-o, --output <format>", "text or json", "text")
     .showHelpAfterError();
   const globals = () => program.opts<GlobalOptions>();
-  for (const cmd of [init, check, build, graph, tags, plan, apply, destroy, state, status, diffClusters])
+  // Like kubectl's flag: every tool Tazuna starts (engine, provider, kubectl) reads the same file.
+  program.hook("preAction", () => {
+    const file = globals().kubeconfig;
+    if (file) process.env.KUBECONFIG = path.resolve(file);
+  });
+  for (const cmd of [
+    init,
+    check,
+    build,
+    graph,
+    tags,
+    plan,
+    apply,
+    destroy,
+    state,
+    status,
+    diffClusters,
+    doctor,
+  ])
     cmd.register(program, globals);
   version.register(program);
   return program;

@@ -1,0 +1,62 @@
+/**
+ * Which kubeconfig and context a run uses, the way kubectl picks them: an
+ * explicit file, else every file listed in $KUBECONFIG merged (the first file
+ * to set a value wins), else ~/.kube/config.
+ */
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { z } from "zod";
+import type { StackSettings } from "./stack";
+
+export function expandHome(p: string): string {
+  return p === "~" || p.startsWith("~/") ? path.join(homedir(), p.slice(1)) : p;
+}
+
+/** The files kubectl would read, in its order of precedence. */
+export function kubeconfigFiles(env = process.env): string[] {
+  const listed = (env.KUBECONFIG ?? "").split(path.delimiter).filter(Boolean);
+  return listed.length > 0 ? listed : [path.join(homedir(), ".kube", "config")];
+}
+
+/**
+ * The kubeconfig to hand to kubectl, the provider and the guard: the stack's
+ * setting, else the one file kubectl would read. When $KUBECONFIG lists
+ * several files it is "" (no --kubeconfig): every tool then merges the list
+ * itself, exactly as kubectl does, instead of Tazuna writing a merged copy of
+ * credentials somewhere.
+ */
+export function kubeconfigPath(s: Pick<StackSettings, "kubeconfig">, projectDir: string): string {
+  if (s.kubeconfig) return path.resolve(projectDir, expandHome(s.kubeconfig));
+  const files = kubeconfigFiles();
+  return files.length === 1 ? (files[0] as string) : "";
+}
+
+/** kubectl's connection flags for a kubeconfig ("" = kubectl's own merge of $KUBECONFIG) and context. */
+export function kubectlFlags(kubeconfig: string, context: string): string[] {
+  return [...(kubeconfig ? ["--kubeconfig", kubeconfig] : []), "--context", context];
+}
+
+const CurrentContextSchema = z.object({ "current-context": z.string().optional() }).loose();
+
+/** current-context as kubectl resolves it: from the first file of the list that sets it. */
+export function currentContext(files: string[]): string | undefined {
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch {
+      continue; // kubectl skips listed files that do not exist
+    }
+    const doc = CurrentContextSchema.safeParse(parse(text) ?? {});
+    const ctx = doc.success ? doc.data["current-context"] : undefined;
+    if (ctx) return ctx;
+  }
+  return undefined;
+}
+
+/** A Pulumi stack name for a context: Pulumi allows letters, digits, "-", "_" and "." only. */
+export function stackNameOf(context: string): string {
+  return context.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/^-+|-+$/g, "") || "default";
+}
