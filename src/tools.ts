@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { execa } from "execa";
+import { execa } from "./exec";
 import { OFFLINE_ENV } from "./pulumi/offline-env";
 
 export interface Tool {

@@ -5,7 +5,7 @@
  * order, then one summary table. A failing cluster never stops the others.
  */
 import { createInterface } from "node:readline";
-import { execa } from "execa";
+import { execa } from "../exec";
 import pLimit from "p-limit";
 import { ErrorSchema, FanOutSchema, SCHEMA_VERSION, type FanOutResult } from "./results";
 import { EXIT, combinedExit } from "./exit-codes";

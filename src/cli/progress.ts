@@ -4,7 +4,7 @@
  * block in place; elsewhere (CI, pipes) it prints one line per change.
  */
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { createLogUpdate } from "log-update";
+import type { createLogUpdate } from "log-update";
 import { paint, log } from "./output";
 import type { Step } from "./results";
 import { ADDON_TYPE } from "../pulumi/urns";
@@ -37,7 +37,10 @@ export class ApplyProgress {
   // A terminal that reports no size (some CI ptys) cannot be redrawn in place.
   constructor(addons: string[], live = process.stderr.isTTY === true && (process.stderr.rows ?? 0) > 0) {
     this.states = new Map(addons.map((a) => [a, "pending"]));
-    this.redraw = live ? createLogUpdate(process.stderr) : undefined;
+    // Loaded only for a live view on a terminal: it is the heaviest module the CLI would load at start-up.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const load = () => (require("log-update") as typeof import("log-update")).createLogUpdate;
+    this.redraw = live ? load()(process.stderr) : undefined;
   }
 
   private elapsed(from = this.t0, to = Date.now()): string {

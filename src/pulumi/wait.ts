@@ -76,7 +76,9 @@ export const waitProvider: pulumi.dynamic.ResourceProvider<WaitProps, WaitProps>
     return { outs: (await waitReady(news)).outs };
   },
   async diff(_id, olds, news) {
-    const keys = ["target", "namespace", "forExpr", "context", "kubeconfig", "revision"] as const;
+    // Not the kubeconfig's path: where the credentials are found (a flag, a KUBECONFIG list)
+    // is no change in what is checked, and the cluster binding guards which cluster it is.
+    const keys = ["target", "namespace", "forExpr", "context", "revision"] as const;
     const changes = keys.some((k) => olds[k] !== news[k]);
     const moved = olds.target !== news.target || olds.namespace !== news.namespace;
     return { changes, replaces: moved ? ["target"] : [], deleteBeforeReplace: true };

@@ -1,5 +1,5 @@
 /** Runs one render tool through execa and turns its failure into a RenderError. */
-import { execa } from "execa";
+import { execa } from "../exec";
 import { RenderError } from "./errors";
 import { TOOLS } from "../tools";
 

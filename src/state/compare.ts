@@ -3,7 +3,7 @@
  * with its own stack variables) and what each runs (the live objects its
  * state installed), object by object and field by field.
  */
-import { execa } from "execa";
+import { execa } from "../exec";
 import diff from "microdiff";
 import { z } from "zod";
 import { kubectlFlags } from "../config/kubeconfig";

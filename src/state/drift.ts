@@ -5,7 +5,7 @@
  * Reads only: the refresh is a preview, and the leftover scan is kubectl get.
  */
 import type { Stack } from "@pulumi/pulumi/automation";
-import { execa } from "execa";
+import { execa } from "../exec";
 import { z } from "zod";
 import { kubectlFlags } from "../config/kubeconfig";
 import { ObjectMetaSchema } from "../render/objects";

@@ -1,5 +1,5 @@
 /** Readiness of installed workloads right now, read with one kubectl call. */
-import { execa } from "execa";
+import { execa } from "../exec";
 import { z } from "zod";
 import { kubectlFlags } from "../config/kubeconfig";
 
