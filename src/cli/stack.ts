@@ -9,6 +9,7 @@ import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { kubeconfigPath } from "../config/kubeconfig";
 import { ONLY_ENV } from "../pulumi/urns";
+import { TOOLS, whichOf } from "../tools";
 import { UsageError } from "./errors";
 import { clusterOf, loadTarget, projectOf, type GlobalOptions, type Project, type Target } from "./project";
 
@@ -70,6 +71,11 @@ export async function openClusterStack(
   select?: (target: Target) => readonly string[] | undefined,
 ): Promise<ClusterStack> {
   const cluster = await clusterOf(opts, name);
+  // Every command with a stack reads or waits on the cluster through kubectl; say so before the engine starts.
+  if (!(await whichOf("kubectl")))
+    throw new UsageError(
+      `kubectl was not found on PATH\n  fix: ${TOOLS.kubectl.fix}; tazuna doctor checks every program Tazuna needs`,
+    );
   const target = { ...(await loadTarget(opts, cluster)), cluster: cluster.name, settings: cluster.settings };
   const project = projectOf(opts);
   const only = select?.(target);

@@ -28,7 +28,7 @@ export interface WaitProps {
 async function waitReady(inputs: WaitProps): Promise<{ id: string; outs: WaitProps }> {
   const { execFile } = await import("node:child_process");
   const run = (args: string[]) =>
-    new Promise<{ ok: boolean; out: string }>((resolve) =>
+    new Promise<{ ok: boolean; out: string }>((resolve, reject) =>
       execFile(
         "kubectl",
         [
@@ -37,7 +37,17 @@ async function waitReady(inputs: WaitProps): Promise<{ id: string; outs: WaitPro
           inputs.context,
           ...args,
         ],
-        (err, stdout, stderr) => resolve({ ok: !err, out: `${stdout}${stderr}`.trim() }),
+        (err, stdout, stderr) => {
+          // No kubectl at all is not worth waiting out the timeout for.
+          if ((err as NodeJS.ErrnoException | null)?.code === "ENOENT")
+            reject(
+              new Error(
+                `${inputs.label}: kubectl was not found on PATH, so readiness cannot be checked\n` +
+                  "  fix: install kubectl (kubernetes.io/docs/tasks/tools) and put it on PATH; tazuna doctor checks every program Tazuna needs",
+              ),
+            );
+          else resolve({ ok: !err, out: `${stdout}${stderr}`.trim() });
+        },
       ),
     );
   const ns = inputs.namespace ? ["-n", inputs.namespace] : [];
