@@ -16,7 +16,7 @@ import { parse } from "yaml";
 import { z } from "zod";
 import { loadDeclaration } from "../config/load";
 import type { Declaration } from "../config/model";
-import { currentContext, kubeconfigFiles, stackNameOf } from "../config/kubeconfig";
+import { currentContext, expandHome, kubeconfigFiles, stackNameOf } from "../config/kubeconfig";
 import type { StackSettings } from "../config/stack";
 import { listClusters, loadStackSettings, stackFilePath } from "../config/stack-file";
 import { UsageError } from "./errors";
@@ -47,9 +47,27 @@ export interface Project {
   name: string;
   /** Pulumi.yaml is there: run its program (the one `pulumi up` runs), not the built-in one. */
   ownProgram: boolean;
+  /** Pulumi.yaml's backend.url, with a relative file:// path made absolute (as pulumi does). */
+  backend?: string;
 }
 
-const PulumiYamlSchema = z.object({ name: z.string().min(1) }).loose();
+const PulumiYamlSchema = z
+  .object({
+    name: z.string().min(1),
+    backend: z
+      .object({ url: z.string().min(1) })
+      .loose()
+      .optional(),
+  })
+  .loose();
+
+/** pulumi reads file://./x in Pulumi.yaml relative to the project folder, and file://~ as home. */
+function absoluteBackend(url: string, dir: string): string {
+  const m = /^file:\/\/(.*)$/.exec(url);
+  if (!m) return url;
+  const p = m[1] as string;
+  return `file://${path.resolve(dir, expandHome(p))}`;
+}
 
 /** A Pulumi project name (letters, digits, "-", "_", "."): the built-in program's, from the folder. */
 export function builtInProjectName(dir: string, given?: string): string {
@@ -72,7 +90,13 @@ export function projectOf(opts: GlobalOptions): Project {
     throw new UsageError(
       `--project-name ${opts.projectName}: ${file} names the project "${parsed.data.name}"\n  fix: drop --project-name, or change name: in Pulumi.yaml`,
     );
-  return { dir, name: parsed.data.name, ownProgram: true };
+  const backend = parsed.data.backend?.url;
+  return {
+    dir,
+    name: parsed.data.name,
+    ownProgram: true,
+    ...(backend ? { backend: absoluteBackend(backend, dir) } : {}),
+  };
 }
 
 /** A cluster a command acts on: a stack, with the settings the program needs. */

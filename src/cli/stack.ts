@@ -6,6 +6,7 @@
  */
 import { mkdir, readFile } from "node:fs/promises";
 import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { kubeconfigPath } from "../config/kubeconfig";
 import { ONLY_ENV } from "../pulumi/urns";
@@ -21,13 +22,22 @@ const engineSide = () => ({
 });
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-/** The state backend: --backend, $TAZUNA_BACKEND, else .tazuna/state in the project. */
-export async function backendUrl(opts: GlobalOptions): Promise<string> {
-  const url = opts.backend ?? process.env.TAZUNA_BACKEND;
-  if (url) return url;
-  const dir = path.resolve(opts.project, ".tazuna", "state");
-  await mkdir(dir, { recursive: true });
-  return `file://${dir}`;
+/**
+ * The state backend: --backend, $TAZUNA_BACKEND, Pulumi.yaml's backend.url
+ * (so plain pulumi in the project finds the same state), else .tazuna/state
+ * in the project. A local folder is created, as pulumi will not.
+ */
+export function backendOf(opts: GlobalOptions, project = projectOf(opts)): { url: string; source: string } {
+  if (opts.backend) return { url: opts.backend, source: "--backend" };
+  if (process.env.TAZUNA_BACKEND) return { url: process.env.TAZUNA_BACKEND, source: "$TAZUNA_BACKEND" };
+  if (project.backend) return { url: project.backend, source: "Pulumi.yaml" };
+  return { url: `file://${path.resolve(opts.project, ".tazuna", "state")}`, source: "default" };
+}
+
+export async function backendUrl(opts: GlobalOptions, project = projectOf(opts)): Promise<string> {
+  const { url } = backendOf(opts, project);
+  if (url.startsWith("file://")) await mkdir(fileURLToPath(url), { recursive: true });
+  return url;
 }
 
 /**
@@ -79,7 +89,7 @@ export async function openClusterStack(
   const target = { ...(await loadTarget(opts, cluster)), cluster: cluster.name, settings: cluster.settings };
   const project = projectOf(opts);
   const only = select?.(target);
-  const backend = await backendUrl(opts);
+  const backend = await backendUrl(opts, project);
   const { program, workspace, binding } = engineSide();
   const common = { stackName: cluster.name, backendUrl: backend, ...(await secrets()) };
   const stack = project.ownProgram

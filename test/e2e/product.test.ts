@@ -50,7 +50,8 @@ describe("the packed package, installed into empty folders", function () {
         cwd: app,
         reject: false,
         stdin: "ignore",
-        env: { ...env(), PULUMI_BACKEND_URL: `file://${app}/.tazuna/state` },
+        // No PULUMI_BACKEND_URL: Pulumi.yaml's backend (file://./.tazuna/state) is tazuna's state too.
+        env: { ...env(), PULUMI_BACKEND_URL: undefined },
       });
 
     it("init writes a complete project and says what to do next", async () => {

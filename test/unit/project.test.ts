@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { UsageError } from "../../src/cli/errors";
+import { backendOf } from "../../src/cli/stack";
 import {
   builtInProjectName,
   clusterOf,
@@ -39,6 +40,14 @@ describe("project and program", () => {
       () => projectOf(opts(dir, { projectName: "other" })),
       /names the project "acme-foundation"/,
     );
+  });
+
+  it("Pulumi.yaml's backend is the state of both pulumi and tazuna, unless --backend or TAZUNA_BACKEND says otherwise", async () => {
+    const dir = await folder({ "Pulumi.yaml": "name: a\nbackend:\n  url: file://./.tazuna/state\n" });
+    assert.deepEqual(backendOf(opts(dir)), { url: `file://${dir}/.tazuna/state`, source: "Pulumi.yaml" });
+    assert.equal(backendOf(opts(dir, { backend: "s3://b/p" })).url, "s3://b/p");
+    const bare = await folder({});
+    assert.deepEqual(backendOf(opts(bare)), { url: `file://${bare}/.tazuna/state`, source: "default" });
   });
 
   it("without one, the built-in program under the folder's name, or --project-name", async () => {

@@ -3,6 +3,7 @@
  * needs (found, which version), the kubeconfig and contexts, the state
  * backend and where the passphrase comes from; each problem with its fix.
  */
+import { existsSync } from "node:fs";
 import { access, constants } from "node:fs/promises";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,6 +13,7 @@ import { currentContext, kubeconfigFiles } from "../../config/kubeconfig";
 import type { AddonType } from "../../config/schema";
 import { PLUGIN_FIX, TOOLS, installedK8sPlugins, k8sPluginVersion, versionOf, whichOf } from "../../tools";
 import { EXIT } from "../exit-codes";
+import { backendOf } from "../stack";
 import { loadTarget, optionalCluster, projectOf, type GlobalOptions } from "../project";
 
 export interface Finding {
@@ -102,14 +104,13 @@ function kubeconfig(opts: GlobalOptions): Finding {
 }
 
 async function backend(opts: GlobalOptions): Promise<Finding> {
-  const given = opts.backend ?? process.env.TAZUNA_BACKEND;
-  const url = given ?? `file://${path.resolve(opts.project, ".tazuna", "state")}`;
-  const source = opts.backend ? "--backend" : given ? "$TAZUNA_BACKEND" : "default";
+  const { url, source } = backendOf(opts);
   if (!url.startsWith("file://"))
     return { ok: true, required: false, what: "state backend", detail: `${url} (${source})` };
-  const dir = fileURLToPath(url);
-  const parent = given ? dir : path.resolve(opts.project);
-  const writable = await access(parent, constants.W_OK).then(
+  // The folder, or the nearest existing folder above it that tazuna would create it in.
+  let dir = fileURLToPath(url);
+  while (!existsSync(dir) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  const writable = await access(dir, constants.W_OK).then(
     () => true,
     () => false,
   );
@@ -117,7 +118,7 @@ async function backend(opts: GlobalOptions): Promise<Finding> {
     ok: writable,
     required: true,
     what: "state backend",
-    detail: `${url} (${source})${writable ? "" : `: ${parent} is not writable`}`,
+    detail: `${url} (${source})${writable ? "" : `: ${dir} is not writable`}`,
     ...(writable ? {} : { fix: "pass --backend URL (or TAZUNA_BACKEND) to a place you can write" }),
   };
 }

@@ -95,6 +95,10 @@ description: The foundation layer of our clusters (tazuna.yaml)
 runtime: nodejs
 main: index.ts
 stackConfigDir: stacks
+# Where tazuna and plain pulumi keep the stacks' state: a folder in this project
+# (git-ignored). A team shares it with s3://, gs://, azblob:// or Pulumi Cloud.
+backend:
+  url: file://./.tazuna/state
 `;
 }
 
@@ -153,6 +157,8 @@ export function register(program: Command, globals: () => GlobalOptions): void {
         await writeFile(path.join(dir, f), text);
         console.log(`wrote ${f}`);
       }
+      // pulumi refuses a file backend whose folder does not exist.
+      await mkdir(path.join(dir, ".tazuna", "state"), { recursive: true });
       const cd = path.relative(process.cwd(), dir) || ".";
       console.log(
         [
@@ -166,7 +172,7 @@ export function register(program: Command, globals: () => GlobalOptions): void {
           "  tazuna check                                 # validate, no cluster needed",
           `  tazuna plan --cluster ${cluster}`,
           `  tazuna apply --cluster ${cluster}`,
-          "With Pulumi itself: PULUMI_BACKEND_URL=file://$PWD/.tazuna/state pulumi up --stack " + cluster,
+          `With Pulumi itself, on the same program and state: pulumi up --stack ${cluster}`,
         ].join("\n"),
       );
     });
