@@ -8,6 +8,7 @@ import { homedir } from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
+import { execa } from "../exec";
 import type { StackSettings } from "./stack";
 
 export function expandHome(p: string): string {
@@ -36,6 +37,23 @@ export function kubeconfigPath(s: Pick<StackSettings, "kubeconfig">, projectDir:
 /** kubectl's connection flags for a kubeconfig ("" = kubectl's own merge of $KUBECONFIG) and context. */
 export function kubectlFlags(kubeconfig: string, context: string): string[] {
   return [...(kubeconfig ? ["--kubeconfig", kubeconfig] : []), "--context", context];
+}
+
+/**
+ * The files of a $KUBECONFIG list merged exactly as kubectl merges them, by
+ * kubectl itself (certificate files inlined): for the clients that take one
+ * kubeconfig, the provider and the guard's API client.
+ */
+export async function mergedKubeconfig(): Promise<string> {
+  const res = await execa("kubectl", ["config", "view", "--flatten", "--raw", "-o", "json"], {
+    reject: false,
+    timeout: 30_000,
+  });
+  if (res.exitCode !== 0)
+    throw new Error(
+      `kubectl config view could not merge KUBECONFIG=${process.env.KUBECONFIG ?? ""}: ${res.stderr}`,
+    );
+  return res.stdout;
 }
 
 const CurrentContextSchema = z.object({ "current-context": z.string().optional() }).loose();

@@ -7,6 +7,7 @@ import { X509Certificate, createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { GuardError } from "../guard/error";
+import { mergedKubeconfig } from "../config/kubeconfig";
 
 export { GuardError };
 
@@ -36,13 +37,14 @@ export interface ClusterIdentity {
   server: string;
 }
 
-export function loadKubeconfig(kubeconfig: string | undefined, context: string): KubeConfig {
+/** The kubeconfig at a path, or ("") the $KUBECONFIG list as kubectl merges it. */
+export async function loadKubeconfig(kubeconfig: string, context: string): Promise<KubeConfig> {
   const kc = new KubeConfig();
   if (kubeconfig) kc.loadFromFile(kubeconfig);
-  else kc.loadFromDefault();
+  else kc.loadFromString(await mergedKubeconfig());
   if (!kc.getContextObject(context)) {
     throw new GuardError(
-      `kubeconfig ${kubeconfig ?? "(default)"} has no context "${context}" (it has: ${
+      `kubeconfig ${kubeconfig || `KUBECONFIG=${process.env.KUBECONFIG ?? ""}`} has no context "${context}" (it has: ${
         kc
           .getContexts()
           .map((c) => c.name)
@@ -71,11 +73,8 @@ function caFingerprint(kc: KubeConfig): string {
 }
 
 /** Reads the identity of the cluster behind `context` (one GET of a namespace). */
-export async function readIdentity(
-  kubeconfig: string | undefined,
-  context: string,
-): Promise<ClusterIdentity> {
-  const kc = loadKubeconfig(kubeconfig, context);
+export async function readIdentity(kubeconfig: string, context: string): Promise<ClusterIdentity> {
+  const kc = await loadKubeconfig(kubeconfig, context);
   const server = kc.getCurrentCluster()?.server ?? "";
   try {
     const ns = await kc.makeApiClient(CoreV1Api).readNamespace({ name: "kube-system" });

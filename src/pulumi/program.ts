@@ -10,7 +10,7 @@ import { durationSeconds } from "../config/duration";
 import { loadDeclaration } from "../config/load";
 import type { Addon, Declaration } from "../config/model";
 import type { Test } from "../config/schema";
-import { kubeconfigPath } from "../config/kubeconfig";
+import { kubeconfigPath, mergedKubeconfig } from "../config/kubeconfig";
 import { StackSettingsSchema, type StackSettings } from "../config/stack";
 import { layers, predecessors } from "../graph/order";
 import { renderAll, type K8sObject } from "../render";
@@ -35,7 +35,10 @@ export interface ProgramContext {
 }
 
 interface Target {
+  /** A path, or "" for the $KUBECONFIG list (kubectl merges it; see kubeconfigData). */
   kubeconfig: string;
+  /** The merged list's content, for the provider, which reads one file or one document only. */
+  kubeconfigData?: string;
   context: string;
   identity: ClusterIdentity;
   rebindTo: string;
@@ -93,8 +96,9 @@ export function registerGraph(decl: Declaration, rendered: Map<string, K8sObject
   // ConfigMaps and Secrets change in place, as with kubectl apply; the
   // provider's default would replace them (delete, then create).
   const provider = new k8s.Provider("cluster", {
-    // "" means kubectl's merge of the files in $KUBECONFIG, which the provider does too.
-    ...(target.kubeconfig ? { kubeconfig: target.kubeconfig } : {}),
+    // Inline credentials go to state encrypted, as every secret does.
+    kubeconfig:
+      target.kubeconfig || (target.kubeconfigData ? pulumi.secret(target.kubeconfigData) : undefined),
     context: target.context,
     enableConfigMapMutable: true,
     enableSecretMutable: true,
@@ -153,6 +157,7 @@ export async function tazunaProgram(ctx: ProgramContext) {
   const rendered = await renderAll(decl.addons);
   return registerGraph(decl, rendered, {
     kubeconfig,
+    ...(kubeconfig ? {} : { kubeconfigData: await mergedKubeconfig() }),
     context: ctx.settings.context,
     identity,
     rebindTo: ctx.settings.rebindTo ?? "",
