@@ -13,12 +13,12 @@
  * - AddonComponent: one add-on (its objects and readiness gates) as a Pulumi component.
  * - loadDeclaration: reads and validates a tazuna.yaml; throws ConfigError with every problem.
  */
-export { tazunaProgram, registerGraph, settingsFromConfig, StackSettingsError } from "./pulumi/program";
-export type { ProgramContext } from "./pulumi/program";
-export { AddonComponent, type AddonArgs } from "./pulumi/addon";
+export { tazunaProgram, registerGraph, settingsFromConfig, StackSettingsError } from "./program/program";
+export type { ProgramContext } from "./program/program";
+export { AddonComponent, type AddonArgs } from "./program/addon";
 export { loadDeclaration, type LoadOptions } from "./config/load";
 export { ConfigError, formatProblem, type ConfigProblem } from "./config/errors";
 export type { Addon, Declaration } from "./config/model";
-export type { StackSettings } from "./config/stack";
+export type { StackSettings } from "./config/settings";
 export { GuardError } from "./guard/error";
 export { TAZUNA_VERSION } from "./version";

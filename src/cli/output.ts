@@ -10,7 +10,6 @@ export function colorEnabled(stream: { isTTY?: boolean }, env = process.env): bo
 }
 
 export const paint = createColors(colorEnabled(process.stderr as WriteStream));
-export const paintOut = createColors(colorEnabled(process.stdout as WriteStream));
 
 export const log = (line: string): void => void process.stderr.write(`${line}\n`);
 export const print = (text: string): void => void process.stdout.write(`${text}\n`);

@@ -7,8 +7,9 @@ import type { EngineEvent } from "@pulumi/pulumi/automation";
 import type { createLogUpdate } from "log-update";
 import { paint, log } from "./output";
 import type { Step } from "./results";
-import { ADDON_TYPE } from "../pulumi/urns";
-import { addonOf, nameOf, stepOf } from "./steps";
+import { ADDON_TYPE } from "../program/urns";
+import { nameOf } from "../program/urns";
+import { addonOf, stepOf } from "./steps";
 
 type State = "pending" | "applying" | "waiting for readiness" | "ready" | "failed";
 

@@ -17,7 +17,7 @@ import { z } from "zod";
 import { loadDeclaration } from "../config/load";
 import type { Declaration } from "../config/model";
 import { currentContext, expandHome, kubeconfigFiles, stackNameOf } from "../config/kubeconfig";
-import type { StackSettings } from "../config/stack";
+import type { StackSettings } from "../config/settings";
 import { listClusters, loadStackSettings, stackFilePath } from "../config/stack-file";
 import { UsageError } from "./errors";
 

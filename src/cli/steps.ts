@@ -1,31 +1,27 @@
-/** Engine events turned into per-add-on, per-object steps for plan and apply. */
-import type { EngineEvent } from "@pulumi/pulumi/automation";
+/** Engine events turned into per-add-on, per-object steps: what plan shows and apply reports. */
+import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import type { Step } from "./results";
+import { ADDON_TYPE, addonOfName, inAddon, urnParts } from "../program/urns";
 
 /** Resources that carry no change of their own: the stack, providers, and the add-on containers. */
-const CONTAINERS = new Set(["pulumi:pulumi:Stack", "kubernetes:yaml/v2:ConfigGroup", "tazuna:index:Addon"]);
+const CONTAINERS = new Set(["pulumi:pulumi:Stack", "kubernetes:yaml/v2:ConfigGroup", ADDON_TYPE]);
 
 /**
  * The add-on a resource belongs to: its component, by the prefix of its name.
  * Spec-level tests and the cluster binding sit outside any add-on.
  */
 export function addonOf(urn: string): string {
-  const [, , typePath = "", name = ""] = urn.split("::");
-  if (typePath.startsWith("tazuna:index:Addon")) return name.split(":")[0] ?? name;
+  const { typePath, name } = urnParts(urn);
+  if (inAddon(urn)) return addonOfName(name);
   return typePath.endsWith("WaitUntil") ? "(tests)" : "(cluster)";
 }
 
-/** The resource name at the end of a URN. */
-export const nameOf = (urn: string): string => urn.split("::").pop() ?? "";
-
 function objectOf(urn: string): string {
-  const [, , typePath = "", name = ""] = urn.split("::");
-  const type = typePath.split("$").pop() ?? "";
-  const inAddon = typePath.startsWith("tazuna:index:Addon");
+  const { type, name } = urnParts(urn);
   if (type.startsWith("kubernetes:"))
     return `${type.replace(/^kubernetes:/, "")} ${name.split(":").slice(1).join(":")}`;
   if (type.endsWith("WaitUntil"))
-    return inAddon ? `readiness ${name.split(":").slice(2).join(":")}` : `test ${name}`;
+    return inAddon(urn) ? `readiness ${name.split(":").slice(2).join(":")}` : `test ${name}`;
   return type.split(":").pop() ?? type;
 }
 
@@ -34,4 +30,42 @@ export function stepOf(e: EngineEvent): Step | undefined {
   if (!m || m.op === "same" || m.op === "read" || m.op === "refresh") return undefined;
   if (CONTAINERS.has(m.type) || m.type.startsWith("pulumi:providers:")) return undefined;
   return { addon: addonOf(m.urn), op: m.op, object: objectOf(m.urn), fields: m.diffs ?? [] };
+}
+
+/** What apply would do: a preview that reads the live objects first, as steps. */
+export async function planSteps(stack: Stack, target?: string[]): Promise<Step[]> {
+  const steps: Step[] = [];
+  await stack.preview({
+    diff: true,
+    // Read the live objects first, so hand changes and deletions show up as changes.
+    refresh: true,
+    ...(target ? { target } : {}),
+    onEvent: (e) => {
+      const s = stepOf(e);
+      if (s) steps.push(s);
+    },
+  });
+  return steps;
+}
+
+const SIGN: Record<string, string> = {
+  create: "+",
+  update: "~",
+  delete: "-",
+  replace: "+-",
+  "create-replacement": "+-",
+};
+
+export function formatSteps(cluster: string, steps: Step[]): string {
+  if (steps.length === 0) return `cluster ${cluster}: no changes`;
+  const lines = [`cluster ${cluster}: ${steps.length} change${steps.length === 1 ? "" : "s"}`];
+  const addons = [...new Set(steps.map((s) => s.addon))];
+  for (const a of addons) {
+    lines.push(`  ${a}`);
+    for (const s of steps.filter((x) => x.addon === a)) {
+      const fields = s.fields.length > 0 ? `  (${s.fields.join(", ")})` : "";
+      lines.push(`    ${SIGN[s.op] ?? s.op} ${s.op.padEnd(7)} ${s.object}${fields}`);
+    }
+  }
+  return lines.join("\n");
 }

@@ -1,5 +1,6 @@
 /** kubectl against one kubeconfig; the cluster package's only client. */
 import { execa } from "execa";
+import { kubectlFlags } from "../live/kubectl";
 
 export interface Kubectl {
   (args: string[], input?: string): Promise<string>;
@@ -7,7 +8,7 @@ export interface Kubectl {
 }
 
 export function kubectl(kubeconfig: string, context?: string): Kubectl {
-  const base = ["--kubeconfig", kubeconfig, ...(context ? ["--context", context] : [])];
+  const base = context ? kubectlFlags(kubeconfig, context) : ["--kubeconfig", kubeconfig];
   const run = async (args: string[], input?: string) => {
     const res = await execa("kubectl", [...base, ...args], input === undefined ? {} : { input });
     return res.stdout;

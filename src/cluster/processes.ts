@@ -2,6 +2,7 @@
 import { openSync, closeSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { spawn } from "node:child_process";
+import { isAlive } from "../pids";
 
 export interface Daemon {
   name: string;
@@ -21,15 +22,6 @@ export function startDaemon(name: string, command: string, args: string[], log: 
     return { name, pid: child.pid, log };
   } finally {
     closeSync(fd);
-  }
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
 import { execa } from "../exec";
-import type { StackSettings } from "./stack";
+import type { StackSettings } from "./settings";
 
 export function expandHome(p: string): string {
   return p === "~" || p.startsWith("~/") ? path.join(homedir(), p.slice(1)) : p;
@@ -32,11 +32,6 @@ export function kubeconfigPath(s: Pick<StackSettings, "kubeconfig">, projectDir:
   if (s.kubeconfig) return path.resolve(projectDir, expandHome(s.kubeconfig));
   const files = kubeconfigFiles();
   return files.length === 1 ? (files[0] as string) : "";
-}
-
-/** kubectl's connection flags for a kubeconfig ("" = kubectl's own merge of $KUBECONFIG) and context. */
-export function kubectlFlags(kubeconfig: string, context: string): string[] {
-  return [...(kubeconfig ? ["--kubeconfig", kubeconfig] : []), "--context", context];
 }
 
 /**

@@ -20,7 +20,7 @@ import {
 } from "./schema";
 import { expandVariables, type Variables } from "./variables";
 import { durationSeconds } from "./duration";
-import { checkGraph } from "../graph/order";
+import { dependencyProblems } from "./dependencies";
 import { TAZUNA_VERSION } from "../version";
 const DEFAULT_TIMEOUT_SECONDS = 600;
 
@@ -279,18 +279,14 @@ export async function loadDeclaration(file: string, opts: LoadOptions = {}): Pro
   checkUniqueNames(located, problems);
   const addons = located.map((l) => checkEntry(l, problems)).filter((a): a is Addon => a !== undefined);
   if (problems.length === 0) {
-    problems.push(...checkGraph(addons));
+    problems.push(...dependencyProblems(addons));
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     file: abs,
-    dir: path.dirname(abs),
     addons,
     contextMatches: top.file.spec.context_matches ?? [],
     matchMode: top.file.spec.context_match_mode ?? "or",
     tests: top.file.spec.tests ?? [],
-    ...(top.file.spec.minimumSupportedTazunaVersion
-      ? { minimumVersion: top.file.spec.minimumSupportedTazunaVersion }
-      : {}),
   };
 }

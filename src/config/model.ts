@@ -34,10 +34,8 @@ export interface Addon {
 
 export interface Declaration {
   file: string;
-  dir: string;
   addons: Addon[];
   contextMatches: string[];
   matchMode: "or" | "and";
   tests: Test[];
-  minimumVersion?: string;
 }

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { ConfigError, type ConfigProblem } from "./errors";
 import { zodProblems } from "./issues";
 import { parseYamlFile } from "./parse";
-import { StackSettingsSchema, type StackSettings } from "./stack";
+import { StackSettingsSchema, type StackSettings } from "./settings";
 import { didYouMean } from "./suggest";
 
 const StackFileSchema = z

@@ -3,11 +3,11 @@
  * order (each add-on waits for the one before), as in the Go implementation;
  * once any add-on has dependsOn, only the declared edges count.
  */
-import type { ConfigProblem } from "../config/errors";
-import type { Addon } from "../config/model";
-import { didYouMean } from "../config/suggest";
-
-type Named = Pick<Addon, "name" | "dependsOn">;
+/** What ordering needs of an add-on (the declaration's Addon has all of it). */
+interface Named {
+  name: string;
+  dependsOn: readonly string[];
+}
 
 /** Each add-on's direct predecessors, explicit or implied by declaration order. */
 export function predecessors(addons: readonly Named[]): Map<string, string[]> {
@@ -44,43 +44,6 @@ export function findCycle(deps: ReadonlyMap<string, readonly string[]>): string[
   return undefined;
 }
 
-export function checkGraph(addons: readonly Addon[]): ConfigProblem[] {
-  const names = addons.map((a) => a.name);
-  const problems: ConfigProblem[] = [];
-  for (const a of addons) {
-    a.dependsOn.forEach((d, i) => {
-      const at = {
-        file: a.origin.file,
-        field: `${a.origin.field}.dependsOn[${i}]`,
-        line: a.origin.dependsOnLines[i],
-      };
-      if (d === a.name) {
-        problems.push({ ...at, message: `add-on "${a.name}" depends on itself`, fix: "remove this entry" });
-      } else if (!names.includes(d)) {
-        const hint = didYouMean(d, names);
-        problems.push({
-          ...at,
-          message: `unknown add-on "${d}" in dependsOn`,
-          fix: hint ? `did you mean "${hint}"?` : `name one of: ${names.join(", ")}`,
-        });
-      }
-    });
-  }
-  if (problems.length > 0) return problems;
-  const cycle = findCycle(predecessors(addons));
-  if (cycle) {
-    const first = addons.find((a) => a.name === cycle[0]);
-    problems.push({
-      file: first?.origin.file ?? "",
-      field: `${first?.origin.field ?? ""}.dependsOn`,
-      line: first?.origin.line,
-      message: `dependency cycle: ${cycle.join(" -> ")}`,
-      fix: "remove one dependsOn edge of the cycle",
-    });
-  }
-  return problems;
-}
-
 /** Kahn layers: every add-on comes after all it depends on; declaration order within a layer. */
 export function layers(addons: readonly Named[]): string[][] {
   const deps = predecessors(addons);
@@ -103,7 +66,7 @@ export function layers(addons: readonly Named[]): string[][] {
  * Declaration order alone is a sequence, not a dependency: it pulls in nothing.
  */
 export function selectByTags(
-  addons: readonly Addon[],
+  addons: readonly (Named & { tags: readonly string[] })[],
   tags: readonly string[],
 ): { names: Set<string>; pulledIn: Set<string> } {
   // Declaration order without dependsOn is an order, not a dependency: it pulls nothing in.

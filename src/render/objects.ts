@@ -101,8 +101,26 @@ export function withDefaultNamespace(objs: K8sObject[], ns: string | undefined):
   );
 }
 
-/** A stable id for an object inside one add-on: group/kind/namespace/name. */
-export function objectKey(o: K8sObject): string {
-  const group = o.apiVersion.includes("/") ? o.apiVersion.split("/")[0] : "core";
-  return `${group}/${o.kind}/${o.metadata.namespace ?? "_"}/${o.metadata.name}`;
+/** Annotations that tools write, which say nothing about what was declared. */
+const TOOL_ANNOTATION = /^(pulumi\.com\/|kubectl\.kubernetes\.io\/|deployment\.kubernetes\.io\/)/;
+
+/**
+ * What makes two versions of an object "the same object as declared", for
+ * `state diff` (declaration against state) and `diff-clusters` (cluster
+ * against cluster) alike: everything but status, server-set metadata, tool
+ * annotations and a Service's allocated cluster IPs; labels and the other
+ * annotations count.
+ */
+export function declaredContent(o: Record<string, unknown>): Record<string, unknown> {
+  const { metadata, status: _s, ...rest } = o;
+  const m = ObjectMetaSchema.partial().parse(metadata ?? {});
+  const annotations = Object.fromEntries(
+    Object.entries(m.annotations ?? {}).filter(([k]) => !TOOL_ANNOTATION.test(k)),
+  );
+  const spec = rest.spec as Record<string, unknown> | undefined;
+  if (spec && o.kind === "Service") {
+    const { clusterIP: _c, clusterIPs: _cs, ...kept } = spec;
+    rest.spec = kept;
+  }
+  return { ...rest, labels: m.labels ?? {}, annotations };
 }

@@ -4,7 +4,7 @@
  * declared content differs from what was last applied.
  */
 import { isDeepStrictEqual } from "node:util";
-import type { K8sObject } from "../render/objects";
+import { declaredContent, type K8sObject } from "../render/objects";
 import type { InstalledObject } from "./inventory";
 
 export interface StateDiffEntry {
@@ -16,16 +16,6 @@ export interface StateDiffEntry {
 }
 
 const keyOf = (addon: string, kind: string, ns: string, name: string) => `${addon}/${kind}/${ns}/${name}`;
-
-/** The parts of an object a user declares; metadata is compared by labels and annotations Tazuna does not add. */
-function declared(o: Record<string, unknown>): Record<string, unknown> {
-  const { metadata, ...rest } = o;
-  const m = (metadata ?? {}) as { labels?: unknown; annotations?: Record<string, string> };
-  const annotations = Object.fromEntries(
-    Object.entries(m.annotations ?? {}).filter(([k]) => !k.startsWith("pulumi.com/")),
-  );
-  return { ...rest, labels: m.labels ?? {}, annotations };
-}
 
 export function diffStateAgainst(
   rendered: Map<string, K8sObject[]>,
@@ -42,7 +32,7 @@ export function diffStateAgainst(
       const prev = inState.get(key);
       const entry = { addon, kind: o.kind, namespace: ns, name: o.metadata.name };
       if (!prev) out.push({ change: "added", ...entry });
-      else if (!isDeepStrictEqual(declared(prev.applied), declared(o)))
+      else if (!isDeepStrictEqual(declaredContent(prev.applied), declaredContent(o)))
         out.push({ change: "modified", ...entry });
     }
   }

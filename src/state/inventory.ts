@@ -1,6 +1,7 @@
 /** What a stack's state says is installed: one row per Kubernetes object. */
 import type { Stack } from "@pulumi/pulumi/automation";
 import { stateResources, type StateResource } from "./resources";
+import { ADDON_TYPE, addonOfName, inAddon, nameOf } from "../program/urns";
 
 export interface InstalledObject {
   addon: string;
@@ -20,16 +21,12 @@ export async function installedObjects(stack: Stack): Promise<InstalledObject[]>
 export function objectsIn(resources: StateResource[]): InstalledObject[] {
   return resources
     .filter(
-      (r) =>
-        r.type.startsWith("kubernetes:") &&
-        !r.type.startsWith("kubernetes:yaml") &&
-        r.urn.includes("tazuna:index:Addon$"),
+      (r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:yaml") && inAddon(r.urn),
     )
     .map((r) => {
-      const name = r.urn.split("::").pop() ?? "";
       const meta = (r.outputs?.metadata ?? {}) as { name?: string; namespace?: string };
       return {
-        addon: name.split(":")[0] ?? "",
+        addon: addonOfName(nameOf(r.urn)),
         applied: r.inputs ?? {},
         apiVersion: String(r.outputs?.apiVersion ?? ""),
         kind: String(r.outputs?.kind ?? r.type.split(":").pop() ?? ""),
@@ -48,9 +45,9 @@ export interface InstalledAddon {
 /** The add-on components, with the version and digest of what they last applied. */
 export function addonsIn(resources: StateResource[]): InstalledAddon[] {
   return resources
-    .filter((r) => r.type === "tazuna:index:Addon")
+    .filter((r) => r.type === ADDON_TYPE)
     .map((r) => ({
-      addon: r.urn.split("::").pop() ?? "",
+      addon: nameOf(r.urn),
       version: String(r.outputs?.version ?? ""),
       digest: String(r.outputs?.digest ?? ""),
     }));

@@ -12,10 +12,10 @@ import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { execa } from "execa";
 import { stringify } from "yaml";
-import { OFFLINE_ENV } from "../../src/pulumi/engine";
+import { OFFLINE_ENV } from "../../src/engine/process";
 import { ADMIN_USER } from "../../src/cluster/control-plane";
-import { readAudit, writesBy, type AuditEvent } from "../../src/cluster/audit";
-import type { StackSettings } from "../../src/config/stack";
+import { readAudit, writesBy, type AuditEvent } from "../audit";
+import type { StackSettings } from "../../src/config/settings";
 import { useCluster } from "./cluster-fixture";
 import { PASSPHRASE, exists, field, inventory, scratchProject, tazunaStack } from "./tazuna-fixture";
 

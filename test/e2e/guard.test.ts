@@ -1,17 +1,22 @@
 /**
- * The guard, proven with the API server's audit log: a context that does not
- * match context_matches, or a matching context that now points at another
+ * The guard, proven with the API server's audit log and driven through the
+ * tazuna command (the path users take): a context that does not match
+ * context_matches, or a matching context that now points at another
  * cluster, gets zero write requests; re-binding works only when asked for.
+ * Every "zero writes" check has its control in the same test: the same check
+ * sees the writes of an allowed run.
  */
 import { strict as assert } from "node:assert";
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import * as path from "node:path";
+import { execa } from "execa";
 import { parse, stringify } from "yaml";
 import { ADMIN_USER } from "../../src/cluster/control-plane";
-import { readAudit, writesBy } from "../../src/cluster/audit";
-import { destroyGuarded, rebindAndApply } from "../../src/state/binding";
+import { readAudit, writesBy } from "../audit";
 import { useCluster } from "./cluster-fixture";
-import { exists, scratchProject, tazunaStack } from "./tazuna-fixture";
+import { PASSPHRASE, exists, scratchProject } from "./tazuna-fixture";
+
+const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
 
 const minimal = `apiVersion: tazuna.pepabo.com/v1
 kind: Tazuna
@@ -37,122 +42,141 @@ async function writesSince(auditLog: string, since: string) {
   return writesBy(await readAudit(auditLog), ADMIN_USER, since);
 }
 
-describe("guard (e2e)", function () {
+/** The audit log is written as requests complete; give the last ones a moment. */
+const settle = () => new Promise((r) => setTimeout(r, 1500));
+
+describe("guard (e2e, through the tazuna command)", function () {
   this.timeout(900_000);
   const a = useCluster("prod-a");
   const b = useCluster("prod-b");
-  let project: { dir: string; backend: string };
+  let dir: string;
+
+  const stackFile = (cluster: string, config: Record<string, string>) =>
+    writeFile(
+      path.join(dir, "stacks", `Pulumi.${cluster}.yaml`),
+      stringify({ config: Object.fromEntries(Object.entries(config).map(([k, v]) => [`tazuna:${k}`, v])) }),
+    );
+  const tazuna = (cluster: string, args: string[]) =>
+    execa(BIN, ["-p", dir, "--cluster", cluster, ...args], {
+      reject: false,
+      stdin: "ignore",
+      env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE },
+    });
+  /** Context prod-a in a kubeconfig where it reaches cluster B, as a kubeconfig swapped under a user would. */
+  const swappedKubeconfig = async () => {
+    const kc = parse(await readFile(b().kubeconfig, "utf8")) as { contexts: { name: string }[] };
+    kc.contexts.push({ ...(kc.contexts[0] as object), name: "prod-a" } as { name: string });
+    const file = path.join(path.dirname(dir), "swapped.kubeconfig");
+    await writeFile(file, stringify(kc));
+    return file;
+  };
 
   before(async () => {
-    project = await scratchProject();
-    await writeFile(path.join(project.dir, "tazuna.yaml"), minimal);
-    const { mkdir } = await import("node:fs/promises");
-    await mkdir(path.join(project.dir, "base"));
-    await writeFile(path.join(project.dir, "base/objects.yaml"), configMap);
+    dir = (await scratchProject()).dir;
+    await writeFile(path.join(dir, "tazuna.yaml"), minimal);
+    await mkdir(path.join(dir, "base"));
+    await mkdir(path.join(dir, "stacks"));
+    await writeFile(path.join(dir, "base/objects.yaml"), configMap);
+    await stackFile("prod", { context: "prod-a", kubeconfig: a().kubeconfig });
+    await stackFile("wrong", { context: "prod-a-alias", kubeconfig: a().kubeconfig });
+    await stackFile("prod-b", { context: "prod-b", kubeconfig: b().kubeconfig });
   });
 
-  it("refuses a context that does not match context_matches, with zero writes", async () => {
-    const since = new Date().toISOString();
+  it("refuses a context that does not match context_matches with zero writes; a matching one applies", async () => {
     // prod-a-alias points at cluster A but does not match ^prod-a$.
-    await writeFile(path.join(project.dir, "tazuna.yaml"), minimal.replace('["^prod-"]', '["^prod-a$"]'));
-    const stack = await tazunaStack(project, "wrong", {
-      context: "prod-a-alias",
-      kubeconfig: a().kubeconfig,
-    });
-    await assert.rejects(stack.up(), (err: Error) => {
-      assert.match(err.message, /kubeconfig context "prod-a-alias" does not match spec\.context_matches/);
-      assert.match(err.message, /\/\^prod-a\$\//);
-      return true;
-    });
-    await new Promise((r) => setTimeout(r, 1500));
+    await writeFile(path.join(dir, "tazuna.yaml"), minimal.replace('["^prod-"]', '["^prod-a$"]'));
+    const since = new Date().toISOString();
+    const refused = await tazuna("wrong", ["apply", "--yes"]);
+    assert.equal(refused.exitCode, 3, refused.stderr);
+    assert.match(refused.stderr, /kubeconfig context "prod-a-alias" does not match spec\.context_matches/);
+    assert.match(refused.stderr, /\/\^prod-a\$\//);
+    await settle();
     assert.deepEqual(await writesSince(a().auditLog, since), [], "no write request reached the API server");
     assert.equal(await exists(a().kubectl(), ["namespace", "guarded"]), false);
-    await writeFile(path.join(project.dir, "tazuna.yaml"), minimal);
-  });
 
-  it("refuses a broken tazuna.yaml before any request to the cluster", async () => {
-    const since = new Date().toISOString();
-    await writeFile(
-      path.join(project.dir, "tazuna.yaml"),
-      minimal.replace("type: manifests", "type: manifest"),
-    );
-    const stack = await tazunaStack(project, "prod", { context: "prod-a", kubeconfig: a().kubeconfig });
-    await assert.rejects(stack.up(), (err: Error) => {
-      assert.match(err.message, /tazuna\.yaml:\d+: spec\.manifests\[0\]\.type: Invalid option/);
-      return true;
-    });
-    await new Promise((r) => setTimeout(r, 1500));
-    const requests = (await readAudit(a().auditLog)).filter(
-      (e) => e.user.username === ADMIN_USER && e.stageTimestamp > since,
-    );
-    assert.deepEqual(requests, [], "not even a read reached the API server");
-    await writeFile(path.join(project.dir, "tazuna.yaml"), minimal);
-  });
-
-  it("applies through a matching context and records the cluster", async () => {
-    const since = new Date().toISOString();
-    const stack = await tazunaStack(project, "prod", { context: "prod-a", kubeconfig: a().kubeconfig });
-    await stack.up();
-    assert.ok(await exists(a().kubectl(), ["configmap", "marker", "-n", "guarded"]));
-    // The control for the zero-write checks: an apply does show up in the audit log.
+    // Control: the same check sees an allowed apply's writes.
+    const applied = await tazuna("prod", ["apply", "--yes"]);
+    assert.equal(applied.exitCode, 0, applied.stderr);
+    await settle();
     const writes = await writesSince(a().auditLog, since);
     assert.ok(
       writes.some((e) => e.objectRef?.name === "marker"),
       "the audit log records the apply",
     );
+    await writeFile(path.join(dir, "tazuna.yaml"), minimal);
+  });
+
+  it("refuses a broken tazuna.yaml before any request to the cluster; fixed, requests arrive", async () => {
+    await writeFile(path.join(dir, "tazuna.yaml"), minimal.replace("type: manifests", "type: manifest"));
+    const requestsSince = async (since: string) =>
+      (await readAudit(a().auditLog)).filter(
+        (e) => e.user.username === ADMIN_USER && e.stageTimestamp > since,
+      );
+    const since = new Date().toISOString();
+    const refused = await tazuna("prod", ["plan"]);
+    assert.equal(refused.exitCode, 1);
+    assert.match(refused.stderr, /tazuna\.yaml:\d+: spec\.manifests\[0\]\.type: Invalid option/);
+    await settle();
+    assert.deepEqual(await requestsSince(since), [], "not even a read reached the API server");
+
+    await writeFile(path.join(dir, "tazuna.yaml"), minimal);
+    const plan = await tazuna("prod", ["plan"]);
+    assert.equal(plan.exitCode, 0, plan.stderr);
+    await settle();
+    assert.ok((await requestsSince(since)).length > 0, "control: a valid plan's reads are in the audit log");
   });
 
   it("refuses the same context name once it points at another cluster, with zero writes there", async () => {
-    // Re-point context prod-a at cluster B, as a kubeconfig swapped under a user would.
-    const kc = parse(await readFile(b().kubeconfig, "utf8")) as {
-      contexts: { name: string }[];
-      "current-context": string;
-    };
-    kc.contexts.push({ ...(kc.contexts[0] as object), name: "prod-a" } as { name: string });
-    const swapped = path.join(path.dirname(project.dir), "swapped.kubeconfig");
-    await writeFile(swapped, stringify(kc));
+    await stackFile("prod", { context: "prod-a", kubeconfig: await swappedKubeconfig() });
     const since = new Date().toISOString();
-    const stack = await tazunaStack(project, "prod", { context: "prod-a", kubeconfig: swapped });
-    await assert.rejects(stack.up(), (err: Error) => {
-      assert.match(err.message, /now points at a different cluster/);
-      assert.match(err.message, /tazuna:rebindTo/);
-      return true;
-    });
-    await new Promise((r) => setTimeout(r, 1500));
+    const refused = await tazuna("prod", ["apply", "--yes"]);
+    assert.equal(refused.exitCode, 3, refused.stderr);
+    assert.match(refused.stderr, /now points at a different cluster/);
+    assert.match(refused.stderr, /tazuna:rebindTo/);
+    await settle();
     assert.deepEqual(await writesSince(b().auditLog, since), [], "no write request reached cluster B");
     assert.equal(await exists(b().kubectl(), ["namespace", "guarded"]), false);
+
+    // Control: cluster B's audit log does record an allowed apply.
+    const allowed = await tazuna("prod-b", ["apply", "--yes"]);
+    assert.equal(allowed.exitCode, 0, allowed.stderr);
+    await settle();
+    assert.ok((await writesSince(b().auditLog, since)).some((e) => e.objectRef?.name === "marker"));
   });
 
-  it("refuses destroy through the re-pointed context, deleting nothing", async () => {
-    const swapped = path.join(path.dirname(project.dir), "swapped.kubeconfig");
+  it("refuses destroy through the re-pointed context, deleting nothing; an allowed destroy deletes", async () => {
     const since = new Date().toISOString();
-    const stack = await tazunaStack(project, "prod", { context: "prod-a", kubeconfig: swapped });
-    await assert.rejects(destroyGuarded(stack, swapped, "prod-a"), /different cluster.*nothing was deleted/s);
+    const refused = await tazuna("prod", ["destroy", "--yes"]);
+    assert.equal(refused.exitCode, 3, refused.stderr);
+    assert.match(refused.stderr, /different cluster.*nothing was deleted/s);
+    await settle();
     assert.deepEqual(await writesSince(b().auditLog, since), []);
+    assert.ok(
+      await exists(b().kubectl(), ["configmap", "marker", "-n", "guarded"]),
+      "cluster B keeps its objects",
+    );
     assert.ok(
       await exists(a().kubectl(), ["configmap", "marker", "-n", "guarded"]),
       "cluster A keeps its objects",
     );
+
+    // Control: the destroy of the stack that owns cluster B's objects shows up as deletes.
+    const allowed = await tazuna("prod-b", ["destroy", "--yes"]);
+    assert.equal(allowed.exitCode, 0, allowed.stderr);
+    await settle();
+    assert.ok((await writesSince(b().auditLog, since)).some((e) => e.verb === "delete"));
   });
 
   it("re-binds only when asked for, naming the new cluster", async () => {
-    const kc = parse(await readFile(b().kubeconfig, "utf8")) as { contexts: { name: string }[] };
-    kc.contexts.push({ ...(kc.contexts[0] as object), name: "prod-a" } as { name: string });
-    const swapped = path.join(path.dirname(project.dir), "swapped.kubeconfig");
-    await writeFile(swapped, stringify(kc));
+    const swapped = await swappedKubeconfig();
     const uidB = await b().kubectl()(["get", "namespace", "kube-system", "-o", "jsonpath={.metadata.uid}"]);
-    const wrong = await tazunaStack(project, "prod", {
-      context: "prod-a",
-      kubeconfig: swapped,
-      rebindTo: "some-other-uid",
-    });
-    await assert.rejects(wrong.up(), /different cluster/);
-    const stack = await tazunaStack(project, "prod", {
-      context: "prod-a",
-      kubeconfig: swapped,
-      rebindTo: uidB,
-    });
-    await rebindAndApply(stack);
+    await stackFile("prod", { context: "prod-a", kubeconfig: swapped, rebindTo: "some-other-uid" });
+    const wrong = await tazuna("prod", ["apply", "--yes"]);
+    assert.equal(wrong.exitCode, 3, wrong.stderr);
+    assert.match(wrong.stderr, /different cluster/);
+    await stackFile("prod", { context: "prod-a", kubeconfig: swapped, rebindTo: uidB.trim() });
+    const rebound = await tazuna("prod", ["apply", "--yes"]);
+    assert.equal(rebound.exitCode, 0, `${rebound.stdout}\n${rebound.stderr}`);
     assert.ok(await exists(b().kubectl(), ["configmap", "marker", "-n", "guarded"]));
   });
 });

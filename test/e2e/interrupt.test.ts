@@ -12,7 +12,7 @@ import * as path from "node:path";
 import { execa, type ResultPromise } from "execa";
 import { stringify } from "yaml";
 import { useCluster } from "./cluster-fixture";
-import type { StackSettings } from "../../src/config/stack";
+import type { StackSettings } from "../../src/config/settings";
 import { PASSPHRASE, exists, scratchProject, tazunaStack } from "./tazuna-fixture";
 import { builtInProjectName } from "../../src/cli/project";
 

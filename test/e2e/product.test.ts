@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { execa } from "execa";
 import { ADMIN_USER } from "../../src/cluster/control-plane";
-import { readAudit, writesBy } from "../../src/cluster/audit";
+import { readAudit, writesBy } from "../audit";
 import { useCluster } from "./cluster-fixture";
 import { PASSPHRASE, exists } from "./tazuna-fixture";
 
@@ -233,6 +233,14 @@ describe("the packed package, installed into empty folders", function () {
       assert.equal(res.exitCode, 3, res.stderr);
       assert.match(res.stderr, /does not match spec\.context_matches/);
       assert.deepEqual(writesBy(await readAudit(cluster().auditLog), ADMIN_USER, since), []);
+      // Control: the same check sees the write of an allowed apply that changes something.
+      await writeFile(
+        path.join(dir, "net", "ns.yaml"),
+        "apiVersion: v1\nkind: Namespace\nmetadata: {name: go-style, labels: {team: platform}}\n",
+      );
+      const allowed = await tazuna(dir, ["apply", "--yes", "--context", cluster().context]);
+      assert.equal(allowed.exitCode, 0, allowed.stderr);
+      assert.ok(writesBy(await readAudit(cluster().auditLog), ADMIN_USER, since).length > 0);
     });
   });
 

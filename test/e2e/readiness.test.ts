@@ -7,7 +7,7 @@ import { strict as assert } from "node:assert";
 import { mkdir, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { ADMIN_USER } from "../../src/cluster/control-plane";
-import { readAudit, writesBy } from "../../src/cluster/audit";
+import { readAudit, writesBy } from "../audit";
 import { useCluster } from "./cluster-fixture";
 import { exists, scratchProject, tazunaStack } from "./tazuna-fixture";
 

@@ -10,9 +10,9 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { execa } from "execa";
-import { OFFLINE_ENV } from "../../src/pulumi/engine";
-import { openStack } from "../../src/pulumi/workspace";
-import { SMOKE_NAMESPACE, smokeProgram } from "../../src/smoke/program";
+import { OFFLINE_ENV } from "../../src/engine/process";
+import { openStack } from "../../src/engine/workspace";
+import { SMOKE_NAMESPACE, smokeProgram } from "../smoke/program";
 import type { Kubectl } from "../../src/cluster/kubectl";
 import { useCluster } from "./cluster-fixture";
 
@@ -82,7 +82,7 @@ describe("toolchain smoke (e2e)", function () {
     await cp(path.join(ROOT, "examples/smoke/Pulumi.yaml"), path.join(PROJECT, "Pulumi.yaml"));
     await writeFile(
       path.join(PROJECT, "index.ts"),
-      `export = require(${JSON.stringify(path.join(ROOT, "src/smoke/program"))}).smokeProgram();\n`,
+      `export = require(${JSON.stringify(path.join(ROOT, "test/smoke/program"))}).smokeProgram();\n`,
     );
   });
 

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { execa } from "execa";
-import type { StackSettings } from "../../src/config/stack";
-import { tazunaProgram } from "../../src/pulumi/program";
-import { openStack } from "../../src/pulumi/workspace";
+import type { StackSettings } from "../../src/config/settings";
+import { tazunaProgram } from "../../src/program/program";
+import { openStack } from "../../src/engine/workspace";
 import { builtInProjectName } from "../../src/cli/project";
 import type { Kubectl } from "../../src/cluster/kubectl";
 

@@ -90,10 +90,9 @@ describe("program graph (Pulumi mocks)", function () {
     // Required only now: the program must load after setMocks (pulumi/pulumi#12141).
     const { registerGraph } =
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      require("../../src/pulumi/program") as typeof import("../../src/pulumi/program");
+      require("../../src/program/program") as typeof import("../../src/program/program");
     const decl: Declaration = {
       file: "/p/tazuna.yaml",
-      dir: "/p",
       addons: [
         addon("cni"),
         addon("certs"),

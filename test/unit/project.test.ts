@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { UsageError } from "../../src/cli/errors";
-import { backendOf } from "../../src/cli/stack";
+import { backendOf } from "../../src/cli/cluster-stack";
 import {
   builtInProjectName,
   clusterOf,
@@ -12,7 +12,8 @@ import {
   selectClusters,
   type GlobalOptions,
 } from "../../src/cli/project";
-import { currentContext, kubeconfigPath, kubectlFlags, stackNameOf } from "../../src/config/kubeconfig";
+import { currentContext, kubeconfigPath, stackNameOf } from "../../src/config/kubeconfig";
+import { kubectlFlags } from "../../src/live/kubectl";
 
 const KUBECONFIG = (ctx: string | undefined) =>
   `apiVersion: v1\nkind: Config\n${ctx ? `current-context: ${ctx}\n` : ""}contexts: []\n`;

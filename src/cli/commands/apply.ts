@@ -2,7 +2,7 @@
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
 import { selectByTags } from "../../graph/order";
-import { recoverInterrupted } from "../../state/recovery";
+import { recoverInterrupted } from "../../engine/recovery";
 import { InterruptedError, UsageError } from "../errors";
 import { interruptible } from "../interrupt";
 import { log } from "../output";
@@ -10,12 +10,12 @@ import { EXIT } from "../exit-codes";
 import { fanOut, globalArgv } from "../fan-out";
 import { runPerCluster, type ClusterCommand } from "../per-cluster";
 import { planCommand } from "./plan";
-import { formatSteps, planSteps } from "../plan";
+import { formatSteps, planSteps } from "../steps";
 import { ApplyProgress } from "../progress";
 import type { GlobalOptions, Target } from "../project";
 import { ApplySchema, SCHEMA_VERSION, type ApplyResult } from "../results";
-import { openClusterStack } from "../stack";
-import { targetsFor } from "../../pulumi/urns";
+import { openClusterStack } from "../cluster-stack";
+import { targetsFor } from "../../program/urns";
 
 export async function confirm(question: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { installedObjects } from "../../state/inventory";
 import { UsageError } from "../errors";
 import { requireCluster, type GlobalOptions } from "../project";
-import { openClusterStack } from "../stack";
+import { openClusterStack } from "../cluster-stack";
 import { confirm } from "./apply";
 
 export function register(program: Command, globals: () => GlobalOptions): void {

@@ -1,13 +1,13 @@
 /** `tazuna diff-clusters A B`: how two clusters of the same role differ, in what they declare and in what they run. */
 import type { Command } from "commander";
 import { renderAll } from "../../render";
-import { compareObjects, placedLive, placedRender, type ObjectDiff } from "../../state/compare";
+import { compareObjects, placedLive, placedRender, type ObjectDiff } from "../../live/compare";
 import { installedObjects } from "../../state/inventory";
 import { EXIT } from "../exit-codes";
 import { print } from "../output";
 import type { GlobalOptions } from "../project";
 import { ClusterDiffSchema, SCHEMA_VERSION, type ClusterDiffResult } from "../results";
-import { openClusterStack } from "../stack";
+import { openClusterStack } from "../cluster-stack";
 
 async function sides(opts: GlobalOptions, cluster: string) {
   const { stack, target, kubeconfig, checkIdentity } = await openClusterStack(opts, cluster);

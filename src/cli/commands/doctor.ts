@@ -13,7 +13,7 @@ import { currentContext, kubeconfigFiles } from "../../config/kubeconfig";
 import type { AddonType } from "../../config/schema";
 import { PLUGIN_FIX, TOOLS, installedK8sPlugins, k8sPluginVersion, versionOf, whichOf } from "../../tools";
 import { EXIT } from "../exit-codes";
-import { backendOf } from "../stack";
+import { backendOf } from "../cluster-stack";
 import { loadTarget, optionalCluster, projectOf, type GlobalOptions } from "../project";
 
 export interface Finding {

@@ -1,6 +1,6 @@
 /** `tazuna graph`: the dependency graph of add-ons as mermaid or dot. */
 import type { Command } from "commander";
-import { toDot, toMermaid, toSvg } from "../graph";
+import { toDot, toMermaid, toSvg } from "../graph-formats";
 import { UsageError } from "../errors";
 import { loadTarget, optionalCluster, type GlobalOptions } from "../project";
 

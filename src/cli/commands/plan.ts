@@ -1,11 +1,11 @@
 /** `tazuna plan`: what apply would do; exit 0 when nothing changes, 2 when something does. */
 import type { Command } from "commander";
 import { EXIT } from "../exit-codes";
-import { formatSteps, planSteps } from "../plan";
+import { formatSteps, planSteps } from "../steps";
 import { runPerCluster, type ClusterCommand } from "../per-cluster";
 import type { GlobalOptions } from "../project";
 import { PlanSchema, SCHEMA_VERSION, type PlanResult } from "../results";
-import { openClusterStack } from "../stack";
+import { openClusterStack } from "../cluster-stack";
 
 export const planCommand: ClusterCommand<PlanResult> = {
   name: "plan",

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { renderAll } from "../../render";
 import { diffStateAgainst } from "../../state/diff";
-import { driftOf } from "../../state/drift";
+import { driftOf } from "../../live/drift";
 import { installedObjects } from "../../state/inventory";
 import { EXIT } from "../exit-codes";
 import { runPerCluster, type ClusterCommand } from "../per-cluster";
@@ -16,7 +16,7 @@ import {
   type StateDiffResult,
   type StateListResult,
 } from "../results";
-import { openClusterStack } from "../stack";
+import { openClusterStack } from "../cluster-stack";
 
 const row = (...cells: string[]) => cells.map((c) => c || "-").join("\t");
 

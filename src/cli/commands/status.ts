@@ -1,13 +1,13 @@
 /** `tazuna status`: per add-on, what was applied (version, digest), readiness of its workloads now, and the last apply. */
 import type { Command } from "commander";
 import { addonsIn, objectsIn } from "../../state/inventory";
-import { workloadReadiness } from "../../state/live";
+import { workloadReadiness } from "../../live/workloads";
 import { stateResources } from "../../state/resources";
 import { EXIT } from "../exit-codes";
 import { runPerCluster, type ClusterCommand } from "../per-cluster";
 import type { GlobalOptions } from "../project";
 import { SCHEMA_VERSION, StatusSchema, type StatusResult } from "../results";
-import { openClusterStack } from "../stack";
+import { openClusterStack } from "../cluster-stack";
 
 async function statusOf(opts: GlobalOptions, cluster: string): Promise<StatusResult> {
   const { stack, target, kubeconfig } = await openClusterStack(opts, cluster);

@@ -5,7 +5,7 @@
  * explicit: set tazuna:rebindTo to the new cluster's kube-system UID.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterIdentity } from "./guard";
+import type { ClusterIdentity } from "./identity";
 
 export interface BindingProps extends ClusterIdentity {
   context: string;
@@ -13,20 +13,30 @@ export interface BindingProps extends ClusterIdentity {
   rebindTo: string;
 }
 
-// Self-contained on purpose: the engine stores this object's code in state.
+/**
+ * The guard's one rule for "the same cluster": the same kube-system UID and
+ * the same CA. The binding's diff below and the check before destroy
+ * (recorded.ts) both use it. It must stay free of imports: the engine stores
+ * the provider's code, with the functions it calls, in state.
+ */
+export function sameCluster(a: ClusterIdentity, b: ClusterIdentity): boolean {
+  return a.uid === b.uid && a.caFingerprint === b.caFingerprint;
+}
+
+// Self-contained on purpose (sameCluster aside): the engine stores this object's code in state.
 export const bindingProvider: pulumi.dynamic.ResourceProvider<BindingProps, BindingProps> = {
   async create(inputs) {
     return { id: inputs.uid, outs: inputs };
   },
   async diff(_id, olds, news) {
-    const moved = olds.uid !== news.uid || olds.caFingerprint !== news.caFingerprint;
+    const moved = !sameCluster(olds, news);
     if (moved && news.rebindTo !== news.uid) {
       throw new Error(
         `guard: context "${news.context}" now points at a different cluster than this stack was applied to.\n` +
           `  recorded: kube-system uid ${olds.uid}, CA ${olds.caFingerprint}, server ${olds.server}\n` +
           `  now:      kube-system uid ${news.uid}, CA ${news.caFingerprint}, server ${news.server}\n` +
           `  nothing was applied. fix: point the context back at the recorded cluster, or re-bind on purpose with\n` +
-          `  pulumi config set tazuna:rebindTo ${news.uid}   (tazuna apply --rebind does the same)`,
+          `  pulumi config set tazuna:rebindTo ${news.uid}   (or tazuna:rebindTo in the stack file)`,
       );
     }
     const changed = moved || olds.context !== news.context || olds.server !== news.server;

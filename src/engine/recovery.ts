@@ -11,6 +11,8 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { z } from "zod";
+import { nameOf } from "../program/urns";
+import { isAlive } from "../pids";
 
 const LockSchema = z
   .object({ pid: z.number(), hostname: z.string(), timestamp: z.string().optional() })
@@ -26,15 +28,6 @@ const PendingSchema = z.object({
     .loose(),
 });
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** Removes locks of this stack held by processes on this host that are gone; says which. */
 export async function clearStaleLocks(backendUrl: string, project: string, stack: string): Promise<string[]> {
   if (!backendUrl.startsWith("file://")) return [];
@@ -47,7 +40,7 @@ export async function clearStaleLocks(backendUrl: string, project: string, stack
     const lock = LockSchema.safeParse(
       JSON.parse(await readFile(path.join(dir, f), "utf8").catch(() => "{}")),
     );
-    if (!lock.success || lock.data.hostname !== hostname() || alive(lock.data.pid)) continue;
+    if (!lock.success || lock.data.hostname !== hostname() || isAlive(lock.data.pid)) continue;
     await unlink(path.join(dir, f));
     done.push(
       `removed the lock of pid ${lock.data.pid} (no longer running), taken ${lock.data.timestamp ?? "?"}`,
@@ -65,8 +58,7 @@ export async function clearPendingOperations(stack: Stack): Promise<string[]> {
   await stack.importStack({ ...state, deployment: { ...deployment, pending_operations: [] } });
   const verb: Record<string, string> = { creating: "create", updating: "update", deleting: "delete" };
   return pending.map(
-    (p) =>
-      `cleared an unfinished ${verb[p.type] ?? p.type} of ${p.resource.urn.split("::").pop() ?? ""} (applied again now)`,
+    (p) => `cleared an unfinished ${verb[p.type] ?? p.type} of ${nameOf(p.resource.urn)} (applied again now)`,
   );
 }
 

@@ -5,11 +5,11 @@
  * Reads only: the refresh is a preview, and the leftover scan is kubectl get.
  */
 import type { Stack } from "@pulumi/pulumi/automation";
-import { execa } from "../exec";
 import { z } from "zod";
-import { kubectlFlags } from "../config/kubeconfig";
+import { kubectl } from "./kubectl";
 import { ObjectMetaSchema } from "../render/objects";
-import { installedObjects, type InstalledObject } from "./inventory";
+import { installedObjects, type InstalledObject } from "../state/inventory";
+import { nameOf, objectResourceName } from "../program/urns";
 
 export interface DriftEntry {
   drift: "changed" | "deleted" | "undeclared";
@@ -40,10 +40,10 @@ async function refreshDrift(stack: Stack, installed: InstalledObject[]): Promise
     onEvent: (e) => {
       const m = e.resOutputsEvent?.metadata;
       if (!m || !m.type.startsWith("kubernetes:") || m.type.startsWith("kubernetes:yaml")) return;
-      const name = m.urn.split("::").pop() ?? "";
+      const name = nameOf(m.urn);
       const kind = m.type.split(":").pop();
       const obj = installed.find(
-        (i) => i.kind === kind && name === `${i.addon}:${i.namespace ? `${i.namespace}/` : ""}${i.name}`,
+        (i) => i.kind === kind && name === objectResourceName(i.addon, i.namespace, i.name),
       );
       if (!obj) return;
       const base = { addon: obj.addon, kind: obj.kind, namespace: obj.namespace, name: obj.name };
@@ -66,7 +66,7 @@ async function leftovers(
   context: string,
   installed: InstalledObject[],
 ): Promise<DriftEntry[]> {
-  const kubectl = (args: string[]) => execa("kubectl", [...kubectlFlags(kubeconfig, context), ...args]);
+  const run = (args: string[]) => kubectl({ kubeconfig, context }, args);
   const namespaces = [
     ...new Set(
       installed
@@ -75,14 +75,14 @@ async function leftovers(
     ),
   ];
   if (namespaces.length === 0) return [];
-  const types = (await kubectl(["api-resources", "--verbs=list", "--namespaced", "-o", "name"])).stdout
+  const types = (await run(["api-resources", "--verbs=list", "--namespaced", "-o", "name"]))
     .split("\n")
     .filter((t) => t && !/^(events|pods|endpoints|leases)(\.|$)/.test(t));
   const known = new Set(installed.map((i) => `${i.kind}/${i.namespace}/${i.name}`));
   const out: DriftEntry[] = [];
   for (const ns of namespaces) {
-    const res = await kubectl(["get", types.join(","), "-n", ns, "-o", "json"]);
-    for (const o of ListSchema.parse(JSON.parse(res.stdout)).items) {
+    const listed = await run(["get", types.join(","), "-n", ns, "-o", "json"]);
+    for (const o of ListSchema.parse(JSON.parse(listed)).items) {
       const id = `${o.kind}/${o.metadata.name}`;
       if (
         NOT_LEFTOVERS.has(o.kind) ||

@@ -3,12 +3,11 @@
  * with its own stack variables) and what each runs (the live objects its
  * state installed), object by object and field by field.
  */
-import { execa } from "../exec";
 import diff from "microdiff";
 import { z } from "zod";
-import { kubectlFlags } from "../config/kubeconfig";
-import { ObjectMetaSchema, type K8sObject } from "../render/objects";
-import type { InstalledObject } from "./inventory";
+import { kubectl } from "./kubectl";
+import { ObjectMetaSchema, declaredContent, type K8sObject } from "../render/objects";
+import type { InstalledObject } from "../state/inventory";
 
 export interface Placed {
   addon: string;
@@ -32,26 +31,8 @@ const keyOf = (o: Record<string, unknown>): string => {
   return `${m.kind}/${m.metadata.namespace ?? ""}/${m.metadata.name}`;
 };
 
-/** Annotations that tools write, which say nothing about what was declared. */
-const TOOL_ANNOTATION = /^(pulumi\.com\/|kubectl\.kubernetes\.io\/|deployment\.kubernetes\.io\/)/;
-
-/** What two clusters can be compared on: not status, not server-set metadata, not allocated addresses. */
-function comparable(o: Record<string, unknown>): Record<string, unknown> {
-  const { metadata: _m, status: _s, ...rest } = o;
-  const m = Meta.parse(o).metadata;
-  const annotations = Object.fromEntries(
-    Object.entries(m.annotations ?? {}).filter(([k]) => !TOOL_ANNOTATION.test(k)),
-  );
-  const spec = rest.spec as Record<string, unknown> | undefined;
-  if (spec && o.kind === "Service") {
-    const { clusterIP: _c, clusterIPs: _cs, ...kept } = spec;
-    rest.spec = kept;
-  }
-  return { ...rest, labels: m.labels ?? {}, annotations };
-}
-
 function fieldsBetween(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
-  const paths = diff(comparable(a), comparable(b)).map((d) => d.path.join("."));
+  const paths = diff(declaredContent(a), declaredContent(b)).map((d) => d.path.join("."));
   return [...new Set(paths)].sort();
 }
 
@@ -94,13 +75,13 @@ export async function placedLive(
     kind: i.kind,
     metadata: { name: i.name, ...(i.namespace ? { namespace: i.namespace } : {}) },
   }));
-  const res = await execa(
-    "kubectl",
-    [...kubectlFlags(kubeconfig, context), "get", "-f", "-", "--ignore-not-found", "-o", "json"],
-    { input: JSON.stringify({ apiVersion: "v1", kind: "List", items: refs }) },
+  const listed = await kubectl(
+    { kubeconfig, context },
+    ["get", "-f", "-", "--ignore-not-found", "-o", "json"],
+    JSON.stringify({ apiVersion: "v1", kind: "List", items: refs }),
   );
   const addonOf = new Map(installed.map((i) => [`${i.kind}/${i.namespace}/${i.name}`, i.addon]));
-  const doc: unknown = JSON.parse(res.stdout || '{"items":[]}');
+  const doc: unknown = JSON.parse(listed || '{"items":[]}');
   // kubectl prints a List for several objects and the object itself for one.
   const list = ListSchema.safeParse(doc);
   const items = list.success ? list.data.items : [ObjectSchema.parse(doc)];

@@ -1,4 +1,4 @@
-/** Reads the local control plane's audit log (JSON lines, Metadata level). */
+/** Reads a local control plane's audit log (JSON lines, Metadata level): the tests' witness of what was written. */
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 
@@ -27,8 +27,12 @@ export type AuditEvent = z.infer<typeof AuditEventSchema>;
 
 export const WRITE_VERBS = new Set(["create", "update", "patch", "delete", "deletecollection"]);
 
+/**
+ * Every completed request. A log that is missing or unreadable throws: a
+ * "zero writes" check must never pass because there was nothing to read.
+ */
 export async function readAudit(file: string): Promise<AuditEvent[]> {
-  const text = await readFile(file, "utf8").catch(() => "");
+  const text = await readFile(file, "utf8");
   return text
     .split("\n")
     .filter((l) => l.trim() !== "")

@@ -1,7 +1,6 @@
 /** Readiness of installed workloads right now, read with one kubectl call. */
-import { execa } from "../exec";
 import { z } from "zod";
-import { kubectlFlags } from "../config/kubeconfig";
+import { kubectl } from "./kubectl";
 
 const WorkloadSchema = z
   .object({
@@ -45,15 +44,14 @@ function isReady(w: Workload): boolean {
 
 /** "Kind/namespace/name" of every Deployment, StatefulSet and DaemonSet, with whether it is ready. */
 export async function workloadReadiness(kubeconfig: string, context: string): Promise<Map<string, boolean>> {
-  const res = await execa("kubectl", [
-    ...kubectlFlags(kubeconfig, context),
+  const listed = await kubectl({ kubeconfig, context }, [
     "get",
     "deployments,statefulsets,daemonsets",
     "-A",
     "-o",
     "json",
   ]);
-  const items = z.object({ items: z.array(WorkloadSchema) }).parse(JSON.parse(res.stdout)).items;
+  const items = z.object({ items: z.array(WorkloadSchema) }).parse(JSON.parse(listed)).items;
   return new Map(
     items.map((w) => [`${w.kind}/${w.metadata.namespace ?? ""}/${w.metadata.name}`, isReady(w)]),
   );

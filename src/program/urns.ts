@@ -19,6 +19,32 @@ export function onlyFromEnv(env = process.env): string[] | undefined {
 export const ADDON_TYPE = "tazuna:index:Addon";
 
 /**
+ * A URN's parts: urn:pulumi:<stack>::<project>::<parent types$...$type>::<name>.
+ * `type` is the resource's own type, `typePath` includes its parents'.
+ */
+export function urnParts(urn: string): { typePath: string; type: string; name: string } {
+  const [, , typePath = "", name = ""] = urn.split("::");
+  return { typePath, type: typePath.split("$").pop() ?? "", name };
+}
+
+/** The resource name at the end of a URN. */
+export const nameOf = (urn: string): string => urnParts(urn).name;
+
+/** Whether a resource sits inside an add-on component. */
+export const inAddon = (urn: string): boolean => urnParts(urn).typePath.startsWith(ADDON_TYPE);
+
+/**
+ * The name yaml/v2 ConfigGroup gives an add-on's object, `<add-on>:<namespace>/<name>`
+ * (`<add-on>:<name>` when cluster-scoped): the group is named after the add-on.
+ */
+export function objectResourceName(addon: string, namespace: string, name: string): string {
+  return `${addon}:${namespace ? `${namespace}/` : ""}${name}`;
+}
+
+/** The add-on a resource name inside a component belongs to: the part before the first ":". */
+export const addonOfName = (resourceName: string): string => resourceName.split(":")[0] ?? resourceName;
+
+/**
  * URN patterns for a --tags run: the chosen add-ons (component, objects,
  * gates, their tests), the cluster binding, the providers and the stack.
  * The engine matches `*` within a URN segment and `**` across them.

@@ -7,7 +7,7 @@ import {
   type Stack,
 } from "@pulumi/pulumi/automation";
 import * as path from "node:path";
-import { OFFLINE_ENV, pulumiCommand } from "./engine";
+import { OFFLINE_ENV, pulumiCommand } from "./process";
 
 /** The folder whose node_modules holds the @pulumi/pulumi this process uses. */
 const SDK_ROOT = path.resolve(path.dirname(require.resolve("@pulumi/pulumi/package.json")), "../../..");

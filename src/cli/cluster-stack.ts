@@ -9,16 +9,16 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { kubeconfigPath } from "../config/kubeconfig";
-import { ONLY_ENV } from "../pulumi/urns";
+import { ONLY_ENV } from "../program/urns";
 import { TOOLS, whichOf } from "../tools";
 import { UsageError } from "./errors";
 import { clusterOf, loadTarget, projectOf, type GlobalOptions, type Project, type Target } from "./project";
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded on use, see above */
 const engineSide = () => ({
-  program: require("../pulumi/program") as typeof import("../pulumi/program"),
-  workspace: require("../pulumi/workspace") as typeof import("../pulumi/workspace"),
-  binding: require("../state/binding") as typeof import("../state/binding"),
+  program: require("../program/program") as typeof import("../program/program"),
+  workspace: require("../engine/workspace") as typeof import("../engine/workspace"),
+  binding: require("../guard/recorded") as typeof import("../guard/recorded"),
 });
 /* eslint-enable @typescript-eslint/no-require-imports */
 

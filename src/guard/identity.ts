@@ -1,33 +1,12 @@
 /**
- * The guard. Before any resource is registered, the stack's kubeconfig
- * context must match `context_matches`; and the cluster behind it must be the
- * one the stack recorded on its first apply (see binding.ts).
+ * Which cluster a context reaches: the UID of its kube-system namespace and
+ * the fingerprint of its API server's CA, read before anything is applied.
  */
 import { X509Certificate, createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
-import { GuardError } from "../guard/error";
+import { GuardError } from "./error";
 import { mergedKubeconfig } from "../config/kubeconfig";
-
-export { GuardError };
-
-/** Throws unless `context` matches the patterns (any of them for "or", all for "and"). */
-export function checkContext(
-  context: string,
-  patterns: readonly string[],
-  mode: "or" | "and",
-  file: string,
-): void {
-  if (patterns.length === 0) return;
-  const hits = patterns.map((p) => new RegExp(p).test(context));
-  const ok = mode === "and" ? hits.every(Boolean) : hits.some(Boolean);
-  if (ok) return;
-  throw new GuardError(
-    `kubeconfig context "${context}" does not match spec.context_matches of ${file} ` +
-      `(${mode === "and" ? "all" : "any"} of: ${patterns.map((p) => `/${p}/`).join(", ")}); nothing was applied`,
-    "select the stack of the cluster you meant (pulumi stack select / --cluster), or fix tazuna:context in its stack file",
-  );
-}
 
 export interface ClusterIdentity {
   /** UID of the kube-system namespace: fixed for a cluster's life, new for a rebuilt one. */

@@ -11,13 +11,14 @@ import { loadDeclaration } from "../config/load";
 import type { Addon, Declaration } from "../config/model";
 import type { Test } from "../config/schema";
 import { kubeconfigPath, mergedKubeconfig } from "../config/kubeconfig";
-import { StackSettingsSchema, type StackSettings } from "../config/stack";
+import { StackSettingsSchema, type StackSettings } from "../config/settings";
 import { layers, predecessors } from "../graph/order";
 import { renderAll, type K8sObject } from "../render";
 import { AddonComponent } from "./addon";
 import { onlyFromEnv } from "./urns";
-import { ClusterBinding } from "./binding";
-import { checkContext, readIdentity, type ClusterIdentity } from "./guard";
+import { ClusterBinding } from "../guard/binding";
+import { checkContext } from "../guard/context";
+import { readIdentity, type ClusterIdentity } from "../guard/identity";
 import { readinessGates, forProvider, waitExpression } from "./readiness";
 import { WaitUntil, kubectlTarget } from "./wait";
 

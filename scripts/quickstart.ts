@@ -10,10 +10,10 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { execa } from "execa";
 import { stringify } from "yaml";
-import { LocalCluster } from "../cluster/control-plane";
+import { LocalCluster } from "../src/cluster/control-plane";
 
-const EXAMPLE = path.resolve(__dirname, "../../examples/foundation");
-const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
+const EXAMPLE = path.resolve(__dirname, "../examples/foundation");
+const BIN = path.resolve(__dirname, "../dist/cli/bin.js"); // npm start builds it first
 
 async function project(cluster: LocalCluster): Promise<string> {
   const dir = path.join(await mkdtemp(path.join(tmpdir(), "tazuna-quickstart-")), "project");

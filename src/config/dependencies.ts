@@ -1,0 +1,45 @@
+/**
+ * dependsOn as validation: unknown names, self-dependencies and cycles, each
+ * reported with its file, field and line. The ordering itself is graph/.
+ */
+import { findCycle, predecessors } from "../graph/order";
+import type { ConfigProblem } from "./errors";
+import type { Addon } from "./model";
+import { didYouMean } from "./suggest";
+
+export function dependencyProblems(addons: readonly Addon[]): ConfigProblem[] {
+  const names = addons.map((a) => a.name);
+  const problems: ConfigProblem[] = [];
+  for (const a of addons) {
+    a.dependsOn.forEach((d, i) => {
+      const at = {
+        file: a.origin.file,
+        field: `${a.origin.field}.dependsOn[${i}]`,
+        line: a.origin.dependsOnLines[i],
+      };
+      if (d === a.name) {
+        problems.push({ ...at, message: `add-on "${a.name}" depends on itself`, fix: "remove this entry" });
+      } else if (!names.includes(d)) {
+        const hint = didYouMean(d, names);
+        problems.push({
+          ...at,
+          message: `unknown add-on "${d}" in dependsOn`,
+          fix: hint ? `did you mean "${hint}"?` : `name one of: ${names.join(", ")}`,
+        });
+      }
+    });
+  }
+  if (problems.length > 0) return problems;
+  const cycle = findCycle(predecessors(addons));
+  if (cycle) {
+    const first = addons.find((a) => a.name === cycle[0]);
+    problems.push({
+      file: first?.origin.file ?? "",
+      field: `${first?.origin.field ?? ""}.dependsOn`,
+      line: first?.origin.line,
+      message: `dependency cycle: ${cycle.join(" -> ")}`,
+      fix: "remove one dependsOn edge of the cycle",
+    });
+  }
+  return problems;
+}
