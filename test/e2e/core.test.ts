@@ -16,6 +16,7 @@ import { OFFLINE_ENV } from "../../src/engine/process";
 import { ADMIN_USER } from "../../src/cluster/control-plane";
 import { readAudit, writesBy, type AuditEvent } from "../audit";
 import type { StackSettings } from "../../src/config/settings";
+import { builtInProjectName } from "../../src/cli/project";
 import { useCluster } from "./cluster-fixture";
 import { PASSPHRASE, exists, field, inventory, scratchProject, tazunaStack } from "./tazuna-fixture";
 
@@ -120,7 +121,12 @@ describe("core: tazuna.yaml on a real cluster (e2e)", function () {
     assert.equal(pv.changeSummary.update ?? 0, 0);
     const t0 = Date.now();
     const up = await s.up();
-    const stateFile = path.join(project.backend.replace("file://", ""), ".pulumi/stacks/tazuna/local.json");
+    const stateFile = path.join(
+      project.backend.replace("file://", ""),
+      ".pulumi/stacks",
+      builtInProjectName(project.dir),
+      "local.json",
+    );
     console.log(
       `      (no-op apply: ${((Date.now() - t0) / 1000).toFixed(1)} s; state file ${(statSync(stateFile).size / 1024).toFixed(0)} KiB)`,
     );
