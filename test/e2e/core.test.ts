@@ -16,7 +16,7 @@ import { OFFLINE_ENV } from "../../src/engine/process";
 import { ADMIN_USER } from "../../src/cluster/control-plane";
 import { readAudit, writesBy, type AuditEvent } from "../audit";
 import type { StackSettings } from "../../src/config/settings";
-import { builtInProjectName } from "../../src/cli/project";
+import { projectOf } from "../../src/cli/project";
 import { useCluster } from "./cluster-fixture";
 import { PASSPHRASE, exists, field, inventory, scratchProject, tazunaStack } from "./tazuna-fixture";
 
@@ -36,6 +36,8 @@ function addonOf(e: AuditEvent): string | undefined {
   return undefined;
 }
 
+const ROOT_PROJECT = projectOf({ project: path.resolve(__dirname, "../.."), output: "text" }).name;
+
 describe("core: tazuna.yaml on a real cluster (e2e)", function () {
   this.timeout(1_200_000);
   const cluster = useCluster();
@@ -48,7 +50,8 @@ describe("core: tazuna.yaml on a real cluster (e2e)", function () {
   before(async () => {
     project = await scratchProject();
     settings = { context: cluster().context, kubeconfig: cluster().kubeconfig, vars: { overlay: "local" } };
-    stack = () => tazunaStack(project, "local", settings);
+    // The checkout's own Pulumi project: plain `pulumi preview` in it must find this stack.
+    stack = () => tazunaStack(project, "local", settings, ROOT_PROJECT);
     before0 = await inventory(cluster().kubectl());
     startedAt = new Date().toISOString();
   });
@@ -124,7 +127,7 @@ describe("core: tazuna.yaml on a real cluster (e2e)", function () {
     const stateFile = path.join(
       project.backend.replace("file://", ""),
       ".pulumi/stacks",
-      builtInProjectName(project.dir),
+      ROOT_PROJECT,
       "local.json",
     );
     console.log(

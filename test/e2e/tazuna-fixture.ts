@@ -26,10 +26,11 @@ export function tazunaStack(
   project: { dir: string; backend: string },
   stackName: string,
   settings: StackSettings,
+  // Default: the name the tazuna command gives a folder without Pulumi.yaml, so both reach the same stack.
+  projectName = builtInProjectName(project.dir),
 ): Promise<Stack> {
   return openStack({
-    // The name the tazuna command gives a folder without Pulumi.yaml, so both reach the same stack.
-    projectName: builtInProjectName(project.dir),
+    projectName,
     stackName,
     backendUrl: project.backend,
     passphrase: PASSPHRASE,
