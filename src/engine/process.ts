@@ -44,7 +44,7 @@ function sessionRoot(real: string): string {
   // Write and rename: another tazuna may be running the script right now.
   writeFileSync(
     `${file}.${process.pid}`,
-    `#!/bin/sh\n# Written by tazuna (src/pulumi/engine.ts).\nPATH="${bin}:$PATH" exec setsid "${bin}/pulumi" "$@"\n`,
+    `#!/bin/sh\n# Written by tazuna (src/engine/process.ts).\nPATH="${bin}:$PATH" exec setsid "${bin}/pulumi" "$@"\n`,
     { mode: 0o755 },
   );
   renameSync(`${file}.${process.pid}`, file);
