@@ -19,4 +19,3 @@ node dist/cli/bin.js -p "$warm/app" init --context warm-up >/dev/null
 # --ignore-scripts: @pulumi/kubernetes's install script would download a
 # provider plugin; tools.sh builds and registers ours.
 (cd "$warm/app" && npm install --no-audit --no-fund --ignore-scripts --loglevel=error "$OUT/tazuna.tgz" >/dev/null)
-npm install --global --prefix "$warm/global" --no-audit --no-fund --ignore-scripts --loglevel=error "$OUT/tazuna.tgz" >/dev/null
