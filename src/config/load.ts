@@ -21,6 +21,7 @@ import {
 import { expandVariables, type Variables } from "./variables";
 import { durationSeconds } from "./duration";
 import { dependencyProblems } from "./dependencies";
+import { re2Problem } from "../guard/context";
 import { TAZUNA_VERSION } from "../version";
 const DEFAULT_TIMEOUT_SECONDS = 600;
 
@@ -239,16 +240,15 @@ function checkUniqueNames(located: Located[], problems: ConfigProblem[]) {
 function checkTop(top: { parsed: ParsedFile; file: TazunaFile }, problems: ConfigProblem[]) {
   const spec = top.file.spec;
   for (const [i, re] of (spec.context_matches ?? []).entries()) {
-    try {
-      new RegExp(re);
-    } catch (err) {
+    const invalid = re2Problem(re);
+    if (invalid) {
       const p = ["spec", "context_matches", i];
       problems.push({
         file: top.parsed.file,
         field: fieldPath(p),
         line: lineOf(top.parsed, p),
-        message: `not a valid regular expression: ${(err as Error).message}`,
-        fix: "fix the expression; escape literal dots and brackets with \\",
+        message: `not a valid RE2 pattern: ${invalid}`,
+        fix: "context_matches are RE2 (Go) patterns matched against the whole context name: no look-around or back-references; escape literal dots and brackets with \\",
       });
     }
   }

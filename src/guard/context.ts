@@ -1,8 +1,27 @@
 /**
  * The guard's first check, before any resource is registered: the stack's
- * kubeconfig context must match the declaration's `context_matches`.
+ * kubeconfig context must match the declaration's `context_matches`. As in
+ * the Go tool (its newest generation), each pattern is RE2 and must match
+ * the whole context name: `prod` does not match `preprod-cluster`, and
+ * `^kind-` matches only the name "kind-" (write `kind-.*`).
  */
+import { RE2JS } from "re2js";
 import { GuardError } from "./error";
+
+/** Whether the whole context name matches an RE2 pattern (Go's ^(?:pattern)$). */
+export function contextMatches(pattern: string, context: string): boolean {
+  return RE2JS.matches(pattern, context);
+}
+
+/** Why a pattern is not valid RE2, or undefined when it is. */
+export function re2Problem(pattern: string): string | undefined {
+  try {
+    RE2JS.compile(pattern);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
 
 /** Throws unless `context` matches the patterns (any of them for "or", all for "and"). */
 export function checkContext(
@@ -12,12 +31,12 @@ export function checkContext(
   file: string,
 ): void {
   if (patterns.length === 0) return;
-  const hits = patterns.map((p) => new RegExp(p).test(context));
+  const hits = patterns.map((p) => contextMatches(p, context));
   const ok = mode === "and" ? hits.every(Boolean) : hits.some(Boolean);
   if (ok) return;
   throw new GuardError(
     `kubeconfig context "${context}" does not match spec.context_matches of ${file} ` +
-      `(${mode === "and" ? "all" : "any"} of: ${patterns.map((p) => `/${p}/`).join(", ")}); nothing was applied`,
+      `(${mode === "and" ? "all" : "any"} of: ${patterns.map((p) => `/${p}/`).join(", ")}, each matched against the whole name); nothing was applied`,
     "select the stack of the cluster you meant (pulumi stack select / --cluster), or fix tazuna:context in its stack file",
   );
 }

@@ -21,7 +21,7 @@ const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds
 const minimal = `apiVersion: tazuna.pepabo.com/v1
 kind: Tazuna
 spec:
-  context_matches: ["^prod-"]
+  context_matches: ["prod-.*"]
   manifests:
     - name: base
       type: manifests
@@ -84,7 +84,7 @@ describe("guard (e2e, through the tazuna command)", function () {
 
   it("refuses a context that does not match context_matches with zero writes; a matching one applies", async () => {
     // prod-a-alias points at cluster A but does not match ^prod-a$.
-    await writeFile(path.join(dir, "tazuna.yaml"), minimal.replace('["^prod-"]', '["^prod-a$"]'));
+    await writeFile(path.join(dir, "tazuna.yaml"), minimal.replace('["prod-.*"]', '["^prod-a$"]'));
     const since = new Date().toISOString();
     const refused = await tazuna("wrong", ["apply", "--yes"]);
     assert.equal(refused.exitCode, 3, refused.stderr);

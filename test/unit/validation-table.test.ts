@@ -201,7 +201,15 @@ const CASES: Case[] = [
     yaml: "spec:\n  context_matches: ['^prod-(']\n  manifests: [{name: a, type: kustomize, path: k}]\n",
     files: { "k/kustomization.yaml": "" },
     field: "spec.context_matches[0]",
-    message: /not a valid regular expression/,
+    message: /not a valid RE2 pattern: .*missing closing \)/,
+    line: 2,
+  },
+  {
+    name: "look-ahead is not RE2",
+    yaml: "spec:\n  context_matches: ['prod-(?!test).*']\n  manifests: [{name: a, type: kustomize, path: k}]\n",
+    files: { "k/kustomization.yaml": "" },
+    field: "spec.context_matches[0]",
+    message: /not a valid RE2 pattern: .*\(\?!/,
     line: 2,
   },
   {
