@@ -96,6 +96,17 @@ const PATH_OPTIONAL = new Set(["helm", "plugin", "oras"]);
 function checkEntry(l: Located, problems: ConfigProblem[]): Addon | undefined {
   const e = l.entry;
   const before = problems.length;
+  if (e.name === undefined) {
+    problems.push(
+      problemAt(
+        l,
+        [],
+        "an add-on needs a name (only an entry that holds includes may go without one)",
+        "add name: with letters, digits, _ and - (^[a-zA-Z0-9_-]+$)",
+      ),
+    );
+    return undefined;
+  }
   if (!NAME_PATTERN.test(e.name)) {
     problems.push(
       problemAt(
@@ -223,17 +234,19 @@ function checkEntry(l: Located, problems: ConfigProblem[]): Addon | undefined {
 function checkUniqueNames(located: Located[], problems: ConfigProblem[]) {
   const seen = new Map<string, Located>();
   for (const l of located) {
-    const first = seen.get(l.entry.name);
+    const name = l.entry.name;
+    if (name === undefined) continue; // checkEntry says it needs one
+    const first = seen.get(name);
     if (first) {
       problems.push(
         problemAt(
           l,
           ["name"],
-          `duplicate add-on name "${l.entry.name}" (first declared at ${first.parsed.file}:${lineOf(first.parsed, first.path) ?? "?"})`,
+          `duplicate add-on name "${name}" (first declared at ${first.parsed.file}:${lineOf(first.parsed, first.path) ?? "?"})`,
           "give every add-on a unique name, across included files too",
         ),
       );
-    } else seen.set(l.entry.name, l);
+    } else seen.set(name, l);
   }
 }
 

@@ -100,7 +100,8 @@ export const ADDON_TYPES = [
 ] as const;
 
 export const ManifestSchema = z.strictObject({
-  name: z.string(),
+  // Optional only for an entry that holds includes, which the included add-ons replace (as in the Go tool).
+  name: z.string().optional(),
   description: z.string().optional(),
   type: z.enum(ADDON_TYPES).optional(),
   path: z.string().min(1).optional(),

@@ -149,6 +149,14 @@ const CASES: Case[] = [
     line: 6,
   },
   {
+    name: "add-on without a name (and without includes)",
+    yaml: `${head}  manifests:\n    - {type: kustomize, path: k}\n`,
+    files: { "k/kustomization.yaml": "" },
+    field: "spec.manifests[0]",
+    message: /an add-on needs a name \(only an entry that holds includes may go without one\)/,
+    fix: /add name:/,
+  },
+  {
     name: "duplicate name across includes",
     yaml: `${head}  manifests:\n    - {name: a, type: kustomize, path: k}\n    - name: inc\n      includes: [{path: sub/tazuna.yaml}]\n`,
     files: {
