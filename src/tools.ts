@@ -58,6 +58,12 @@ export const TOOLS: Record<"pulumi" | "kubectl" | "kustomize" | "helm" | "helmfi
   },
 };
 
+/** What to tell a user whose PATH lacks a program Tazuna runs. */
+export function missingFix(command: string): string {
+  const tool = Object.values(TOOLS).find((t) => t.name === command);
+  return `${tool?.fix ?? `install ${command} and put it on PATH`}; tazuna doctor checks every program Tazuna needs`;
+}
+
 /** The version a program reports, or undefined when it is not on PATH or does not run. */
 export async function versionOf(tool: Pick<Tool, "name" | "args">): Promise<string | undefined> {
   const res = await execa(tool.name, tool.args, {

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { kubeconfigPath } from "../config/kubeconfig";
 import { ONLY_ENV } from "../program/urns";
-import { TOOLS, whichOf } from "../tools";
+import { missingFix, whichOf } from "../tools";
 import { UsageError } from "./errors";
 import { clusterOf, loadTarget, projectOf, type GlobalOptions, type Project, type Target } from "./project";
 
@@ -45,20 +45,31 @@ export async function backendUrl(opts: GlobalOptions, project = projectOf(opts))
  * names one, else a passphrase that must be given (an empty one is never used
  * silently).
  */
-export async function secrets(): Promise<{ secretsProvider: string } | { passphrase: string }> {
-  const kms = process.env.TAZUNA_SECRETS_PROVIDER;
-  if (kms && kms !== "passphrase") return { secretsProvider: kms };
-  return { passphrase: await passphrase() };
+export type SecretsSource =
+  | { kind: "kms"; url: string }
+  | { kind: "passphrase"; value: string }
+  | { kind: "passphrase file"; file: string };
+
+/** Where the encryption of secrets comes from, in this order; undefined when nowhere. */
+export function secretsSource(env = process.env): SecretsSource | undefined {
+  const kms = env.TAZUNA_SECRETS_PROVIDER;
+  if (kms && kms !== "passphrase") return { kind: "kms", url: kms };
+  const direct = env.PULUMI_CONFIG_PASSPHRASE;
+  if (direct) return { kind: "passphrase", value: direct };
+  const file = env.PULUMI_CONFIG_PASSPHRASE_FILE;
+  if (file) return { kind: "passphrase file", file };
+  return undefined;
 }
 
-async function passphrase(): Promise<string> {
-  const direct = process.env.PULUMI_CONFIG_PASSPHRASE;
-  if (direct !== undefined && direct !== "") return direct;
-  const file = process.env.PULUMI_CONFIG_PASSPHRASE_FILE;
-  if (file) return (await readFile(file, "utf8")).trim();
-  throw new UsageError(
-    "no passphrase for the state's secrets\n  fix: export PULUMI_CONFIG_PASSPHRASE=... or PULUMI_CONFIG_PASSPHRASE_FILE=<file>, or TAZUNA_SECRETS_PROVIDER=awskms://... (a cloud KMS)",
-  );
+export const SECRETS_FIX =
+  "export PULUMI_CONFIG_PASSPHRASE_FILE=<file> (or PULUMI_CONFIG_PASSPHRASE, or TAZUNA_SECRETS_PROVIDER=awskms://..., a cloud KMS)";
+
+export async function secrets(): Promise<{ secretsProvider: string } | { passphrase: string }> {
+  const source = secretsSource();
+  if (!source) throw new UsageError(`no passphrase for the state's secrets\n  fix: ${SECRETS_FIX}`);
+  if (source.kind === "kms") return { secretsProvider: source.url };
+  if (source.kind === "passphrase") return { passphrase: source.value };
+  return { passphrase: (await readFile(source.file, "utf8")).trim() };
 }
 
 export interface ClusterStack {
@@ -83,9 +94,7 @@ export async function openClusterStack(
   const cluster = await clusterOf(opts, name);
   // Every command with a stack reads or waits on the cluster through kubectl; say so before the engine starts.
   if (!(await whichOf("kubectl")))
-    throw new UsageError(
-      `kubectl was not found on PATH\n  fix: ${TOOLS.kubectl.fix}; tazuna doctor checks every program Tazuna needs`,
-    );
+    throw new UsageError(`kubectl was not found on PATH\n  fix: ${missingFix("kubectl")}`);
   const target = { ...(await loadTarget(opts, cluster)), cluster: cluster.name, settings: cluster.settings };
   const project = projectOf(opts);
   const only = select?.(target);

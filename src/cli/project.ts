@@ -159,11 +159,15 @@ export async function requireCluster(opts: GlobalOptions): Promise<string> {
   return cluster as string;
 }
 
+/** A cluster whose settings come from its stack file. */
+export async function stackFileCluster(projectDir: string, name: string): Promise<Cluster> {
+  return { name, settings: await loadStackSettings(projectDir, name), source: "stack file" };
+}
+
 /** A cluster's settings: its stack file, or the kubeconfig's context in a folder without stack files. */
 export async function clusterOf(opts: GlobalOptions, name: string): Promise<Cluster> {
   const dir = path.resolve(opts.project);
-  if (existsSync(stackFilePath(dir, name)))
-    return { name, settings: await loadStackSettings(dir, name), source: "stack file" };
+  if (existsSync(stackFilePath(dir, name))) return stackFileCluster(dir, name);
   const implied = contextCluster(opts);
   if (implied.name !== name)
     throw new UsageError(`no stack file for cluster ${name}\n  fix: add ${stackFilePath(dir, name)}`);
@@ -205,5 +209,5 @@ export async function optionalCluster(opts: GlobalOptions): Promise<Cluster | un
   const name = opts.cluster ?? (known.length === 1 ? known[0] : undefined);
   if (!name) return undefined;
   if (opts.cluster?.includes(",")) throw new UsageError("this command takes one cluster, not a list");
-  return { name, settings: await loadStackSettings(dir, name), source: "stack file" };
+  return stackFileCluster(dir, name);
 }

@@ -8,16 +8,14 @@ import * as path from "node:path";
 import { execaSync } from "execa";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
 
-import { TOOLS } from "../tools";
+import { missingFix } from "../tools";
 import { OFFLINE_ENV } from "./offline-env";
 
 export { OFFLINE_ENV };
 
 export class EngineNotFoundError extends Error {
   constructor(detail: string) {
-    super(
-      `the pulumi CLI was not found (${detail})\n  fix: ${TOOLS.pulumi.fix}; tazuna doctor checks every program Tazuna needs`,
-    );
+    super(`the pulumi CLI was not found (${detail})\n  fix: ${missingFix("pulumi")}`);
     this.name = "EngineNotFoundError";
   }
 }

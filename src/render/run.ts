@@ -1,10 +1,7 @@
 /** Runs one render tool through execa and turns its failure into a RenderError. */
 import { execa } from "../exec";
 import { RenderError } from "./errors";
-import { TOOLS } from "../tools";
-
-const toolFix = (command: string) =>
-  Object.values(TOOLS).find((t) => t.name === command)?.fix ?? `install ${command} and put it on PATH`;
+import { missingFix } from "../tools";
 
 export interface ToolRun {
   addon: string;
@@ -36,7 +33,7 @@ export async function runTool(run: ToolRun): Promise<string> {
       run.addon,
       line,
       missing ? `${run.command}: command not found` : res.stderr || (res.shortMessage ?? "failed"),
-      missing ? `${toolFix(run.command)}; tazuna doctor checks every program Tazuna needs` : run.fix,
+      missing ? missingFix(run.command) : run.fix,
     );
   }
   return res.stdout;

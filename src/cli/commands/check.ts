@@ -2,9 +2,9 @@
 import type { Command } from "commander";
 import { ConfigError, formatProblem } from "../../config/errors";
 import * as path from "node:path";
-import { listClusters, loadStackSettings } from "../../config/stack-file";
+import { listClusters } from "../../config/stack-file";
 import { EXIT } from "../exit-codes";
-import { loadTarget, type GlobalOptions } from "../project";
+import { loadTarget, stackFileCluster, type GlobalOptions } from "../project";
 
 export function register(program: Command, globals: () => GlobalOptions): void {
   program
@@ -18,12 +18,7 @@ export function register(program: Command, globals: () => GlobalOptions): void {
       let failed = false;
       for (const cluster of clusters.length > 0 ? clusters : [undefined]) {
         try {
-          const t = await loadTarget(
-            opts,
-            cluster
-              ? { name: cluster, settings: await loadStackSettings(dir, cluster), source: "stack file" }
-              : undefined,
-          );
+          const t = await loadTarget(opts, cluster ? await stackFileCluster(dir, cluster) : undefined);
           console.log(
             `ok: ${t.declaration.file}${cluster ? ` for cluster ${cluster}` : ""} (${t.declaration.addons.length} add-ons)`,
           );

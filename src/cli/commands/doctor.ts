@@ -13,7 +13,7 @@ import { currentContext, kubeconfigFiles } from "../../config/kubeconfig";
 import type { AddonType } from "../../config/schema";
 import { PLUGIN_FIX, TOOLS, installedK8sPlugins, k8sPluginVersion, versionOf, whichOf } from "../../tools";
 import { EXIT } from "../exit-codes";
-import { backendOf } from "../cluster-stack";
+import { SECRETS_FIX, backendOf, secretsSource } from "../cluster-stack";
 import { loadTarget, optionalCluster, projectOf, type GlobalOptions } from "../project";
 
 export interface Finding {
@@ -124,24 +124,20 @@ async function backend(opts: GlobalOptions): Promise<Finding> {
 }
 
 function passphrase(): Finding {
-  const kms = process.env.TAZUNA_SECRETS_PROVIDER;
-  const source = kms
-    ? `TAZUNA_SECRETS_PROVIDER (${kms})`
-    : process.env.PULUMI_CONFIG_PASSPHRASE
-      ? "PULUMI_CONFIG_PASSPHRASE"
-      : process.env.PULUMI_CONFIG_PASSPHRASE_FILE
-        ? `PULUMI_CONFIG_PASSPHRASE_FILE (${process.env.PULUMI_CONFIG_PASSPHRASE_FILE})`
-        : undefined;
+  const s = secretsSource();
+  const detail = !s
+    ? "no passphrase and no KMS: plan, apply, status and state refuse to run"
+    : s.kind === "kms"
+      ? `TAZUNA_SECRETS_PROVIDER (${s.url})`
+      : s.kind === "passphrase"
+        ? "PULUMI_CONFIG_PASSPHRASE"
+        : `PULUMI_CONFIG_PASSPHRASE_FILE (${s.file})`;
   return {
-    ok: source !== undefined,
+    ok: s !== undefined,
     required: true,
     what: "secrets in state",
-    detail: source ?? "no passphrase and no KMS: plan, apply, status and state refuse to run",
-    ...(source
-      ? {}
-      : {
-          fix: "export PULUMI_CONFIG_PASSPHRASE_FILE=<file> (or PULUMI_CONFIG_PASSPHRASE, or TAZUNA_SECRETS_PROVIDER=awskms://...)",
-        }),
+    detail,
+    ...(s ? {} : { fix: SECRETS_FIX }),
   };
 }
 
