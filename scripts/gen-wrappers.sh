@@ -58,11 +58,17 @@ gen_etcd() { fresh etcd; go get -tool "go.etcd.io/etcd/server/v3@v$ETCD_VERSION"
 gen_kwok() { fresh kwok; go get -tool "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION"; }
 gen_helm() { fresh helm; go get -tool "helm.sh/helm/v3/cmd/helm@v$HELM_VERSION"; }
 gen_kustomize() { fresh kustomize; go get -tool "sigs.k8s.io/kustomize/kustomize/v5@v$KUSTOMIZE_VERSION"; }
+gen_oras() { fresh oras; go get -tool "oras.land/oras/cmd/oras@v$ORAS_VERSION"; }
+gen_registry() {
+  fresh registry
+  copy_replaces "$(gomod_of "github.com/distribution/distribution/v3@v$REGISTRY_VERSION")"
+  go get -tool "github.com/distribution/distribution/v3/cmd/registry@v$REGISTRY_VERSION"
+}
 gen_helmfile() {
   fresh helmfile
   copy_replaces "$(gomod_of "github.com/helmfile/helmfile@v$HELMFILE_VERSION")"
   go get -tool "github.com/helmfile/helmfile@v$HELMFILE_VERSION"
 }
 
-tools=("$@"); [ ${#tools[@]} -gt 0 ] || tools=(pulumi pulumi-kubernetes kubernetes etcd kwok helm kustomize helmfile)
+tools=("$@"); [ ${#tools[@]} -gt 0 ] || tools=(pulumi pulumi-kubernetes kubernetes etcd kwok helm kustomize helmfile oras registry)
 for t in "${tools[@]}"; do echo "gen: $t" >&2; (set -e; "gen_$t"); done

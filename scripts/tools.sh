@@ -26,6 +26,7 @@ version_of() { # tool -> pinned version
   case $1 in
     kubernetes) echo "$KUBE_VERSION" ;; etcd) echo "$ETCD_VERSION" ;; kwok) echo "$KWOK_VERSION" ;;
     kustomize) echo "$KUSTOMIZE_VERSION" ;; helm) echo "$HELM_VERSION" ;; helmfile) echo "$HELMFILE_VERSION" ;;
+    oras) echo "$ORAS_VERSION" ;; registry) echo "$REGISTRY_VERSION" ;;
   esac
 }
 
@@ -71,6 +72,8 @@ declare -A PKGS=(
   [kustomize]=sigs.k8s.io/kustomize/kustomize/v5
   [helm]=helm.sh/helm/v3/cmd/helm
   [helmfile]=github.com/helmfile/helmfile
+  [oras]=oras.land/oras/cmd/oras
+  [registry]=github.com/distribution/distribution/v3/cmd/registry
 )
 
 # On a cold machine about a sixth of the time is module downloads, which each
@@ -181,6 +184,21 @@ build_helmfile() {
     -o "$out/helmfile" github.com/helmfile/helmfile
 }
 
+build_oras() {
+  local w out; w=$(wrapper oras); out=$(dir_of oras "$ORAS_VERSION")
+  cd "$w"
+  go build -trimpath -ldflags "-s -w -X oras.land/oras/internal/version.Version=$ORAS_VERSION" \
+    -o "$out/oras" oras.land/oras/cmd/oras
+}
+
+# The registry is only for tests (the oras add-on and oci:// charts need one).
+build_registry() {
+  local w out; w=$(wrapper registry); out=$(dir_of registry "$REGISTRY_VERSION")
+  cd "$w"
+  go build -trimpath -ldflags "-s -w -X github.com/distribution/distribution/v3/version.version=v$REGISTRY_VERSION" \
+    -o "$out/registry" github.com/distribution/distribution/v3/cmd/registry
+}
+
 # The dynamic-provider shim ships in the @pulumi/pulumi npm package; the engine
 # looks for it next to the pulumi binary. Our copy resolves the SDK from the
 # project root, so it works from any working directory.
@@ -203,7 +221,7 @@ install_k8s_plugin() {
 print_env() {
   cat <<ENV
 export TAZUNA_CACHE=$CACHE
-export PATH=$(dir_of pulumi "$PULUMI_VERSION")/bin:$(dir_of kubernetes "$KUBE_VERSION"):$(dir_of etcd "$ETCD_VERSION"):$(dir_of kwok "$KWOK_VERSION"):$(dir_of helm "$HELM_VERSION"):$(dir_of kustomize "$KUSTOMIZE_VERSION"):$(dir_of helmfile "$HELMFILE_VERSION"):\$PATH
+export PATH=$(dir_of pulumi "$PULUMI_VERSION")/bin:$(dir_of kubernetes "$KUBE_VERSION"):$(dir_of etcd "$ETCD_VERSION"):$(dir_of kwok "$KWOK_VERSION"):$(dir_of helm "$HELM_VERSION"):$(dir_of kustomize "$KUSTOMIZE_VERSION"):$(dir_of helmfile "$HELMFILE_VERSION"):$(dir_of oras "$ORAS_VERSION"):$(dir_of registry "$REGISTRY_VERSION"):\$PATH
 export PULUMI_HOME=$CACHE/pulumi-home
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
@@ -227,7 +245,7 @@ main() {
   want pulumi && ! "$(dir_of pulumi "$PULUMI_VERSION")/bin/pulumi" version >/dev/null 2>&1 && todo+=(pulumi)
   want pulumi-kubernetes && ! test -x "$(dir_of pulumi-resource-kubernetes "$PULUMI_K8S_VERSION")/pulumi-resource-kubernetes" && todo+=(pulumi-kubernetes)
   local t bin
-  for t in kubernetes:kubectl etcd:etcd kwok:kwok kustomize:kustomize helm:helm helmfile:helmfile; do
+  for t in kubernetes:kubectl etcd:etcd kwok:kwok kustomize:kustomize helm:helm helmfile:helmfile oras:oras registry:registry; do
     bin=$(dir_of "${t%%:*}" "$(version_of "${t%%:*}")")/${t##*:}
     want "${t%%:*}" && ! test -x "$bin" && todo+=("${t%%:*}")
   done
@@ -240,6 +258,8 @@ main() {
   want kustomize && step kustomize "$KUSTOMIZE_VERSION" "$(dir_of kustomize "$KUSTOMIZE_VERSION")/kustomize version | grep -q $KUSTOMIZE_VERSION" build_kustomize
   want helm && step helm "$HELM_VERSION" "$(dir_of helm "$HELM_VERSION")/helm version --short | grep -q v$HELM_VERSION" build_helm
   want helmfile && step helmfile "$HELMFILE_VERSION" "HELMFILE_UPGRADE_NOTICE_DISABLED=1 $(dir_of helmfile "$HELMFILE_VERSION")/helmfile version -o short | grep -q $HELMFILE_VERSION" build_helmfile
+  want oras && step oras "$ORAS_VERSION" "$(dir_of oras "$ORAS_VERSION")/oras version | grep -q $ORAS_VERSION" build_oras
+  want registry && step registry "$REGISTRY_VERSION" "$(dir_of registry "$REGISTRY_VERSION")/registry --version | grep -q v$REGISTRY_VERSION" build_registry
   if [ "$only" = all ]; then
     eval "$(print_env)"
     PULUMI=$(dir_of pulumi "$PULUMI_VERSION")/bin/pulumi

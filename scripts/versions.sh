@@ -10,3 +10,5 @@ KWOK_VERSION=0.8.0
 HELM_VERSION=3.22.0
 KUSTOMIZE_VERSION=5.8.2
 HELMFILE_VERSION=1.8.0
+ORAS_VERSION=1.3.6               # the oras CLI: pushes test artifacts; the oras add-on pulls with it
+REGISTRY_VERSION=3.1.2           # the CNCF distribution registry, for the oras and oci:// tests

@@ -44,6 +44,10 @@ export function buildProgram(): Command {
       "--project-name <name>",
       "Pulumi project name of the built-in program (default: $TAZUNA_PROJECT_NAME, else the folder's name)",
     )
+    .option(
+      "-e, --environment <name>",
+      "the Go tool's environment: {{ .Environment }} in tazuna.yaml and spec.environments.<name>'s guard (with stack files: tazuna:environment)",
+    )
     .option("--backend <url>", "state backend URL (default: $TAZUNA_BACKEND, else .tazuna/state)")
     .option("-o, --output <format>", "text or json", "text")
     .showHelpAfterError();

@@ -64,6 +64,7 @@ export function globalArgv(opts: GlobalOptions): string[] {
     ["--backend", opts.backend],
     ["--kubeconfig", opts.kubeconfig],
     ["--project-name", opts.projectName],
+    ["--environment", opts.environment],
   ];
   return pairs.flatMap(([flag, value]) => (value === undefined ? [] : [flag, value]));
 }

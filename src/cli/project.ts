@@ -39,6 +39,8 @@ export interface GlobalOptions {
   kubeconfig?: string;
   /** The Pulumi project name of the built-in program (default: the folder's name). */
   projectName?: string;
+  /** The Go tool's -e: the environment, where no stack file names one. */
+  environment?: string;
 }
 
 export interface Project {
@@ -115,7 +117,8 @@ export function contextCluster(opts: GlobalOptions): Cluster {
     throw new UsageError(
       `no current context in ${files.join(path.delimiter)}\n  fix: pass --context NAME, run kubectl config use-context NAME, or add stacks/Pulumi.<cluster>.yaml`,
     );
-  return { name: stackNameOf(context), settings: { context }, source: "kubeconfig" };
+  const environment = opts.environment ? { environment: opts.environment } : {};
+  return { name: stackNameOf(context), settings: { context, ...environment }, source: "kubeconfig" };
 }
 
 /** The clusters named by --cluster / --all, or the one a folder implies. */
@@ -160,14 +163,25 @@ export async function requireCluster(opts: GlobalOptions): Promise<string> {
 }
 
 /** A cluster whose settings come from its stack file. */
-export async function stackFileCluster(projectDir: string, name: string): Promise<Cluster> {
-  return { name, settings: await loadStackSettings(projectDir, name), source: "stack file" };
+export async function stackFileCluster(
+  projectDir: string,
+  name: string,
+  environment?: string,
+): Promise<Cluster> {
+  const settings = await loadStackSettings(projectDir, name);
+  // The stack file is what plain `pulumi up` reads too; -e may not make the CLI apply something else.
+  if (environment && environment !== settings.environment)
+    throw new UsageError(
+      `-e ${environment}: cluster ${name}'s stack file ${settings.environment ? `names environment ${settings.environment}` : "names no environment"}\n` +
+        `  fix: set tazuna:environment: ${environment} in ${stackFilePath(projectDir, name)}, or drop -e`,
+    );
+  return { name, settings, source: "stack file" };
 }
 
 /** A cluster's settings: its stack file, or the kubeconfig's context in a folder without stack files. */
 export async function clusterOf(opts: GlobalOptions, name: string): Promise<Cluster> {
   const dir = path.resolve(opts.project);
-  if (existsSync(stackFilePath(dir, name))) return stackFileCluster(dir, name);
+  if (existsSync(stackFilePath(dir, name))) return stackFileCluster(dir, name, opts.environment);
   const implied = contextCluster(opts);
   if (implied.name !== name)
     throw new UsageError(`no stack file for cluster ${name}\n  fix: add ${stackFilePath(dir, name)}`);
@@ -189,8 +203,10 @@ export async function loadTarget(
   const projectDir = path.resolve(opts.project);
   const settings = cluster?.settings;
   const file = path.resolve(projectDir, opts.file ?? settings?.file ?? "tazuna.yaml");
+  const environment = settings?.environment ?? opts.environment;
   const declaration = await loadDeclaration(file, {
     variables: { cluster: cluster?.name ?? "default", vars: settings?.vars ?? {} },
+    ...(environment ? { environment } : {}),
   });
   return {
     projectDir,
@@ -209,5 +225,5 @@ export async function optionalCluster(opts: GlobalOptions): Promise<Cluster | un
   const name = opts.cluster ?? (known.length === 1 ? known[0] : undefined);
   if (!name) return undefined;
   if (opts.cluster?.includes(",")) throw new UsageError("this command takes one cluster, not a list");
-  return stackFileCluster(dir, name);
+  return stackFileCluster(dir, name, opts.environment);
 }

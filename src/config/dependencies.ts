@@ -4,10 +4,17 @@
  */
 import { findCycle, predecessors } from "../graph/order";
 import type { ConfigProblem } from "./errors";
-import type { Addon } from "./model";
+import type { Origin } from "./model";
 import { didYouMean } from "./suggest";
 
-export function dependencyProblems(addons: readonly Addon[]): ConfigProblem[] {
+/** An entry as dependsOn sees it; entries whose shape is wrong still count by name. */
+export interface Node {
+  name: string;
+  dependsOn: readonly string[];
+  origin: Origin;
+}
+
+export function dependencyProblems(addons: readonly Node[]): ConfigProblem[] {
   const names = addons.map((a) => a.name);
   const problems: ConfigProblem[] = [];
   for (const a of addons) {

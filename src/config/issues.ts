@@ -24,6 +24,27 @@ function fixFor(issue: z.core.$ZodIssue): string {
   }
 }
 
+/** How far data is from a branch: one per problem, one per unknown key. */
+const distance = (issues: readonly z.core.$ZodIssue[]) =>
+  issues.reduce((n, i) => n + (i.code === "unrecognized_keys" ? i.keys.length : 1), 0);
+
+/**
+ * A union (a Go form and a short form of the same field) that matched no
+ * branch: when one branch is clearly closest to what was written, its own
+ * problems say more than "Invalid input"; on a tie, the union's own issue.
+ */
+function closest(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== "invalid_union" || issue.errors.length === 0) return [issue];
+  const branches = issue.errors.map((b) =>
+    b.flatMap((i) => closest({ ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue)),
+  );
+  const scores = branches.map(distance);
+  const best = Math.min(...scores);
+  return scores.filter((x) => x === best).length === 1
+    ? (branches[scores.indexOf(best)] ?? [issue])
+    : [issue];
+}
+
 export function zodProblems(
   parsed: ParsedFile,
   issues: readonly z.core.$ZodIssue[],
@@ -31,7 +52,7 @@ export function zodProblems(
   base: PropertyKey[] = [],
 ): ConfigProblem[] {
   const out: ConfigProblem[] = [];
-  for (const issue of issues) {
+  for (const issue of issues.flatMap(closest)) {
     const path = [...base, ...issue.path];
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) {

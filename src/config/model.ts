@@ -1,5 +1,7 @@
 /** The declaration after loading: add-ons with resolved paths, ready for graph and render. */
-import type { AddonType, ManifestEntry, Test, Wait } from "./schema";
+import type { AddonType, ManifestEntry, Provider, Wait } from "./schema";
+import type { GenesisSecret } from "./genesis-secret";
+import type { Hint } from "./hints";
 
 export interface Origin {
   file: string;
@@ -9,13 +11,35 @@ export interface Origin {
   dependsOnLines: (number | undefined)[];
 }
 
+/**
+ * A test, in either form tazuna.yaml allows, as the readiness gate runs it:
+ * tries until `successes` pass in a row, fails after `failures` in a row
+ * (0: never early) or at the timeout.
+ */
+export interface Check {
+  /** For messages and resource names. */
+  name: string;
+  apiVersion?: string;
+  kind: string;
+  objectName: string;
+  namespace?: string;
+  how:
+    | { type: "wait"; forExpr: string }
+    | { type: "cel"; condition: string }
+    | { type: "exists"; shouldExist: boolean };
+  successes: number;
+  failures: number;
+  intervalSeconds: number;
+  timeoutSeconds: number;
+}
+
 export interface Addon {
   name: string;
   description?: string;
   type: AddonType;
-  /** `path` resolved against the folder of the file that declares the add-on. */
+  /** `path` resolved against the folder of the root tazuna.yaml (as the Go tool does, included files too). */
   dir?: string;
-  /** The folder of the declaring file; relative paths in type blocks resolve here. */
+  /** The root tazuna.yaml's folder; relative paths in type blocks resolve here. */
   baseDir: string;
   tags: string[];
   dependsOn: string[];
@@ -28,14 +52,23 @@ export interface Addon {
   manifests?: ManifestEntry["manifests"];
   plugin?: ManifestEntry["plugin"];
   oras?: ManifestEntry["oras"];
-  tests: Test[];
+  genesisSecret?: GenesisSecret;
+  /** tazuna.hint.yaml of a helmfile add-on, when there is one. */
+  hint?: { file: string; hint: Hint };
+  tests: Check[];
   origin: Origin;
 }
 
 export interface Declaration {
   file: string;
+  /** The environment the file was read for (-e / tazuna:environment), "" for none. */
+  environment: string;
   addons: Addon[];
+  /** The guard in force: the root's patterns, or the chosen environment's. */
   contextMatches: string[];
   matchMode: "or" | "and";
-  tests: Test[];
+  /** Where those patterns are written, for messages. */
+  guardField: string;
+  providers: Provider[];
+  tests: Check[];
 }

@@ -10,9 +10,14 @@ export interface ParsedFile {
   data: unknown;
 }
 
+/**
+ * `render` runs on the text before YAML sees it (tazuna.yaml is a Go
+ * template); it returns undefined after reporting its own problem.
+ */
 export async function parseYamlFile(
   file: string,
   problems: ConfigProblem[],
+  render?: (text: string) => Promise<string | undefined>,
 ): Promise<ParsedFile | undefined> {
   let text: string;
   try {
@@ -29,6 +34,11 @@ export async function parseYamlFile(
           : "check its permissions",
     });
     return undefined;
+  }
+  if (render) {
+    const out = await render(text);
+    if (out === undefined) return undefined;
+    text = out;
   }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });

@@ -1,8 +1,10 @@
 /**
  * The tazuna.yaml schema. It accepts the Go implementation's format
- * (apiVersion tazuna.pepabo.com/v1, spec.manifests[] with kustomize, helmfile
- * and oras add-ons) and adds helm, manifests and plugin add-ons plus
- * per-add-on namespace, timeout and readiness. Unknown fields are errors.
+ * (apiVersion tazuna.pepabo.com/v1; spec.manifests[] of kustomize, helmfile,
+ * oras and genesissecret add-ons; test plugins; helmfile vars; environments;
+ * providers) and adds helm, manifests and plugin add-ons, per-add-on
+ * namespace, timeout and readiness, and shorter forms of tests and vars.
+ * Unknown fields are errors (the Go tool ignores them, so typos pass there).
  */
 import { z } from "zod";
 
@@ -15,27 +17,62 @@ export const DurationSchema = z
   .regex(/^(\d+h)?(\d+m)?(\d+s)?$/, { message: 'must be a duration like "90s", "5m" or "1h30m"' })
   .refine((s) => s.length > 0, { message: 'must be a duration like "90s", "5m" or "1h30m"' });
 
-const VarSourceSchema = z.union([
+/** This project's short forms of a helmfile var: one key naming the source. */
+const ShortVarSchema = z.union([
   z.strictObject({ static: z.string() }),
   z.strictObject({ env: z.string().min(1) }),
   z.strictObject({ op: z.string().min(1) }),
 ]);
 
+/** A 1Password field in the Go tool's shape: the item's field matched by id or label. */
+export const OpFieldSchema = z.strictObject({
+  key: z.enum(["id", "label"]),
+  vault: z.string().min(1),
+  item: z.string().min(1),
+  field: z.string().min(1),
+});
+
+/** The Go tool's helmfile var: `from` names the source, a key of the same name holds it. */
+const GoVarSchema = z.discriminatedUnion("from", [
+  z.strictObject({ from: z.literal("env"), env: z.string().min(1) }),
+  z
+    .strictObject({
+      from: z.literal("static"),
+      static: z.string().optional(),
+      staticSlice: z.array(z.string()).optional(),
+      staticMap: z.record(z.string(), z.string()).optional(),
+    })
+    .refine((v) => [v.static, v.staticSlice, v.staticMap].filter((x) => x !== undefined).length === 1, {
+      message: "from: static needs exactly one of static, staticSlice or staticMap",
+    }),
+  z.strictObject({ from: z.literal("op"), op: OpFieldSchema }),
+]);
+
+export const VarSourceSchema = z.union([GoVarSchema, ShortVarSchema]);
+
 const KustomizeSchema = z.strictObject({
-  defaultNamespace: z.string().min(1).optional(),
+  defaultNamespace: z.string().optional(),
 });
 
 const HelmfileSchema = z.strictObject({
   vars: z.record(z.string(), VarSourceSchema).optional(),
   environment: z.string().min(1).optional(),
   includeCRDs: z.boolean().optional(),
+  defaultNamespace: z.string().optional(),
+  /** Value files merged over every release's values, relative to the helmfile's folder. */
+  extraValueFiles: z.array(z.string().min(1)).optional(),
   wait: z.boolean().optional(),
-  kubeVersion: z.string().min(1).optional(),
+  /** The Go tool's limit for `wait`; here the add-on's readiness timeout. */
+  timeoutSeconds: z.number().int().min(0).optional(),
+  kubeVersion: z.string().optional(),
 });
 
 const HelmSchema = z.strictObject({
-  /** A chart folder (relative to the file) or a chart name in `repo`. */
+  /** A chart folder (relative to the file), a chart name in `repo`, or oci://registry/repo/chart. */
   chart: z.string().min(1).optional(),
+  /** For an http:// repository or registry (helm --plain-http). */
+  plainHTTP: z.boolean().optional(),
+  insecureSkipTLSVerify: z.boolean().optional(),
   repo: z.string().min(1).optional(),
   version: z.string().min(1).optional(),
   releaseName: z.string().min(1).optional(),
@@ -58,8 +95,21 @@ const PluginSchema = z.strictObject({
 });
 
 const OrasSchema = z.strictObject({
+  /** host/repo:tag or host/repo@sha256:... */
   reference: z.string().min(1),
-  delegate: z.strictObject({ type: z.enum(["helmfile", "kustomize"]) }),
+  /** A folder inside the artifact. */
+  target: z.string().optional(),
+  plainHTTP: z.boolean().optional(),
+  insecureSkipVerify: z.boolean().optional(),
+  auth: z
+    .strictObject({ username: z.string().optional(), password: z.string().optional() })
+    .nullable()
+    .optional(),
+  delegate: z.strictObject({
+    type: z.enum(["helmfile", "kustomize"]),
+    helmfile: HelmfileSchema.optional(),
+    kustomize: KustomizeSchema.optional(),
+  }),
 });
 
 /** A readiness check: wait until an object reaches a condition or a field value. */
@@ -78,10 +128,47 @@ export const WaitSchema = z.strictObject({
   timeout: DurationSchema.optional(),
 });
 
-export const TestSchema = z.strictObject({
+/** This project's short form of a test: a readiness check with a name. */
+const ShortTestSchema = z.strictObject({
   name: z.string().min(1).optional(),
   waitUntil: WaitSchema,
 });
+
+const ResourceRefSchema = z.strictObject({
+  apiVersion: z.string().min(1),
+  kind: z.string().min(1),
+});
+
+const count = z.number().int().min(0).optional();
+
+/** The Go tool's test plugin: WaitUntil (a CEL condition on one object) or ExistNonExist. */
+const PluginTestSchema = z.strictObject({
+  type: z.enum(["WaitUntil", "ExistNonExist"]),
+  /** Not in the Go tool: a name for messages and the plan. */
+  name: z.string().min(1).optional(),
+  minConsecutiveSuccessCount: count,
+  minConsecutiveFailureCount: count,
+  timeoutSeconds: count,
+  intervalSeconds: count,
+  waitUntil: z
+    .strictObject({
+      resource: ResourceRefSchema,
+      namespace: z.string().optional(),
+      name: z.string().min(1),
+      condition: z.string().min(1),
+    })
+    .optional(),
+  existNonExist: z
+    .strictObject({
+      resource: ResourceRefSchema,
+      namespace: z.string().optional(),
+      name: z.string().min(1),
+      shouldExist: z.boolean().optional(),
+    })
+    .optional(),
+});
+
+export const TestSchema = z.union([PluginTestSchema, ShortTestSchema]);
 
 const ReadinessSchema = z.strictObject({
   /** Skip the built-in waits (rollouts, CRDs Established, Jobs complete). */
@@ -117,19 +204,38 @@ export const ManifestSchema = z.strictObject({
   manifests: ManifestsSchema.optional(),
   plugin: PluginSchema.optional(),
   oras: OrasSchema.optional(),
+  /** The Go tool's GenesisSecret: the content is the file at `path`. */
   genesisSecret: z.strictObject({}).optional(),
   tests: z.array(TestSchema).optional(),
 });
 
+const MatchModeSchema = z.enum(["or", "and"]);
+
+const EnvironmentSchema = z.strictObject({
+  context_matches: z.array(z.string()).optional(),
+  /** Empty inherits the root mode. */
+  context_match_mode: z.union([MatchModeSchema, z.literal("")]).optional(),
+});
+
+export const ProviderSchema = z.strictObject({
+  name: z.string().min(1),
+  type: z.enum(["envfile", "onepassword"]),
+  onepassword: z.strictObject({}).optional(),
+  envfile: z.strictObject({ path: z.string().min(1) }).optional(),
+});
+
+/** The file's top level; each add-on is checked on its own (ManifestSchema), so one broken entry hides no other problem. */
 export const TazunaFileSchema = z.strictObject({
   apiVersion: z.literal("tazuna.pepabo.com/v1").optional(),
   kind: z.literal("Tazuna").optional(),
   spec: z.strictObject({
-    manifests: z.array(ManifestSchema).min(1),
+    manifests: z.array(z.unknown()),
     context_matches: z.array(z.string()).optional(),
-    context_match_mode: z.enum(["or", "and"]).optional(),
+    context_match_mode: MatchModeSchema.optional(),
+    environments: z.record(z.string(), EnvironmentSchema.nullable()).optional(),
     tests: z.array(TestSchema).optional(),
     minimumSupportedTazunaVersion: z.string().optional(),
+    providers: z.array(ProviderSchema).optional(),
   }),
 });
 
@@ -138,3 +244,6 @@ export type ManifestEntry = z.infer<typeof ManifestSchema>;
 export type AddonType = (typeof ADDON_TYPES)[number];
 export type Wait = z.infer<typeof WaitSchema>;
 export type Test = z.infer<typeof TestSchema>;
+export type PluginTest = z.infer<typeof PluginTestSchema>;
+export type VarSource = z.infer<typeof VarSourceSchema>;
+export type Provider = z.infer<typeof ProviderSchema>;

@@ -6,6 +6,7 @@
  *     tazuna:kubeconfig: ~/.kube/staging   # optional; default KUBECONFIG or ~/.kube/config
  *     tazuna:file: tazuna.yaml             # optional; relative to the project folder
  *     tazuna:vars: { region: eu-west-1 }   # optional; ${vars.region} in tazuna.yaml
+ *     tazuna:environment: prod             # optional; the Go tool's -e: {{ .Environment }} and spec.environments.prod
  *     tazuna:rebindTo: <kube-system uid>   # only to re-bind the stack to a rebuilt cluster
  */
 import { z } from "zod";
@@ -14,6 +15,7 @@ export const StackSettingsSchema = z.strictObject({
   context: z.string().min(1),
   kubeconfig: z.string().min(1).optional(),
   file: z.string().min(1).optional(),
+  environment: z.string().min(1).optional(),
   vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).optional(),
   rebindTo: z.string().optional(),
 });

@@ -28,14 +28,15 @@ export function checkContext(
   context: string,
   patterns: readonly string[],
   mode: "or" | "and",
-  file: string,
+  /** Where the patterns are written: "spec.context_matches of /x/tazuna.yaml". */
+  where: string,
 ): void {
   if (patterns.length === 0) return;
   const hits = patterns.map((p) => contextMatches(p, context));
   const ok = mode === "and" ? hits.every(Boolean) : hits.some(Boolean);
   if (ok) return;
   throw new GuardError(
-    `kubeconfig context "${context}" does not match spec.context_matches of ${file} ` +
+    `kubeconfig context "${context}" does not match ${where} ` +
       `(${mode === "and" ? "all" : "any"} of: ${patterns.map((p) => `/${p}/`).join(", ")}, each matched against the whole name); nothing was applied`,
     "select the stack of the cluster you meant (pulumi stack select / --cluster), or fix tazuna:context in its stack file",
   );

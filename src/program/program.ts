@@ -6,10 +6,9 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { durationSeconds } from "../config/duration";
 import { loadDeclaration } from "../config/load";
-import type { Addon, Declaration } from "../config/model";
-import type { Test } from "../config/schema";
+import type { Addon, Check, Declaration } from "../config/model";
+import { CEL_MODULE } from "../config/cel";
 import { kubeconfigPath, mergedKubeconfig } from "../config/kubeconfig";
 import { StackSettingsSchema, type StackSettings } from "../config/settings";
 import { layers, predecessors } from "../graph/order";
@@ -19,7 +18,7 @@ import { onlyFromEnv } from "./urns";
 import { ClusterBinding } from "../guard/binding";
 import { checkContext } from "../guard/context";
 import { readIdentity, type ClusterIdentity } from "../guard/identity";
-import { readinessGates, forProvider, waitExpression } from "./readiness";
+import { readinessGates, forProvider } from "./readiness";
 import { WaitUntil, kubectlTarget } from "./wait";
 
 export interface ProgramContext {
@@ -61,6 +60,7 @@ export function settingsFromConfig(stack: string): StackSettings {
     context: cfg.get("context"),
     kubeconfig: cfg.get("kubeconfig"),
     file: cfg.get("file"),
+    environment: cfg.get("environment"),
     vars: cfg.getObject<Record<string, string>>("vars"),
     rebindTo: cfg.get("rebindTo"),
   };
@@ -74,18 +74,33 @@ export function settingsFromConfig(stack: string): StackSettings {
   return res.data;
 }
 
-function testWait(t: Test, name: string, target: Target, deps: pulumi.Resource[]): WaitUntil {
-  const w = t.waitUntil;
+/** The gate's forExpr for a test (see WaitProps.forExpr). */
+function forExprOf(how: Check["how"]): string {
+  switch (how.type) {
+    case "wait":
+      return how.forExpr;
+    case "cel":
+      return `cel=${how.condition}`;
+    case "exists":
+      return how.shouldExist ? "exists" : "absent";
+  }
+}
+
+function testWait(t: Check, name: string, target: Target, deps: pulumi.Resource[]): WaitUntil {
   return new WaitUntil(
     name,
     {
-      label: `test "${t.name ?? name}"`,
+      label: `test "${t.name}"`,
       kubeconfig: target.kubeconfig,
       context: target.context,
-      target: kubectlTarget(w.kind, w.name, w.apiVersion),
-      namespace: w.namespace ?? "",
-      forExpr: waitExpression(w),
-      timeoutSeconds: w.timeout ? durationSeconds(w.timeout) : 300,
+      target: kubectlTarget(t.kind, t.objectName, t.apiVersion),
+      namespace: t.namespace ?? "",
+      forExpr: forExprOf(t.how),
+      timeoutSeconds: t.timeoutSeconds,
+      successes: t.successes,
+      failures: t.failures,
+      intervalSeconds: t.intervalSeconds,
+      ...(t.how.type === "cel" ? { celModule: require.resolve(CEL_MODULE) } : {}),
       revision: "",
     },
     { dependsOn: deps },
@@ -132,12 +147,12 @@ export function registerGraph(decl: Declaration, rendered: Map<string, K8sObject
         dependsOn: [binding, ...(deps.get(a.name) ?? []).flatMap((d) => gates.get(d) ?? [])],
       },
     );
-    const tests = a.tests.map((t, i) => testWait(t, `${a.name}-test-${t.name ?? i}`, target, [comp]));
+    const tests = a.tests.map((t) => testWait(t, `${a.name}-test-${t.name}`, target, [comp]));
     gates.set(a.name, [comp, ...tests]);
     components[a.name] = comp;
   }
   const all = [...gates.values()].flat();
-  decl.tests.forEach((t, i) => testWait(t, `test-${t.name ?? i}`, target, all));
+  decl.tests.forEach((t) => testWait(t, `test-${t.name}`, target, all));
   return {
     cluster: { uid: binding.uid, context: target.context },
     addons: Object.fromEntries(Object.entries(components).map(([n, c]) => [n, c.objectCount])),
@@ -149,10 +164,16 @@ export async function tazunaProgram(ctx: ProgramContext) {
   const file = path.resolve(ctx.projectDir, ctx.settings.file ?? "tazuna.yaml");
   const full = await loadDeclaration(file, {
     variables: { cluster: ctx.stackName, vars: ctx.settings.vars ?? {} },
+    ...(ctx.settings.environment ? { environment: ctx.settings.environment } : {}),
   });
   const only = ctx.only ?? onlyFromEnv();
   const decl = only ? { ...full, addons: full.addons.filter((a) => only.includes(a.name)), tests: [] } : full;
-  checkContext(ctx.settings.context, decl.contextMatches, decl.matchMode, decl.file);
+  checkContext(
+    ctx.settings.context,
+    decl.contextMatches,
+    decl.matchMode,
+    `${decl.guardField} of ${decl.file}`,
+  );
   const kubeconfig = kubeconfigPath(ctx.settings, ctx.projectDir);
   const identity = await readIdentity(kubeconfig, ctx.settings.context);
   const rendered = await renderAll(decl.addons);

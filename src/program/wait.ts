@@ -1,10 +1,11 @@
 /**
  * WaitUntil holds back everything after it until an object is ready: a
- * rollout finished, a condition True, or a field at a value. It backs both
- * the built-in readiness of an add-on's workloads and CRDs and the declared
- * `tests[].waitUntil` checks. It runs `kubectl` on create and whenever its
- * inputs change (`revision` changes with the object it watches), so an
- * unchanged declaration stays a no-op.
+ * rollout finished, a condition True, a field at a value, a CEL condition
+ * true (the Go tool's WaitUntil test), or the object present or absent (its
+ * ExistNonExist). It backs both the built-in readiness of an add-on's
+ * workloads and CRDs and the declared tests. It runs `kubectl` on create
+ * and whenever its inputs change (`revision` changes with the object it
+ * watches), so an unchanged declaration stays a no-op.
  */
 import * as pulumi from "@pulumi/pulumi";
 
@@ -16,9 +17,21 @@ export interface WaitProps {
   /** kubectl's TYPE[.VERSION][.GROUP]/NAME. */
   target: string;
   namespace: string;
-  /** "rollout" (kubectl rollout status), or a kubectl wait --for value: condition=Ready, jsonpath={...}=value. */
+  /**
+   * "rollout" (kubectl rollout status); a kubectl wait --for value
+   * (condition=Ready, jsonpath={...}=value); "cel=<condition>"; or
+   * "exists" / "absent".
+   */
   forExpr: string;
   timeoutSeconds: number;
+  /** Passes after this many successes in a row (default 1). */
+  successes?: number;
+  /** Fails after this many failures in a row; 0 = only at the timeout. */
+  failures?: number;
+  /** Pause between tries (the first is immediate). */
+  intervalSeconds?: number;
+  /** Where the CEL implementation is on this machine (only for cel=). */
+  celModule?: string;
   /** A digest of the watched object as declared; a new one waits again. */
   revision: string;
 }
@@ -28,7 +41,7 @@ export interface WaitProps {
 async function waitReady(inputs: WaitProps): Promise<{ id: string; outs: WaitProps }> {
   const { execFile } = await import("node:child_process");
   const run = (args: string[]) =>
-    new Promise<{ ok: boolean; out: string }>((resolve, reject) =>
+    new Promise<{ ok: boolean; out: string; stdout: string }>((resolve, reject) =>
       execFile(
         "kubectl",
         [
@@ -37,6 +50,7 @@ async function waitReady(inputs: WaitProps): Promise<{ id: string; outs: WaitPro
           inputs.context,
           ...args,
         ],
+        { maxBuffer: 64 * 1024 * 1024 },
         (err, stdout, stderr) => {
           // No kubectl at all is not worth waiting out the timeout for.
           if ((err as NodeJS.ErrnoException | null)?.code === "ENOENT")
@@ -46,32 +60,74 @@ async function waitReady(inputs: WaitProps): Promise<{ id: string; outs: WaitPro
                   "  fix: install kubectl (kubernetes.io/docs/tasks/tools) and put it on PATH; tazuna doctor checks every program Tazuna needs",
               ),
             );
-          else resolve({ ok: !err, out: `${stdout}${stderr}`.trim() });
+          else resolve({ ok: !err, out: `${stdout}${stderr}`.trim(), stdout });
         },
       ),
     );
   const ns = inputs.namespace ? ["-n", inputs.namespace] : [];
+  const expr = inputs.forExpr;
   const deadline = Date.now() + inputs.timeoutSeconds * 1000;
-  let last = "";
-  while (Date.now() < deadline) {
+  const cel = expr.startsWith("cel=")
+    ? await (async () => {
+        const { pathToFileURL } = await import("node:url");
+        const mod = (await import(pathToFileURL(inputs.celModule ?? "").href)) as {
+          Environment: new () => {
+            registerVariable(n: string, t: string): { evaluate(e: string, ctx: object): unknown };
+          };
+        };
+        return new mod.Environment().registerVariable("object", "dyn");
+      })()
+    : undefined;
+  // One try: whether it passed, and what to show if the wait fails.
+  const attempt = async (): Promise<{ ok: boolean; out: string }> => {
     const left = Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
     const timeout = `--timeout=${Math.min(left, 10)}s`;
-    const res =
-      inputs.forExpr === "rollout"
-        ? await run(["rollout", "status", inputs.target, ...ns, timeout])
-        : await run(["wait", inputs.target, ...ns, `--for=${inputs.forExpr}`, timeout]);
-    if (res.ok) return { id: `${inputs.label}:${inputs.target}`, outs: inputs };
+    if (expr === "rollout") return run(["rollout", "status", inputs.target, ...ns, timeout]);
+    if (expr === "exists" || expr === "absent") {
+      const res = await run(["get", inputs.target, ...ns, "-o", "name", "--request-timeout=10s"]);
+      if (res.ok) return { ok: expr === "exists", out: "the object exists" };
+      const missing = /NotFound|not found/.test(res.out);
+      return { ok: missing && expr === "absent", out: missing ? "the object does not exist" : res.out };
+    }
+    if (cel) {
+      const res = await run(["get", inputs.target, ...ns, "-o", "json", "--request-timeout=10s"]);
+      if (!res.ok) return res;
+      try {
+        const value = cel.evaluate(expr.slice(4), { object: JSON.parse(res.stdout) as object });
+        return { ok: value === true, out: `the condition is ${JSON.stringify(value)}` };
+      } catch (err) {
+        return { ok: false, out: `the condition failed: ${(err as Error).message.split("\n")[0]}` };
+      }
+    }
+    return run(["wait", inputs.target, ...ns, `--for=${expr}`, timeout]);
+  };
+  const need = inputs.successes || 1;
+  const interval = (inputs.intervalSeconds ?? 1) * 1000;
+  let passed = 0;
+  let failed = 0;
+  let last: string;
+  for (;;) {
+    const res = await attempt();
     last = res.out;
-    await new Promise((r) => setTimeout(r, 1000));
+    passed = res.ok ? passed + 1 : 0;
+    failed = res.ok ? 0 : failed + 1;
+    if (passed >= need) return { id: `${inputs.label}:${inputs.target}`, outs: inputs };
+    if (inputs.failures && failed >= inputs.failures) break;
+    if (Date.now() + interval >= deadline) break;
+    await new Promise((r) => setTimeout(r, interval));
   }
   const name = inputs.target.split("/").pop() ?? "";
   // The object's own events and those of what it owns (pods are named after it).
   const events = await run(["get", "events", ...ns, "--sort-by=.lastTimestamp"]);
   const related = events.out.split("\n").filter((l) => l.includes(name));
+  const what = expr === "rollout" ? "rollout complete" : expr;
+  const why =
+    inputs.failures && failed >= inputs.failures
+      ? `failed ${failed} times in a row`
+      : `did not become ready (${what}) within ${inputs.timeoutSeconds}s`;
   throw new Error(
-    `${inputs.label}: ${inputs.target}${inputs.namespace ? ` in namespace ${inputs.namespace}` : ""} ` +
-      `did not become ready (${inputs.forExpr === "rollout" ? "rollout complete" : inputs.forExpr}) ` +
-      `within ${inputs.timeoutSeconds}s\n  last answer: ${last}\n  last events:\n` +
+    `${inputs.label}: ${inputs.target}${inputs.namespace ? ` in namespace ${inputs.namespace}` : ""} ${why}\n` +
+      `  last answer: ${last}\n  last events:\n` +
       (related
         .slice(-5)
         .map((l) => `    ${l}`)

@@ -9,12 +9,15 @@ import { runTool } from "./run";
 
 export async function renderHelm(a: Addon): Promise<K8sObject[]> {
   const h = a.helm ?? {};
-  const chart = h.repo ? (h.chart ?? "") : path.resolve(a.baseDir, h.chart ?? a.dir ?? ".");
+  const remote = h.repo !== undefined || h.chart?.startsWith("oci://");
+  const chart = remote ? (h.chart ?? "") : path.resolve(a.baseDir, h.chart ?? a.dir ?? ".");
   const tmp = await mkdtemp(path.join(tmpdir(), `tazuna-helm-${a.name}-`));
   try {
     const args = ["template", h.releaseName ?? a.name, chart];
     if (h.repo) args.push("--repo", h.repo);
     if (h.version) args.push("--version", h.version);
+    if (h.plainHTTP) args.push("--plain-http");
+    if (h.insecureSkipTLSVerify) args.push("--insecure-skip-tls-verify");
     if (a.namespace) args.push("--namespace", a.namespace);
     if (h.includeCRDs !== false) args.push("--include-crds");
     if (h.kubeVersion) args.push("--kube-version", h.kubeVersion);

@@ -1,55 +1,149 @@
 /**
- * type: helmfile — `helmfile template`. Each of `helmfile.vars` becomes an
- * environment variable of the helmfile process (read with requiredEnv), from
- * a static value, the caller's environment, or 1Password (`op read`).
+ * type: helmfile — `helmfile template`. Each of `helmfile.vars` reaches the
+ * helmfile template as `.Values` / `.StateValues` (a state-values file), as
+ * in the Go tool, and a string var also as an environment variable of the
+ * helmfile process (this project's earlier form, read with requiredEnv).
+ * Vars come from a static value (string, list or map), the caller's
+ * environment, or 1Password; tazuna.hint.yaml fills defaults and checks them.
  */
+import { existsSync, statSync } from "node:fs";
+import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import type { Addon } from "../config/model";
+import type { VarSource } from "../config/schema";
+import { applyHint, type GivenVar } from "../config/hints";
 import { parseObjects, withDefaultNamespace, type K8sObject } from "./objects";
 import { runTool } from "./run";
 import { RenderError } from "./errors";
 
-type VarSource = { static: string } | { env: string } | { op: string };
+type Value = GivenVar["value"];
 
-async function resolveVar(a: Addon, name: string, src: VarSource): Promise<string> {
-  if ("static" in src) return src.static;
-  if ("env" in src) {
-    const v = process.env[src.env];
-    if (v === undefined) {
-      throw new RenderError(
-        a.name,
-        `helmfile var ${name}`,
-        `environment variable ${src.env} is not set`,
-        `export ${src.env} before running, or use static:`,
-      );
-    }
-    return v;
+async function opField(
+  a: Addon,
+  name: string,
+  op: { key: string; vault: string; item: string; field: string },
+) {
+  const out = await runTool({
+    addon: a.name,
+    command: "op",
+    args: ["--format", "json", "item", "get", "--vault", op.vault, op.item],
+    cwd: a.baseDir,
+    fix: "sign in to 1Password (op signin) and check the vault and the item",
+  });
+  const item = JSON.parse(out) as { fields?: { id?: string; label?: string; value?: string }[] };
+  const f = item.fields?.find((x) => (op.key === "id" ? x.id : x.label) === op.field);
+  if (f?.value === undefined)
+    throw new RenderError(
+      a.name,
+      `helmfile var ${name}`,
+      `item ${op.item} in vault ${op.vault} has no field with ${op.key} "${op.field}"`,
+      "fix op.field or op.key",
+    );
+  return f.value;
+}
+
+function fromEnv(a: Addon, name: string, variable: string): string {
+  const v = process.env[variable];
+  if (v === undefined)
+    throw new RenderError(
+      a.name,
+      `helmfile var ${name}`,
+      `environment variable ${variable} is not set`,
+      `export ${variable} before running, or use from: static`,
+    );
+  return v;
+}
+
+async function resolveVar(a: Addon, name: string, src: VarSource): Promise<GivenVar> {
+  if ("from" in src) {
+    if (src.from === "static")
+      return { value: src.static ?? src.staticSlice ?? src.staticMap ?? "", static: true };
+    if (src.from === "env") return { value: fromEnv(a, name, src.env), static: false };
+    return { value: await opField(a, name, src.op), static: false };
   }
-  return runTool({
+  if ("static" in src) return { value: src.static, static: true };
+  if ("env" in src) return { value: fromEnv(a, name, src.env), static: false };
+  const value = await runTool({
     addon: a.name,
     command: "op",
     args: ["read", src.op],
     cwd: a.baseDir,
     fix: "sign in to 1Password (op signin) and check the reference",
   });
+  return { value, static: false };
+}
+
+async function resolveVars(a: Addon): Promise<Record<string, Value>> {
+  const given: Record<string, GivenVar> = {};
+  for (const [k, src] of Object.entries(a.helmfile?.vars ?? {})) given[k] = await resolveVar(a, k, src);
+  if (!a.hint) return Object.fromEntries(Object.entries(given).map(([k, v]) => [k, v.value]));
+  const broken: string[] = [];
+  const out = applyHint(a.hint.hint, given, (n, message) => broken.push(`${n} ${message}`));
+  if (broken.length > 0)
+    throw new RenderError(
+      a.name,
+      `helmfile vars against ${a.hint.file}`,
+      broken.join("\n"),
+      "fix helmfile.vars to match the hint",
+    );
+  return out;
+}
+
+/** The helmfile itself, found in a folder as the Go tool looks for it. */
+function helmfileOf(dir: string): string {
+  if (!statSync(dir).isDirectory()) return dir;
+  const names = ["helmfile.yaml.gotmpl", "helmfile.yaml", "helmfile.yml.gotmpl", "helmfile.yml"];
+  return names.map((n) => path.join(dir, n)).find((f) => existsSync(f)) ?? path.join(dir, "helmfile.yaml");
+}
+
+/**
+ * The Go tool templates every helmfile; helmfile itself only templates
+ * *.gotmpl files. A plain helmfile.yaml with template actions is rendered
+ * through a .gotmpl copy beside it (so its relative chart paths still hold).
+ */
+async function asTemplate(file: string): Promise<{ file: string; cleanup: () => Promise<void> }> {
+  const none = { file, cleanup: async () => undefined };
+  if (file.endsWith(".gotmpl") || !(await readFile(file, "utf8")).includes("{{")) return none;
+  const copy = path.join(path.dirname(file), `.tazuna-${process.pid}-${path.basename(file)}.gotmpl`);
+  await copyFile(file, copy);
+  return { file: copy, cleanup: () => rm(copy, { force: true }) };
 }
 
 export async function renderHelmfile(a: Addon): Promise<K8sObject[]> {
   const h = a.helmfile ?? {};
-  // Without this, helmfile asks github.com for a newer release.
+  const vars = await resolveVars(a);
+  // Without HELMFILE_UPGRADE_NOTICE_DISABLED, helmfile asks github.com for a newer release.
   const env: Record<string, string> = { HELMFILE_UPGRADE_NOTICE_DISABLED: "1" };
-  for (const [k, src] of Object.entries(h.vars ?? {})) env[k] = await resolveVar(a, k, src);
-  const dir = a.dir ?? a.baseDir;
-  const args = ["template", "--file", dir, "--skip-deps", "--quiet"];
-  if (h.environment) args.splice(1, 0, "--environment", h.environment);
-  if (h.includeCRDs !== false) args.push("--include-crds");
-  if (h.kubeVersion) args.push("--kube-version", h.kubeVersion);
-  const out = await runTool({
-    addon: a.name,
-    command: "helmfile",
-    args,
-    cwd: dir,
-    env,
-    fix: `fix the helmfile in ${dir}; run the command above to see the same error`,
-  });
-  return withDefaultNamespace(parseObjects(out, `helmfile template ${dir}`), a.namespace);
+  for (const [k, v] of Object.entries(vars)) if (typeof v === "string") env[k] = v;
+  const file = helmfileOf(a.dir ?? a.baseDir);
+  const dir = path.dirname(file);
+  const scratch = await mkdtemp(path.join(tmpdir(), "tazuna-helmfile-"));
+  const tmpl = await asTemplate(file);
+  try {
+    const values = path.join(scratch, "state-values.yaml");
+    // JSON, not YAML: helmfile reads YAML 1.1, where an unquoted "no" would be false.
+    await writeFile(values, JSON.stringify(vars), { mode: 0o600 });
+    const args = ["--state-values-file", values];
+    if (h.environment) args.push("--environment", h.environment);
+    args.push("template", "--file", tmpl.file, "--skip-deps", "--quiet");
+    if (h.includeCRDs !== false) args.push("--include-crds");
+    if (h.kubeVersion) args.push("--kube-version", h.kubeVersion);
+    for (const f of h.extraValueFiles ?? []) args.push("--values", path.resolve(dir, f));
+    const out = await runTool({
+      addon: a.name,
+      command: "helmfile",
+      args,
+      cwd: dir,
+      env,
+      fix: `fix the helmfile ${file}; run the command above to see the same error`,
+    });
+    return withDefaultNamespace(
+      parseObjects(out, `helmfile template ${file}`),
+      h.defaultNamespace || a.namespace,
+    );
+  } finally {
+    await tmpl.cleanup();
+    await rm(scratch, { recursive: true, force: true });
+  }
 }

@@ -11,6 +11,7 @@ import { renderKustomize } from "./kustomize";
 import { renderManifests } from "./manifests";
 import { isClusterScoped, type K8sObject } from "./objects";
 import { renderPlugin } from "./plugin";
+import { renderOras } from "./oras";
 
 export type { K8sObject } from "./objects";
 
@@ -26,12 +27,14 @@ export async function renderAddon(a: Addon): Promise<K8sObject[]> {
       return renderManifests(a);
     case "plugin":
       return renderPlugin(a);
-    default:
+    case "oras":
+      return renderOras(a);
+    case "genesissecret":
       throw new RenderError(
         a.name,
-        `type: ${a.type}`,
-        `type ${a.type} cannot be rendered here`,
-        "oras add-ons need a reachable OCI registry; vendor the artifact and use kustomize or helmfile",
+        "type: genesissecret",
+        "GenesisSecret files are validated (tazuna check) but not applied yet: resolving secret references is the next release's work",
+        "create the Secret out of band for now, and keep the GenesisSecret file: it will apply unchanged",
       );
   }
 }

@@ -99,8 +99,11 @@ describe("program graph (Pulumi mocks)", function () {
         addon("ingress", ["cni"]),
         addon("argocd", ["ingress", "certs"]),
       ],
+      environment: "",
       contextMatches: [],
       matchMode: "or",
+      guardField: "spec.context_matches",
+      providers: [],
       tests: [],
     };
     const rendered = new Map(decl.addons.map((a) => [a.name, [cm(`${a.name}-cm`)]]));

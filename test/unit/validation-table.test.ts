@@ -55,13 +55,7 @@ const CASES: Case[] = [
     field: "spec",
     message: /expected object/,
   },
-  {
-    name: "empty manifests",
-    yaml: `${head}  manifests: []\n`,
-    field: "spec.manifests",
-    message: /too small|>=1/i,
-    fix: /at least 1/,
-  },
+
   {
     name: "unknown top field with suggestion",
     yaml: "apiVersion: tazuna.pepabo.com/v1\nspec:\n  manifests: [{name: a, type: kustomize, path: k}]\n  context_matchs: [x]\n",
@@ -295,17 +289,25 @@ const CASES: Case[] = [
     message: /must look like/,
   },
   {
-    name: "oras refused",
-    yaml: one("      type: oras\n      oras: {reference: ghcr.io/x/y:1, delegate: {type: kustomize}}\n"),
-    field: "spec.manifests[0].type",
-    message: /type oras is not supported yet/,
+    name: "oras without a tag",
+    yaml: one("      type: oras\n      oras: {reference: ghcr.io/x/y, delegate: {type: kustomize}}\n"),
+    field: "spec.manifests[0].oras.reference",
+    message: /has no tag or digest/,
+    fix: /host\/repo:tag/,
   },
   {
-    name: "genesissecret refused",
+    name: "genesissecret path is a folder",
     yaml: one("      type: genesissecret\n      path: k\n"),
     files: { "k/x.yaml": "" },
-    field: "spec.manifests[0].type",
-    message: /not supported/,
+    field: "spec.manifests[0].path",
+    message: /names one file, not a folder/,
+  },
+  {
+    name: "template error names the line",
+    yaml: `${head}  manifests:\n    - {name: a, type: kustomize, path: '{{ .Cluster }}'}\n`,
+    field: "",
+    message: /template error: .*can't evaluate field Cluster/,
+    line: 5,
   },
 ];
 

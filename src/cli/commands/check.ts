@@ -18,9 +18,13 @@ export function register(program: Command, globals: () => GlobalOptions): void {
       let failed = false;
       for (const cluster of clusters.length > 0 ? clusters : [undefined]) {
         try {
-          const t = await loadTarget(opts, cluster ? await stackFileCluster(dir, cluster) : undefined);
+          const t = await loadTarget(
+            opts,
+            cluster ? await stackFileCluster(dir, cluster, opts.environment) : undefined,
+          );
           console.log(
-            `ok: ${t.declaration.file}${cluster ? ` for cluster ${cluster}` : ""} (${t.declaration.addons.length} add-ons)`,
+            `ok: ${t.declaration.file}${cluster ? ` for cluster ${cluster}` : ""}` +
+              `${t.declaration.environment ? ` in environment ${t.declaration.environment}` : ""} (${t.declaration.addons.length} add-ons)`,
           );
         } catch (err) {
           if (!(err instanceof ConfigError)) throw err;

@@ -1,0 +1,3 @@
+module local.tazuna/gotemplate
+
+go 1.26
