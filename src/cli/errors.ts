@@ -46,7 +46,10 @@ export function describe(err: unknown): string {
   const text = typeof stderr === "string" && stderr ? stderr : err.message;
   const lines = text
     .split("\n")
-    .filter((l) => /error:|guard:|fix:|created by|^\s+\*|^\s+(recorded|now|nothing was)/.test(l));
+    // Also a render tool's command line and stderr, and a readiness gate's last answer.
+    .filter((l) =>
+      /error:|guard:|fix:|created by|^\s+\*|^\s+(recorded|now|nothing was|command:|\||last answer:)/.test(l),
+    );
   const unique = [...new Set(lines.map((l) => l.trim().replace(/^error: /, "")))].filter(
     (l) => !/^(preview|update) failed$/.test(l),
   );

@@ -333,7 +333,7 @@ function toCheck(
     }
   }
   return {
-    name: t.name ?? String(i),
+    name: t.name ?? `${t.type}-${i}`,
     apiVersion: block.resource.apiVersion,
     kind: block.resource.kind,
     objectName: block.name,

@@ -125,8 +125,10 @@ async function waitReady(inputs: WaitProps): Promise<{ id: string; outs: WaitPro
     inputs.failures && failed >= inputs.failures
       ? `failed ${failed} times in a row`
       : `did not become ready (${what}) within ${inputs.timeoutSeconds}s`;
+  // The last answer goes on the first line too: the engine may pass on only that line.
+  const answer = last.split("\n")[0]?.slice(0, 300) ?? "";
   throw new Error(
-    `${inputs.label}: ${inputs.target}${inputs.namespace ? ` in namespace ${inputs.namespace}` : ""} ${why}\n` +
+    `${inputs.label}: ${inputs.target}${inputs.namespace ? ` in namespace ${inputs.namespace}` : ""} ${why}; last answer: ${answer}\n` +
       `  last answer: ${last}\n  last events:\n` +
       (related
         .slice(-5)

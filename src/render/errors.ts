@@ -6,7 +6,10 @@ export class RenderError extends Error {
     readonly stderr: string,
     readonly fix: string,
   ) {
-    super(`add-on "${addon}": rendering failed\n  command: ${command}\n${indent(stderr)}\n  fix: ${fix}`);
+    // The reason goes on the first line too: the engine may pass on only that line.
+    super(
+      `add-on "${addon}": rendering failed: ${lastLine(stderr)}\n  command: ${command}\n${indent(stderr)}\n  fix: ${fix}`,
+    );
     this.name = "RenderError";
   }
 }
@@ -17,3 +20,11 @@ const indent = (s: string) =>
     .split("\n")
     .map((l) => `  | ${l}`)
     .join("\n");
+
+/** Tools print their reason last (helm, kustomize: "Error: ..."). */
+const lastLine = (s: string) =>
+  s
+    .trim()
+    .split("\n")
+    .filter((l) => l.trim())
+    .pop() ?? "";
