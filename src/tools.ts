@@ -25,7 +25,7 @@ export function k8sPluginVersion(): string {
 export const PLUGIN_FIX = () =>
   `pulumi plugin install resource kubernetes v${k8sPluginVersion()}   (offline: add --file <path to pulumi-resource-kubernetes>)`;
 
-export const TOOLS: Record<"pulumi" | "kubectl" | "kustomize" | "helm" | "helmfile", Tool> = {
+export const TOOLS: Record<"pulumi" | "kubectl" | "kustomize" | "helm" | "helmfile" | "oras", Tool> = {
   pulumi: {
     name: "pulumi",
     args: ["version"],
@@ -55,6 +55,12 @@ export const TOOLS: Record<"pulumi" | "kubectl" | "kustomize" | "helm" | "helmfi
     args: ["version", "-o", "short"],
     role: "renders type: helmfile",
     fix: "install helmfile (github.com/helmfile/helmfile/releases) and put it on PATH",
+  },
+  oras: {
+    name: "oras",
+    args: ["version"],
+    role: "pulls type: oras artifacts",
+    fix: "install the oras CLI (oras.land/docs/installation) and put it on PATH",
   },
 };
 

@@ -8,7 +8,7 @@ export class RenderError extends Error {
   ) {
     // The reason goes on the first line too: the engine may pass on only that line.
     super(
-      `add-on "${addon}": rendering failed: ${lastLine(stderr)}\n  command: ${command}\n${indent(stderr)}\n  fix: ${fix}`,
+      `add-on "${addon}": rendering failed: ${reason(stderr)}\n  command: ${command}\n${indent(stderr)}\n  fix: ${fix}`,
     );
     this.name = "RenderError";
   }
@@ -21,10 +21,8 @@ const indent = (s: string) =>
     .map((l) => `  | ${l}`)
     .join("\n");
 
-/** Tools print their reason last (helm, kustomize: "Error: ..."). */
-const lastLine = (s: string) =>
-  s
-    .trim()
-    .split("\n")
-    .filter((l) => l.trim())
-    .pop() ?? "";
+/** The line that says why: the last one that says "error" (helm adds hints after it), else the last. */
+function reason(stderr: string): string {
+  const lines = stderr.split("\n").filter((l) => l.trim());
+  return [...lines].reverse().find((l) => /error/i.test(l)) ?? lines.pop() ?? "";
+}

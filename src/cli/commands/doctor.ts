@@ -42,9 +42,11 @@ async function programs(opts: GlobalOptions): Promise<Finding[]> {
   const needed = {
     pulumi: true,
     kubectl: true,
-    kustomize: uses("kustomize"),
-    helm: uses("helm") || uses("helmfile"),
-    helmfile: uses("helmfile"),
+    // An oras artifact is rendered by its delegate, kustomize or helmfile.
+    kustomize: uses("kustomize") || uses("oras"),
+    helm: uses("helm") || uses("helmfile") || uses("oras"),
+    helmfile: uses("helmfile") || uses("oras"),
+    oras: uses("oras"),
   };
   const out: Finding[] = [];
   for (const [key, tool] of Object.entries(TOOLS)) {

@@ -1,0 +1,189 @@
+/**
+ * oras add-ons and oci:// helm charts against a real OCI registry (the CNCF
+ * distribution registry) in the test's network namespace, with artifacts
+ * pushed by the real oras and helm CLIs: a folder artifact rendered by its
+ * kustomize delegate, a one-tarball artifact rendered by its helmfile
+ * delegate with vars, a chart pulled from oci://, a moved tag noticed, and a
+ * missing tag refused naming the add-on and the reference. Then all three
+ * applied to a local control plane through the tazuna command.
+ */
+import { strict as assert } from "node:assert";
+import { cp, mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { execa } from "execa";
+import { stringify } from "yaml";
+import { useCluster } from "./cluster-fixture";
+import { useRegistry } from "./registry-fixture";
+import { PASSPHRASE, exists } from "./tazuna-fixture";
+
+const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
+const AGENT_CHART = path.resolve(__dirname, "../fixtures/go-format/charts/agent");
+
+const daemonSet = (image: string) => `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: cni-agent}
+spec:
+  selector: {matchLabels: {app: cni-agent}}
+  template:
+    metadata: {labels: {app: cni-agent}}
+    spec:
+      containers: [{name: agent, image: ${image}}]
+`;
+
+describe("oras and oci:// charts against a local registry (e2e)", function () {
+  this.timeout(900_000);
+  const registry = useRegistry();
+  const cluster = useCluster("tazuna-oras");
+  let work: string;
+  let dir: string;
+  let cache: string;
+
+  const run = (cmd: string, args: string[], cwd = work) => execa(cmd, args, { cwd });
+  const pushCni = async (image: string) => {
+    const src = path.join(work, "cni-src");
+    await mkdir(path.join(src, "deploy"), { recursive: true });
+    await writeFile(path.join(src, "deploy", "kustomization.yaml"), "resources: [daemonset.yaml]\n");
+    await writeFile(path.join(src, "deploy", "daemonset.yaml"), daemonSet(image));
+    // A folder: oras packs it as one tar.gz layer and unpacks it on pull.
+    await run("oras", ["push", "--plain-http", `${registry().host}/foundation/cni:1.0.0`, "deploy"], src);
+  };
+  const tazuna = (args: string[]) =>
+    execa(BIN, ["-p", dir, ...args], {
+      reject: false,
+      stdin: "ignore",
+      env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, XDG_CACHE_HOME: cache },
+    });
+  const declaration = (cniTag: string) => `apiVersion: tazuna.pepabo.com/v1
+kind: Tazuna
+spec:
+  manifests:
+    - name: namespaces
+      type: manifests
+      path: namespaces
+    - name: cni
+      type: oras
+      path: .
+      oras:
+        reference: ${registry().host}/foundation/cni:${cniTag}
+        target: /deploy
+        plainHTTP: true
+        delegate: {type: kustomize, kustomize: {defaultNamespace: kube-system}}
+    - name: bundle
+      type: oras
+      path: .
+      dependsOn: [cni, namespaces]
+      oras:
+        reference: ${registry().host}/foundation/bundle:2.0.0
+        plainHTTP: true
+        delegate:
+          type: helmfile
+          helmfile:
+            defaultNamespace: bundle
+            vars:
+              replicas: {from: static, static: "3"}
+    - name: chart
+      type: helm
+      namespace: charts
+      dependsOn: [cni, namespaces]
+      helm:
+        chart: oci://${registry().host}/charts/agent
+        version: 1.2.0
+        plainHTTP: true
+        values: {replicas: 1}
+`;
+
+  before(async () => {
+    work = await mkdtemp(path.join(tmpdir(), "tazuna-oras-"));
+    cache = path.join(work, "cache");
+    dir = path.join(work, "project");
+    await mkdir(path.join(dir, "stacks"), { recursive: true });
+    await pushCni("registry.invalid/cni:1.0.0");
+    // One tar.gz layer holding a helmfile and its chart, as other tools push artifacts.
+    const bundle = path.join(work, "bundle-src");
+    await cp(AGENT_CHART, path.join(bundle, "chart"), { recursive: true });
+    await writeFile(
+      path.join(bundle, "helmfile.yaml.gotmpl"),
+      "releases:\n  - name: bundle-agent\n    chart: ./chart\n    values:\n      - replicas: {{ .Values.replicas }}\n",
+    );
+    await run("tar", ["-czf", path.join(work, "bundle.tar.gz"), "-C", bundle, "."]);
+    await run("oras", [
+      "push",
+      "--plain-http",
+      `${registry().host}/foundation/bundle:2.0.0`,
+      "bundle.tar.gz:application/vnd.oci.image.layer.v1.tar+gzip",
+    ]);
+    await run("helm", ["package", AGENT_CHART, "-d", work]);
+    await run("helm", [
+      "push",
+      path.join(work, "agent-1.2.0.tgz"),
+      `oci://${registry().host}/charts`,
+      "--plain-http",
+    ]);
+    await writeFile(path.join(dir, "tazuna.yaml"), declaration("1.0.0"));
+    await mkdir(path.join(dir, "namespaces"));
+    await writeFile(
+      path.join(dir, "namespaces", "namespaces.yaml"),
+      "apiVersion: v1\nkind: Namespace\nmetadata: {name: bundle}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: charts}\n",
+    );
+    await writeFile(
+      path.join(dir, "stacks", "Pulumi.local.yaml"),
+      stringify({
+        config: { "tazuna:context": cluster().context, "tazuna:kubeconfig": cluster().kubeconfig },
+      }),
+    );
+  });
+
+  it("renders each artifact with its delegate, and a chart from oci://", async () => {
+    const res = await tazuna(["build"]);
+    assert.equal(res.exitCode, 0, res.stderr);
+    assert.match(
+      res.stdout,
+      /# add-on: cni\n[\s\S]*kind: DaemonSet[\s\S]*namespace: kube-system[\s\S]*registry\.invalid\/cni:1\.0\.0/,
+    );
+    assert.match(
+      res.stdout,
+      /# add-on: bundle\n[\s\S]*name: agent\n[\s\S]*namespace: bundle[\s\S]*replicas: 3/,
+    );
+    assert.match(res.stdout, /# add-on: chart\n[\s\S]*namespace: charts[\s\S]*replicas: 1/);
+  });
+
+  it("notices a moved tag on the next run", async () => {
+    await pushCni("registry.invalid/cni:1.0.1");
+    const res = await tazuna(["build"]);
+    assert.equal(res.exitCode, 0, res.stderr);
+    assert.match(res.stdout, /registry\.invalid\/cni:1\.0\.1/);
+    assert.doesNotMatch(res.stdout, /registry\.invalid\/cni:1\.0\.0/);
+  });
+
+  it("a missing tag is an error naming the add-on and the reference", async () => {
+    await writeFile(path.join(dir, "tazuna.yaml"), declaration("9.9.9"));
+    const res = await tazuna(["build"]);
+    assert.equal(res.exitCode, 1);
+    assert.match(
+      res.stderr,
+      new RegExp(
+        `add-on "cni": rendering failed[\\s\\S]*${registry().host.replace(/\./g, "\\.")}/foundation/cni:9\\.9\\.9`,
+      ),
+    );
+    assert.match(res.stderr, /fix: no artifact or tag .* check oras\.reference/);
+    await writeFile(path.join(dir, "tazuna.yaml"), declaration("1.0.0"));
+  });
+
+  it("applies all three to a cluster; a second plan has no changes", async () => {
+    const applied = await tazuna(["--cluster", "local", "apply", "--yes"]);
+    assert.equal(applied.exitCode, 0, applied.stderr);
+    const k = cluster().kubectl();
+    assert.ok(await exists(k, ["daemonset", "cni-agent", "-n", "kube-system"]));
+    assert.equal(
+      await k(["get", "deployment", "agent", "-n", "bundle", "-o", "jsonpath={.spec.replicas}"]),
+      "3",
+    );
+    assert.equal(
+      await k(["get", "deployment", "agent", "-n", "charts", "-o", "jsonpath={.spec.replicas}"]),
+      "1",
+    );
+    const plan = await tazuna(["--cluster", "local", "plan"]);
+    assert.equal(plan.exitCode, 0, `${plan.stdout}\n${plan.stderr}`);
+  });
+});

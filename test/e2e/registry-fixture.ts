@@ -1,0 +1,55 @@
+/**
+ * A CNCF distribution registry (built by scripts/tools.sh) on the loopback of
+ * the test's network namespace, one per test file, with its storage in a
+ * temp folder. Plain HTTP: the add-ons under test say plainHTTP: true.
+ */
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { execa, type ResultPromise } from "execa";
+import { freePort } from "../../src/cluster/ports";
+
+export interface Registry {
+  /** host:port */
+  host: string;
+}
+
+async function waitUp(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the registry did not answer on ${url} within ${timeoutMs} ms`);
+}
+
+export function useRegistry(): () => Registry {
+  let proc: ResultPromise | undefined;
+  let registry: Registry | undefined;
+  before(async function () {
+    this.timeout(60_000);
+    if (process.env.TAZUNA_IN_NETNS !== "1")
+      throw new Error("registry tests must run inside scripts/in-netns.sh");
+    const dir = await mkdtemp(path.join(tmpdir(), "tazuna-registry-"));
+    const port = await freePort();
+    const config = path.join(dir, "config.yml");
+    await writeFile(
+      config,
+      `version: 0.1\nlog: {level: error}\nstorage:\n  filesystem: {rootdirectory: ${dir}/data}\n  delete: {enabled: true}\nhttp:\n  addr: 127.0.0.1:${port}\n`,
+    );
+    proc = execa("registry", ["serve", config], { reject: false, stdio: "ignore" });
+    registry = { host: `127.0.0.1:${port}` };
+    await waitUp(`http://${registry.host}/v2/`, 30_000);
+  });
+  after(() => {
+    proc?.kill("SIGTERM");
+  });
+  return () => {
+    if (!registry) throw new Error("the registry did not start; see the before-all hook's error");
+    return registry;
+  };
+}
