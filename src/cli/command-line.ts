@@ -15,6 +15,7 @@ import * as state from "./commands/state";
 import * as status from "./commands/status";
 import * as tags from "./commands/tags";
 import * as version from "./commands/version";
+import * as verify from "./commands/verify";
 import { positiveInt } from "./errors";
 import { DEFAULT_CONCURRENCY } from "./fan-out";
 import type { GlobalOptions } from "./project";
@@ -70,6 +71,7 @@ export function buildProgram(): Command {
     status,
     diffClusters,
     doctor,
+    verify,
   ])
     cmd.register(program, globals);
   version.register(program);

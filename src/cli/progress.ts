@@ -106,6 +106,15 @@ export class ApplyProgress {
     if (diag?.severity === "error" && diag.urn) this.set(addonOf(diag.urn), "failed");
   };
 
+  /** Each add-on's last state and how long it took (pending ones: 0). */
+  report(): { addon: string; state: State; seconds: number }[] {
+    return [...this.states].map(([addon, state]) => {
+      const start = this.started.get(addon);
+      const seconds = start === undefined ? 0 : ((this.ended.get(addon) ?? Date.now()) - start) / 1000;
+      return { addon, state, seconds: Math.round(seconds * 10) / 10 };
+    });
+  }
+
   /** Keeps the last frame on screen. */
   done(): void {
     this.draw();

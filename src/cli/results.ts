@@ -107,6 +107,19 @@ export const FanOutSchema = z.object({
 export type FanOutResult = z.infer<typeof FanOutSchema>;
 
 /** The schema files written to schemas/<name>.schema.json. */
+export const VerifySchema = z.object({
+  ...base,
+  ok: z.boolean(),
+  failedStep: z.string().optional().describe("the step that failed"),
+  steps: z.array(
+    z.object({ step: z.string(), ok: z.boolean(), seconds: z.number(), detail: z.string().optional() }),
+  ),
+  addons: z
+    .array(z.object({ addon: z.string(), state: z.string(), seconds: z.number() }))
+    .describe("each add-on's state at the end of the apply, and its time to ready"),
+});
+export type VerifyResult = z.infer<typeof VerifySchema>;
+
 export const SCHEMAS = {
   plan: PlanSchema,
   apply: ApplySchema,
@@ -117,4 +130,5 @@ export const SCHEMAS = {
   "diff-clusters": ClusterDiffSchema,
   error: ErrorSchema,
   "fan-out": FanOutSchema,
+  verify: VerifySchema,
 } as const;

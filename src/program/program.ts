@@ -32,6 +32,12 @@ export interface ProgramContext {
    * which the tazuna CLI sets when it runs a project's own program.
    */
   only?: readonly string[];
+  /**
+   * A cluster `tazuna verify` started for this run: context_matches name the
+   * team's real clusters, which a throwaway one is none of. Never from stack
+   * config, so no stack can turn the guard off.
+   */
+  throwawayCluster?: boolean;
 }
 
 interface Target {
@@ -168,12 +174,13 @@ export async function tazunaProgram(ctx: ProgramContext) {
   });
   const only = ctx.only ?? onlyFromEnv();
   const decl = only ? { ...full, addons: full.addons.filter((a) => only.includes(a.name)), tests: [] } : full;
-  checkContext(
-    ctx.settings.context,
-    decl.contextMatches,
-    decl.matchMode,
-    `${decl.guardField} of ${decl.file}`,
-  );
+  if (!ctx.throwawayCluster)
+    checkContext(
+      ctx.settings.context,
+      decl.contextMatches,
+      decl.matchMode,
+      `${decl.guardField} of ${decl.file}`,
+    );
   const kubeconfig = kubeconfigPath(ctx.settings, ctx.projectDir);
   const identity = await readIdentity(kubeconfig, ctx.settings.context);
   const rendered = await renderAll(decl.addons);

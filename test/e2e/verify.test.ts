@@ -1,0 +1,120 @@
+/**
+ * `tazuna verify` as a CI job runs it: a throwaway control plane, apply from
+ * zero, plan without changes, destroy, inventory as before. A passing
+ * declaration (the example foundation with a stack's variables), one whose
+ * test fails, and one that leaves an object behind (the positive control of
+ * the inventory check), each with the step that failed; and nothing of the
+ * run left on the machine.
+ */
+import { strict as assert } from "node:assert";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { execa } from "execa";
+import { stringify } from "yaml";
+import { VerifySchema } from "../../src/cli/results";
+import { scratchProject } from "./tazuna-fixture";
+
+const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
+
+const verify = (dir: string, args: string[] = []) =>
+  execa(BIN, ["-p", dir, ...args, "-o", "json", "verify", "--settle", "10"], {
+    reject: false,
+    stdin: "ignore",
+  });
+
+const leftovers = async () => (await readdir(tmpdir())).filter((f) => f.startsWith("tazuna-verify-"));
+
+describe("tazuna verify (e2e)", function () {
+  this.timeout(900_000);
+
+  it("passes the example foundation with a stack's variables, timing each add-on, and leaves nothing behind", async () => {
+    const { dir } = await scratchProject();
+    await mkdir(path.join(dir, "stacks"));
+    // The stack's variables and environment are used; its cluster (nowhere here) never is.
+    await writeFile(
+      path.join(dir, "stacks", "Pulumi.staging.yaml"),
+      stringify({
+        config: { "tazuna:context": "staging-does-not-exist", "tazuna:vars": { overlay: "local" } },
+      }),
+    );
+    const res = await verify(dir, ["--cluster", "staging"]);
+    assert.equal(res.exitCode, 0, res.stderr);
+    const report = VerifySchema.parse(JSON.parse(res.stdout));
+    assert.equal(report.ok, true);
+    assert.deepEqual(
+      report.steps.map((s) => [s.step, s.ok]),
+      [
+        ["start a throwaway control plane", true],
+        ["apply from zero, with every readiness gate and test", true],
+        ["plan again: no changes", true],
+        ["destroy", true],
+        ["inventory back to where it started", true],
+      ],
+    );
+    assert.deepEqual(
+      report.addons.map((a) => [a.addon, a.state]),
+      ["cni", "cert-manager", "ingress", "metrics", "argocd"].map((a) => [a, "ready"]),
+    );
+    assert.ok(report.addons.every((a) => a.seconds > 0));
+    assert.deepEqual(await leftovers(), [], "its temp folder is gone");
+    const procs = await execa("pgrep", ["-f", "tazuna-verify-"], { reject: false });
+    assert.equal(procs.stdout.trim(), "", "no control-plane process outlives it");
+  });
+
+  it("fails at the apply step when a test fails, naming the test", async () => {
+    const { dir } = await scratchProject();
+    await writeFile(
+      path.join(dir, "tazuna.yaml"),
+      `spec:
+  manifests:
+    - {name: cni, type: manifests, path: cni}
+  tests:
+    - type: WaitUntil
+      timeoutSeconds: 3
+      waitUntil:
+        resource: {apiVersion: apps/v1, kind: DaemonSet}
+        namespace: kube-system
+        name: cni
+        condition: 'object.status.numberReady == 99'
+`,
+    );
+    const res = await verify(dir);
+    assert.equal(res.exitCode, 1);
+    const report = VerifySchema.parse(JSON.parse(res.stdout));
+    assert.equal(report.failedStep, "apply from zero, with every readiness gate and test");
+    assert.match(report.steps.at(-1)?.detail ?? "", /test "WaitUntil-0".*did not become ready/);
+    assert.deepEqual(await leftovers(), []);
+  });
+
+  it("fails at the inventory step when the destroy leaves an object behind (the check's positive control)", async () => {
+    const { dir } = await scratchProject();
+    await mkdir(path.join(dir, "orphaning"));
+    // Deleted with orphan propagation, the Deployment leaves its ReplicaSet in default.
+    await writeFile(
+      path.join(dir, "orphaning", "deploy.yaml"),
+      `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: orphaning
+  namespace: default
+  annotations: {pulumi.com/deletionPropagationPolicy: orphan}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: orphaning}}
+  template:
+    metadata: {labels: {app: orphaning}}
+    spec: {containers: [{name: app, image: registry.invalid/app:1}]}
+`,
+    );
+    await writeFile(
+      path.join(dir, "tazuna.yaml"),
+      "spec:\n  manifests:\n    - {name: orphaning, type: manifests, path: orphaning}\n",
+    );
+    const res = await verify(dir);
+    assert.equal(res.exitCode, 1, res.stderr);
+    const report = VerifySchema.parse(JSON.parse(res.stdout));
+    assert.equal(report.failedStep, "inventory back to where it started");
+    assert.match(report.steps.at(-1)?.detail ?? "", /left behind: apps\/v1 ReplicaSet default\/orphaning-/);
+  });
+});
