@@ -16,6 +16,7 @@ import * as status from "./commands/status";
 import * as tags from "./commands/tags";
 import * as version from "./commands/version";
 import * as verify from "./commands/verify";
+import * as migrate from "./commands/migrate";
 import { positiveInt } from "./errors";
 import { DEFAULT_CONCURRENCY } from "./fan-out";
 import type { GlobalOptions } from "./project";
@@ -72,6 +73,7 @@ export function buildProgram(): Command {
     diffClusters,
     doctor,
     verify,
+    migrate,
   ])
     cmd.register(program, globals);
   version.register(program);

@@ -30,6 +30,11 @@ export const ApplySchema = z.object({
     .describe("the add-ons applied (with --tags: the tagged ones and their dependencies)"),
   changes: z.array(StepSchema),
   recovered: z.array(z.string()).describe("what Tazuna cleaned up from an interrupted run before applying"),
+  prunedLeftovers: z
+    .array(z.string())
+    .describe(
+      "with --prune-leftovers: the undeclared objects deleted (TYPE.VERSION.GROUP/NAME -n NAMESPACE)",
+    ),
   elapsedMs: z.number(),
 });
 export type ApplyResult = z.infer<typeof ApplySchema>;

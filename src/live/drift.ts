@@ -57,15 +57,40 @@ async function refreshDrift(stack: Stack, installed: InstalledObject[]): Promise
 
 const ListSchema = z.object({
   items: z.array(
-    z.object({ kind: z.string(), metadata: ObjectMetaSchema, type: z.string().optional() }).loose(),
+    z
+      .object({
+        apiVersion: z.string(),
+        kind: z.string(),
+        metadata: ObjectMetaSchema,
+        type: z.string().optional(),
+      })
+      .loose(),
   ),
 });
 
-async function leftovers(
+/** An undeclared object, with what `kubectl delete` needs to name it unambiguously. */
+export interface Leftover {
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+/** kubectl's TYPE.VERSION.GROUP/NAME for a leftover. */
+export function leftoverRef(l: Leftover): string {
+  const [group, version] = l.apiVersion.includes("/") ? l.apiVersion.split("/") : ["", l.apiVersion];
+  return `${l.kind}.${version}${group ? `.${group}` : ""}/${l.name}`;
+}
+
+/**
+ * Objects in the namespaces Tazuna manages that nothing declares: not made
+ * by a controller for another object, not a namespace's defaults.
+ */
+export async function leftoverObjects(
   kubeconfig: string,
   context: string,
   installed: InstalledObject[],
-): Promise<DriftEntry[]> {
+): Promise<Leftover[]> {
   const run = (args: string[]) => kubectl({ kubeconfig, context }, args);
   const namespaces = [
     ...new Set(
@@ -79,7 +104,7 @@ async function leftovers(
     .split("\n")
     .filter((t) => t && !/^(events|pods|endpoints|leases)(\.|$)/.test(t));
   const known = new Set(installed.map((i) => `${i.kind}/${i.namespace}/${i.name}`));
-  const out: DriftEntry[] = [];
+  const out: Leftover[] = [];
   for (const ns of namespaces) {
     const listed = await run(["get", types.join(","), "-n", ns, "-o", "json"]);
     for (const o of ListSchema.parse(JSON.parse(listed)).items) {
@@ -91,16 +116,8 @@ async function leftovers(
       )
         continue;
       if (o.kind === "Secret" && o.type === "kubernetes.io/service-account-token") continue;
-      if (!known.has(`${o.kind}/${ns}/${o.metadata.name}`)) {
-        out.push({
-          drift: "undeclared",
-          addon: "",
-          kind: o.kind,
-          namespace: ns,
-          name: o.metadata.name,
-          fields: [],
-        });
-      }
+      if (!known.has(`${o.kind}/${ns}/${o.metadata.name}`))
+        out.push({ apiVersion: o.apiVersion, kind: o.kind, namespace: ns, name: o.metadata.name });
     }
   }
   return out;
@@ -108,5 +125,26 @@ async function leftovers(
 
 export async function driftOf(stack: Stack, kubeconfig: string, context: string): Promise<DriftEntry[]> {
   const installed = await installedObjects(stack);
-  return [...(await refreshDrift(stack, installed)), ...(await leftovers(kubeconfig, context, installed))];
+  const undeclared = (await leftoverObjects(kubeconfig, context, installed)).map((l): DriftEntry => ({
+    drift: "undeclared",
+    addon: "",
+    kind: l.kind,
+    namespace: l.namespace,
+    name: l.name,
+    fields: [],
+  }));
+  return [...(await refreshDrift(stack, installed)), ...undeclared];
+}
+
+/** Deletes leftovers, each by its full type so a kind in two groups is never mistaken. */
+export async function deleteLeftovers(kubeconfig: string, context: string, list: Leftover[]): Promise<void> {
+  for (const l of list)
+    await kubectl({ kubeconfig, context }, [
+      "delete",
+      leftoverRef(l),
+      "-n",
+      l.namespace,
+      "--ignore-not-found",
+      "--wait=true",
+    ]);
 }

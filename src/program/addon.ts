@@ -12,7 +12,7 @@ import * as k8s from "@pulumi/kubernetes";
 import type { K8sObject } from "../render/objects";
 import type { Gate } from "./readiness";
 import { WaitUntil } from "./wait";
-import { ADDON_TYPE } from "./urns";
+import { ADDON_TYPE, adoptKey } from "./urns";
 
 export { ADDON_TYPE };
 
@@ -25,7 +25,18 @@ export interface AddonArgs {
   version?: string;
   /** Where the gates look: the stack's kubeconfig and context. */
   cluster: { kubeconfig: string; context: string };
+  /** Objects to import instead of apply (tazuna migrate): adoptKey(type, name) to import id. */
+  adopt?: Record<string, string>;
 }
+
+/**
+ * Tazuna's provider directives (forProvider) are annotations, so the live
+ * object carries them; an object adopted from another tool (tazuna migrate)
+ * does not. Their changes are ignored, so an adopted object stays as it is
+ * (no write, no diff) and Tazuna's own objects keep theirs.
+ */
+export const DIRECTIVES = ["pulumi.com/patchForce", "pulumi.com/skipAwait"];
+const IGNORED = DIRECTIVES.map((d) => `metadata.annotations["${d}"]`);
 
 export class AddonComponent extends pulumi.ComponentResource {
   /** How many objects the add-on applies. */
@@ -39,7 +50,23 @@ export class AddonComponent extends pulumi.ComponentResource {
 
   constructor(name: string, args: AddonArgs, opts: pulumi.ComponentResourceOptions) {
     super(ADDON_TYPE, name, { type: args.type, description: args.description ?? "" }, opts);
-    const group = new k8s.yaml.v2.ConfigGroup(name, { objs: args.objects }, { parent: this });
+    const adopt = args.adopt ?? {};
+    const group = new k8s.yaml.v2.ConfigGroup(
+      name,
+      { objs: args.objects },
+      {
+        parent: this,
+        transforms: [
+          ({ type, name: child, props, opts: o }) => {
+            if (!type.startsWith("kubernetes:") || type.startsWith("kubernetes:yaml")) return undefined;
+            const id = adopt[adoptKey(type, child)];
+            // An adopted object is read, never written: no change is applied while it is imported.
+            const ignoreChanges = id ? ["*"] : [...(o.ignoreChanges ?? []), ...IGNORED];
+            return { props, opts: { ...o, ignoreChanges, ...(id ? { import: id } : {}) } };
+          },
+        ],
+      },
+    );
     args.gates.forEach(
       (g) =>
         new WaitUntil(

@@ -14,7 +14,7 @@ import { StackSettingsSchema, type StackSettings } from "../config/settings";
 import { layers, predecessors } from "../graph/order";
 import { renderAll, type K8sObject } from "../render";
 import { AddonComponent } from "./addon";
-import { onlyFromEnv } from "./urns";
+import { adoptFromEnv, onlyFromEnv } from "./urns";
 import { ClusterBinding } from "../guard/binding";
 import { checkContext } from "../guard/context";
 import { readIdentity, type ClusterIdentity } from "../guard/identity";
@@ -48,6 +48,8 @@ interface Target {
   context: string;
   identity: ClusterIdentity;
   rebindTo: string;
+  /** Objects to import rather than apply (tazuna migrate). */
+  adopt?: Record<string, string>;
 }
 
 export class StackSettingsError extends Error {
@@ -144,6 +146,7 @@ export function registerGraph(decl: Declaration, rendered: Map<string, K8sObject
         objects: forProvider(objects),
         gates: readinessGates(a, objects),
         cluster: { kubeconfig: target.kubeconfig, context: target.context },
+        adopt: target.adopt ?? {},
         type: a.type,
         ...(a.description ? { description: a.description } : {}),
         ...(a.helm?.version ? { version: a.helm.version } : {}),
@@ -190,5 +193,6 @@ export async function tazunaProgram(ctx: ProgramContext) {
     context: ctx.settings.context,
     identity,
     rebindTo: ctx.settings.rebindTo ?? "",
+    adopt: adoptFromEnv(),
   });
 }

@@ -15,6 +15,20 @@ export function onlyFromEnv(env = process.env): string[] | undefined {
   return names.length > 0 ? names : undefined;
 }
 
+/**
+ * How `tazuna migrate` tells the program which objects to import rather than
+ * apply: a JSON object of `<pulumi type>::<resource name>` to the import id.
+ */
+export const ADOPT_ENV = "TAZUNA_ADOPT";
+
+/** The objects named in $TAZUNA_ADOPT. */
+export function adoptFromEnv(env = process.env): Record<string, string> {
+  return env[ADOPT_ENV] ? (JSON.parse(env[ADOPT_ENV]) as Record<string, string>) : {};
+}
+
+/** The key of an object in an adopt map. */
+export const adoptKey = (type: string, name: string): string => `${type}::${name}`;
+
 /** The Pulumi type of an add-on component. */
 export const ADDON_TYPE = "tazuna:index:Addon";
 

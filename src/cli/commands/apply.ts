@@ -16,6 +16,9 @@ import type { GlobalOptions, Target } from "../project";
 import { ApplySchema, SCHEMA_VERSION, type ApplyResult } from "../results";
 import { openClusterStack } from "../cluster-stack";
 import { targetsFor } from "../../program/urns";
+import type { Stack } from "@pulumi/pulumi/automation";
+import { deleteLeftovers, leftoverObjects, leftoverRef, type Leftover } from "../../live/drift";
+import { installedObjects } from "../../state/inventory";
 
 export async function confirm(question: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
@@ -41,7 +44,10 @@ async function yesOrStop(question: string): Promise<void> {
 interface ApplyOptions {
   yes?: boolean;
   tags?: string;
+  pruneLeftovers?: boolean;
 }
+
+const leftoverKey = (l: Leftover) => `${leftoverRef(l)} -n ${l.namespace}`;
 
 /** With --tags: the tagged add-ons plus what they depend on (and it says which). */
 function selectAddons(target: Target, tags: string[]): string[] | undefined {
@@ -62,7 +68,11 @@ function selectAddons(target: Target, tags: string[]): string[] | undefined {
 async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOptions): Promise<ApplyResult> {
   needConfirmation(o);
   const tags = (o.tags ?? "").split(",").filter(Boolean);
-  const { stack, target, project, backend, checkIdentity, only } = await openClusterStack(
+  if (o.pruneLeftovers && tags.length > 0)
+    throw new UsageError(
+      "--prune-leftovers looks at every add-on's namespaces\n  fix: drop --tags, or run it without --prune-leftovers",
+    );
+  const { stack, target, project, backend, checkIdentity, only, kubeconfig } = await openClusterStack(
     opts,
     cluster,
     (t) => selectAddons(t, tags),
@@ -76,10 +86,31 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
   for (const r of recovered) log(`recovered: ${r}`);
   const steps = await planSteps(stack, targets);
   log(formatSteps(cluster, steps));
-  const result = { schemaVersion: SCHEMA_VERSION, cluster, tags, addons, recovered } as const;
-  if (steps.length === 0 && recovered.length === 0)
+  const context = target.settings.context;
+  // Listed before the question: nothing is deleted that was not shown.
+  const leftovers = o.pruneLeftovers
+    ? await leftoverObjects(kubeconfig, context, await installedObjects(stack))
+    : [];
+  if (o.pruneLeftovers)
+    log(
+      leftovers.length === 0
+        ? "no leftovers in the namespaces Tazuna manages"
+        : `leftovers to delete (in namespaces Tazuna manages, declared by no add-on):\n${leftovers.map((l) => `  - ${leftoverKey(l)}`).join("\n")}`,
+    );
+  const result = {
+    schemaVersion: SCHEMA_VERSION,
+    cluster,
+    tags,
+    addons,
+    recovered,
+    prunedLeftovers: [] as string[],
+  } as const;
+  if (steps.length === 0 && recovered.length === 0 && leftovers.length === 0)
     return { ...result, result: "succeeded", changes: [], elapsedMs: 0 };
-  if (!o.yes) await yesOrStop(`apply ${steps.length} change(s) to cluster ${cluster}?`);
+  if (!o.yes)
+    await yesOrStop(
+      `apply ${steps.length} change(s)${leftovers.length ? ` and delete ${leftovers.length} leftover(s)` : ""} on cluster ${cluster}?`,
+    );
   const t0 = Date.now();
   const progress = new ApplyProgress(addons);
   const stop = interruptible("the apply");
@@ -91,7 +122,14 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
       signal: stop.signal,
       ...(targets ? { target: targets } : {}),
     });
-    return { ...result, result: res.summary.result, changes: progress.steps, elapsedMs: Date.now() - t0 };
+    const pruned = await pruneShown(leftovers, kubeconfig, context, stack);
+    return {
+      ...result,
+      result: res.summary.result,
+      changes: progress.steps,
+      prunedLeftovers: pruned,
+      elapsedMs: Date.now() - t0,
+    };
   } catch (err) {
     if (!stop.signal.aborted) throw err;
     throw new InterruptedError(
@@ -102,6 +140,23 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
     stop.dispose();
     progress.done();
   }
+}
+
+/** Deletes the leftovers that were shown and are still undeclared after the apply. */
+async function pruneShown(
+  shown: Leftover[],
+  kubeconfig: string,
+  context: string,
+  stack: Stack,
+): Promise<string[]> {
+  if (shown.length === 0) return [];
+  const still = new Set(
+    (await leftoverObjects(kubeconfig, context, await installedObjects(stack))).map(leftoverKey),
+  );
+  const doomed = shown.filter((l) => still.has(leftoverKey(l)));
+  await deleteLeftovers(kubeconfig, context, doomed);
+  for (const l of doomed) log(`deleted leftover: ${leftoverKey(l)}`);
+  return doomed.map(leftoverKey);
 }
 
 export function applyCommand(o: ApplyOptions): ClusterCommand<ApplyResult> {
@@ -133,6 +188,10 @@ export function register(program: Command, globals: () => GlobalOptions): void {
     .description("apply tazuna.yaml to the cluster, in dependency order, waiting for readiness")
     .option("--yes", "do not ask for confirmation")
     .option(
+      "--prune-leftovers",
+      "also delete objects in the namespaces Tazuna manages that no add-on declares (listed in the plan first)",
+    )
+    .option(
       "--tags <tags>",
       "only add-ons with one of these tags (comma-separated), plus what they depend on",
     )
@@ -143,6 +202,7 @@ export function register(program: Command, globals: () => GlobalOptions): void {
         "  tazuna apply --cluster staging",
         "  tazuna apply --cluster staging --yes --tags networking",
         "  tazuna apply --all --yes --concurrency 2",
+        "  tazuna apply --cluster staging --prune-leftovers",
         "\nCtrl-C stops at a safe point (state saved); a killed run is recovered by the next apply.",
       ].join("\n"),
     )

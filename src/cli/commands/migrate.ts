@@ -1,0 +1,151 @@
+/**
+ * `tazuna migrate`: take a cluster the Go tool manages under this project's
+ * state without changing a live object. The Go tool's state ConfigMaps say
+ * which objects each manifest installed; an add-on whose every rendered
+ * object is recorded there and exists is imported (reads only); the rest is
+ * reported, and the next apply installs it as usual.
+ */
+import type { Command } from "commander";
+import { renderAll, type K8sObject } from "../../render";
+import { readGoState, GO_STATE_NAMESPACE, type GoStateEntry } from "../../live/go-state";
+import { kubectl } from "../../live/kubectl";
+import { installedObjects } from "../../state/inventory";
+import { adoptKey, objectResourceName, targetsFor } from "../../program/urns";
+import { openClusterStack } from "../cluster-stack";
+import { UsageError } from "../errors";
+import { log, print } from "../output";
+import { requireCluster, type GlobalOptions } from "../project";
+
+const groupOf = (apiVersion: string) => (apiVersion.includes("/") ? (apiVersion.split("/")[0] ?? "") : "");
+const recordKey = (group: string, kind: string, ns: string, name: string) => `${group}/${kind}/${ns}/${name}`;
+const objectKey = (o: K8sObject) =>
+  recordKey(groupOf(o.apiVersion), o.kind, o.metadata.namespace ?? "", o.metadata.name);
+
+/** The Pulumi type yaml/v2 ConfigGroup gives an object: kubernetes:<group or core>/<version>:<Kind>. */
+function typeOf(o: K8sObject): string {
+  const [group, version] = o.apiVersion.includes("/") ? o.apiVersion.split("/") : ["core", o.apiVersion];
+  return `kubernetes:${group}/${version}:${o.kind}`;
+}
+
+interface AddonVerdict {
+  addon: string;
+  objects: K8sObject[];
+  /** Why it is not taken; undefined when it is. */
+  reason?: string;
+}
+
+async function liveKeys(kubeconfig: string, context: string, objects: K8sObject[]): Promise<Set<string>> {
+  if (objects.length === 0) return new Set();
+  const out = await kubectl(
+    { kubeconfig, context },
+    ["get", "-f", "-", "-o", "json", "--ignore-not-found"],
+    objects.map((o) => JSON.stringify(o)).join("\n"),
+  );
+  const items = out.trim()
+    ? ((JSON.parse(out) as { items?: K8sObject[] }).items ?? [JSON.parse(out) as K8sObject])
+    : [];
+  return new Set(items.map(objectKey));
+}
+
+async function verdicts(
+  rendered: Map<string, K8sObject[]>,
+  recorded: GoStateEntry[],
+  managed: Set<string>,
+  live: (objs: K8sObject[]) => Promise<Set<string>>,
+): Promise<AddonVerdict[]> {
+  const out: AddonVerdict[] = [];
+  for (const [addon, objects] of rendered) {
+    const mine = new Set(
+      recorded
+        .filter((e) => e.manifest === addon)
+        .map((e) => recordKey(e.group, e.kind, e.namespace, e.name)),
+    );
+    const unrecorded = objects.filter((o) => !mine.has(objectKey(o)));
+    const present = await live(objects);
+    const missing = objects.filter((o) => !present.has(objectKey(o)));
+    const reason = managed.has(addon)
+      ? "already in this stack's state"
+      : mine.size === 0
+        ? "the Go tool recorded nothing for it"
+        : unrecorded.length > 0
+          ? `${unrecorded.length} of its objects are not in the Go tool's state (${unrecorded.map(objectKey).slice(0, 3).join(", ")})`
+          : missing.length > 0
+            ? `${missing.length} of its objects are not in the cluster (${missing.map(objectKey).slice(0, 3).join(", ")})`
+            : undefined;
+    out.push({ addon, objects, ...(reason ? { reason } : {}) });
+  }
+  return out;
+}
+
+/** Recorded objects that no add-on renders (a renamed or removed manifest, a changed chart). */
+function unmatched(rendered: Map<string, K8sObject[]>, recorded: GoStateEntry[]): GoStateEntry[] {
+  return recorded.filter((e) => {
+    const objs = rendered.get(e.manifest);
+    return !objs?.some((o) => objectKey(o) === recordKey(e.group, e.kind, e.namespace, e.name));
+  });
+}
+
+const entryText = (e: GoStateEntry) =>
+  `${e.manifest}: ${e.group ? `${e.group}/` : ""}${e.version}/${e.kind} ${e.namespace ? `${e.namespace}/` : ""}${e.name}`;
+
+async function migrate(opts: GlobalOptions): Promise<void> {
+  const cluster = await requireCluster(opts);
+  const cs = await openClusterStack(opts, cluster);
+  const context = cs.target.settings.context;
+  const recorded = await readGoState(cs.kubeconfig, context);
+  if (recorded.length === 0)
+    throw new UsageError(
+      `no state of the Go tool in cluster ${cluster}: no tazuna-state-* ConfigMap in namespace ${GO_STATE_NAMESPACE}\n  fix: nothing to migrate; run tazuna apply`,
+    );
+  const rendered = await renderAll(cs.target.declaration.addons);
+  const managed = new Set((await installedObjects(cs.stack)).map((o) => o.addon));
+  const all = await verdicts(rendered, recorded, managed, (objs) => liveKeys(cs.kubeconfig, context, objs));
+  const taken = all.filter((v) => v.reason === undefined);
+  const imports = Object.fromEntries(
+    taken.flatMap((v) =>
+      v.objects.map((o) => {
+        const ns = o.metadata.namespace ?? "";
+        return [
+          adoptKey(typeOf(o), objectResourceName(v.addon, ns, o.metadata.name)),
+          ns ? `${ns}/${o.metadata.name}` : o.metadata.name,
+        ];
+      }),
+    ),
+  );
+  if (taken.length > 0) {
+    log(
+      `migrate: importing ${Object.keys(imports).length} object(s) of ${taken.map((v) => v.addon).join(", ")} (reads only)`,
+    );
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { adoptObjects } = require("../../engine/adopt") as typeof import("../../engine/adopt");
+    const names = taken.map((v) => v.addon);
+    await adoptObjects(cs.stack, names, targetsFor(cluster, cs.project.name, names), imports);
+  }
+  const lost = unmatched(rendered, recorded);
+  print(
+    [
+      `cluster ${cluster}: took ${taken.length} add-on(s) from the Go tool's state, ${Object.keys(imports).length} object(s), without changing any`,
+      ...taken.map((v) => `  taken      ${v.addon} (${v.objects.length} objects)`),
+      ...all
+        .filter((v) => v.reason)
+        .map((v) => `  not taken  ${v.addon}: ${v.reason ?? ""}; tazuna apply installs it`),
+      ...(lost.length
+        ? [
+            `recorded by the Go tool, rendered by no add-on (left as they are; tazuna state drift lists them):`,
+          ]
+        : []),
+      ...lost.map((e) => `  ${entryText(e)}`),
+      "next: tazuna plan (no changes for what was taken), then delete namespace tazuna when the Go tool is retired",
+    ].join("\n"),
+  );
+}
+
+export function register(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command("migrate")
+    .description(
+      "take a cluster from the Go tool: import the objects its state ConfigMaps record under this stack's state, changing no live object",
+    )
+    .addHelpText("after", "\nExamples:\n  tazuna migrate --cluster prod\n  tazuna plan --cluster prod")
+    .action(() => migrate(globals()));
+}

@@ -1,0 +1,92 @@
+/**
+ * Takes objects that exist in the cluster under this stack's state without
+ * writing to them: the Pulumi import of each (a read), then their recorded
+ * inputs set to what the declaration gives, so the next plan compares the
+ * declaration with itself and the live object. Objects another tool applied
+ * by server-side apply keep that tool's field manager (the Go tool's is
+ * "tazuna"), so later changes are applied by the same manager, without
+ * conflicts.
+ */
+import type { Stack } from "@pulumi/pulumi/automation";
+import { ADOPT_ENV, ONLY_ENV, adoptKey, urnParts } from "../program/urns";
+
+/** The Go tool's server-side apply field manager. */
+export const GO_FIELD_MANAGER = "tazuna";
+
+const DIRECTIVES = ["pulumi.com/patchForce", "pulumi.com/skipAwait"];
+
+type Props = Record<string, unknown>;
+
+/** Inputs as the program's ignoreChanges leaves them for an object without Tazuna's directives. */
+function withoutDirectives(inputs: Props): Props {
+  const metadata = (inputs.metadata ?? {}) as Props;
+  const annotations = Object.fromEntries(
+    Object.entries((metadata.annotations ?? {}) as Record<string, string>).filter(
+      ([k]) => !DIRECTIVES.includes(k),
+    ),
+  );
+  return { ...inputs, metadata: { ...metadata, annotations } };
+}
+
+/** Runs `fn` with environment variables set (undefined: unset), for the program the engine runs. */
+async function withEnv<T>(vars: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
+  const before = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  const set = (v: Record<string, string | undefined>) => {
+    for (const [k, x] of Object.entries(v)) {
+      if (x === undefined) Reflect.deleteProperty(process.env, k);
+      else process.env[k] = x;
+    }
+  };
+  set(vars);
+  try {
+    return await fn();
+  } finally {
+    set(before);
+  }
+}
+
+const keyOf = (urn: string) => {
+  const { type, name } = urnParts(urn);
+  return adoptKey(type, name);
+};
+
+/**
+ * Adopts `imports` (adoptKey → import id) of `addons` within `targets`;
+ * returns the URNs taken. The program must read ONLY_ENV and ADOPT_ENV
+ * (tazunaProgram does).
+ */
+export async function adoptObjects(
+  stack: Stack,
+  addons: readonly string[],
+  targets: string[],
+  imports: Record<string, string>,
+  fieldManager = GO_FIELD_MANAGER,
+): Promise<string[]> {
+  const only = { [ONLY_ENV]: addons.join(",") };
+  // What the declaration's inputs are once the provider has checked them.
+  const declared = new Map<string, Props>();
+  await withEnv({ ...only, [ADOPT_ENV]: undefined }, () =>
+    stack.preview({
+      target: targets,
+      onEvent: (e) => {
+        const m = e.resourcePreEvent?.metadata;
+        if (m?.new?.inputs && imports[keyOf(m.urn)] !== undefined) declared.set(m.urn, m.new.inputs as Props);
+      },
+    }),
+  );
+  await withEnv({ ...only, [ADOPT_ENV]: JSON.stringify(imports) }, () => stack.up({ target: targets }));
+  const exported = await stack.exportStack();
+  const resources =
+    (exported.deployment as { resources?: { urn: string; inputs?: Props; outputs?: Props }[] }).resources ??
+    [];
+  const taken: string[] = [];
+  for (const r of resources) {
+    const inputs = declared.get(r.urn);
+    if (!inputs) continue;
+    r.inputs = withoutDirectives(inputs);
+    r.outputs = { ...r.outputs, __inputs: r.inputs, __fieldManager: fieldManager };
+    taken.push(r.urn);
+  }
+  await stack.importStack(exported);
+  return taken;
+}

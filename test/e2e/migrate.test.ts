@@ -1,0 +1,159 @@
+/**
+ * tazuna migrate from the Go tool: a cluster holding a Go-format
+ * declaration's objects written as the Go tool writes them (server-side
+ * apply, field manager "tazuna", forced) and its state ConfigMaps
+ * (tazuna-state-<manifest> in namespace tazuna, one key per object). The
+ * migration takes them under this stack's state with no write to the
+ * cluster (the audit log is the witness), the next plan has no changes, and
+ * (the positive control) a changed declaration is then applied to the
+ * Go-owned fields without a field-manager conflict.
+ */
+import { strict as assert } from "node:assert";
+import { createHash } from "node:crypto";
+import { cp, mkdir, mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { execa } from "execa";
+import { parseAllDocuments, stringify } from "yaml";
+import { ADMIN_USER } from "../../src/cluster/control-plane";
+import { readAudit, writesBy } from "../audit";
+import { useCluster } from "./cluster-fixture";
+import { PASSPHRASE } from "./tazuna-fixture";
+
+const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
+const FIXTURE = path.resolve(__dirname, "../fixtures/go-format");
+const ENV = { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, TAZUNA_E2E_CLUSTER_NAME: "tazuna-migrate.example" };
+
+type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } };
+
+/** The Go tool's state key: manifest/group/version/kind[/namespace]/name, every / written as __. */
+function goKey(manifest: string, o: Obj): string {
+  const [group, version] = o.apiVersion.includes("/") ? o.apiVersion.split("/") : ["", o.apiVersion];
+  const parts = [
+    manifest,
+    group,
+    version,
+    o.kind,
+    ...(o.metadata.namespace ? [o.metadata.namespace] : []),
+    o.metadata.name,
+  ];
+  return parts.join("__");
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 1500));
+
+describe("tazuna migrate from the Go tool (e2e)", function () {
+  this.timeout(900_000);
+  const cluster = useCluster("tazuna-migrate");
+  let dir: string;
+  const tazuna = (args: string[]) =>
+    execa(BIN, ["-p", dir, "--cluster", "local", ...args], { reject: false, stdin: "ignore", env: ENV });
+
+  before(async () => {
+    dir = path.join(await mkdtemp(path.join(tmpdir(), "tazuna-migrate-")), "project");
+    await cp(FIXTURE, dir, { recursive: true });
+    await mkdir(path.join(dir, "stacks"));
+    await writeFile(
+      path.join(dir, "stacks", "Pulumi.local.yaml"),
+      stringify({
+        config: {
+          "tazuna:context": cluster().context,
+          "tazuna:kubeconfig": cluster().kubeconfig,
+          "tazuna:environment": "local",
+        },
+      }),
+    );
+    // What the Go tool did: render, server-side apply each manifest as "tazuna", record each object.
+    const out = path.join(dir, "..", "rendered");
+    const built = await execa(BIN, ["-p", dir, "-e", "local", "build", "--out", out], {
+      env: ENV,
+      reject: false,
+    });
+    assert.equal(built.exitCode, 0, built.stderr);
+    const k = cluster().kubectl();
+    await k(["create", "namespace", "tazuna"]);
+    for (const manifest of ["platform", "team-quota", "agent"]) {
+      const text = await readFile(path.join(out, `${manifest}.yaml`), "utf8");
+      const objs = parseAllDocuments(text)
+        .map((d) => d.toJS() as Obj)
+        .filter(Boolean);
+      await k(["apply", "--server-side", "--field-manager", "tazuna", "--force-conflicts", "-f", "-"], text);
+      const data: Record<string, string> = {
+        _metadata: JSON.stringify({ gitCommitHash: "", lastSyncedAt: new Date().toISOString() }),
+      };
+      for (const o of objs)
+        data[goKey(manifest, o)] = JSON.stringify({
+          contentHash: createHash("sha256").update(JSON.stringify(o)).digest("hex"),
+        });
+      // An object the Go tool installed that this declaration no longer renders.
+      if (manifest === "platform")
+        data[
+          goKey(manifest, {
+            apiVersion: "v1",
+            kind: "ConfigMap",
+            metadata: { name: "retired", namespace: "platform" },
+          })
+        ] = "{}";
+      const cm = {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: `tazuna-state-${manifest}`, namespace: "tazuna" },
+        data,
+      };
+      await k(["apply", "-f", "-"], JSON.stringify(cm));
+    }
+    assert.ok((await readdir(out)).length >= 3);
+  });
+
+  it("takes every add-on under state with no write to the cluster; the next plan has no changes", async () => {
+    const since = new Date().toISOString();
+    const res = await tazuna(["migrate"]);
+    assert.equal(res.exitCode, 0, `${res.stdout}\n${res.stderr}`);
+    assert.match(res.stdout, /took 3 add-on\(s\) from the Go tool's state/);
+    assert.match(res.stdout, /taken\s+platform/);
+    assert.match(res.stdout, /rendered by no add-on[\s\S]*platform: v1\/ConfigMap platform\/retired/);
+    await settle();
+    const writes = writesBy(await readAudit(cluster().auditLog), ADMIN_USER, since);
+    assert.deepEqual(
+      writes.map((w) => `${w.verb} ${w.objectRef?.resource ?? ""} ${w.objectRef?.name ?? ""}`),
+      [],
+      "migrate wrote nothing to the cluster",
+    );
+    const plan = await tazuna(["plan"]);
+    assert.equal(plan.exitCode, 0, `${plan.stdout}\n${plan.stderr}`);
+    assert.match(plan.stdout + plan.stderr, /no changes/i);
+  });
+
+  it("a changed declaration is then applied over the Go tool's fields, without a conflict (the control)", async () => {
+    const f = path.join(dir, "tazuna.yaml");
+    await writeFile(
+      f,
+      (await readFile(f, "utf8"))
+        .replace('static: "2"', 'static: "3"')
+        .replace("availableReplicas == 2", "availableReplicas == 3"),
+    );
+    const since = new Date().toISOString();
+    const plan = await tazuna(["plan"]);
+    assert.equal(plan.exitCode, 2, plan.stderr);
+    const applied = await tazuna(["apply", "--yes"]);
+    assert.equal(applied.exitCode, 0, applied.stderr);
+    await settle();
+    const writes = writesBy(await readAudit(cluster().auditLog), ADMIN_USER, since);
+    assert.ok(
+      writes.some((w) => w.objectRef?.name === "agent" && w.objectRef.resource === "deployments"),
+      "the audit log sees the apply",
+    );
+    assert.equal(
+      await cluster().kubectl()([
+        "get",
+        "deployment",
+        "agent",
+        "-n",
+        "platform",
+        "-o",
+        "jsonpath={.spec.replicas}",
+      ]),
+      "3",
+    );
+  });
+});
