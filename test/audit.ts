@@ -49,3 +49,8 @@ export function writesBy(events: readonly AuditEvent[], user: string, since?: st
       (since === undefined || e.stageTimestamp > since),
   );
 }
+
+/** Writes that changed something: server-side dry runs (a preview's) are requests, not writes. */
+export function persistedWritesBy(events: readonly AuditEvent[], user: string, since?: string): AuditEvent[] {
+  return writesBy(events, user, since).filter((e) => !/[?&]dryRun=/.test(e.requestURI));
+}

@@ -51,30 +51,30 @@ const keyOf = (urn: string) => {
 };
 
 /**
- * Adopts `imports` (adoptKey → import id) of `addons` within `targets`;
- * returns the URNs taken. The program must read ONLY_ENV and ADOPT_ENV
+ * Adopts `imports` (adoptKey → import id); returns the URNs taken. The program must read ONLY_ENV and ADOPT_ENV
  * (tazunaProgram does).
  */
 export async function adoptObjects(
   stack: Stack,
-  addons: readonly string[],
-  targets: string[],
+  /** The add-ons to register and their URN patterns; undefined: the whole program (spec-level tests too). */
+  part: { addons: readonly string[]; targets: string[] } | undefined,
   imports: Record<string, string>,
   fieldManager = GO_FIELD_MANAGER,
 ): Promise<string[]> {
-  const only = { [ONLY_ENV]: addons.join(",") };
+  const only = { [ONLY_ENV]: part?.addons.join(",") };
+  const target = part ? { target: part.targets } : {};
   // What the declaration's inputs are once the provider has checked them.
   const declared = new Map<string, Props>();
   await withEnv({ ...only, [ADOPT_ENV]: undefined }, () =>
     stack.preview({
-      target: targets,
+      ...target,
       onEvent: (e) => {
         const m = e.resourcePreEvent?.metadata;
         if (m?.new?.inputs && imports[keyOf(m.urn)] !== undefined) declared.set(m.urn, m.new.inputs as Props);
       },
     }),
   );
-  await withEnv({ ...only, [ADOPT_ENV]: JSON.stringify(imports) }, () => stack.up({ target: targets }));
+  await withEnv({ ...only, [ADOPT_ENV]: JSON.stringify(imports) }, () => stack.up(target));
   const exported = await stack.exportStack();
   const resources =
     (exported.deployment as { resources?: { urn: string; inputs?: Props; outputs?: Props }[] }).resources ??

@@ -2,7 +2,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { stringify } from "yaml";
+import { toGoYaml } from "./yaml-out";
 import type { Addon } from "../config/model";
 import { parseObjects, withDefaultNamespace, type K8sObject } from "./objects";
 import { runTool } from "./run";
@@ -24,7 +24,7 @@ export async function renderHelm(a: Addon): Promise<K8sObject[]> {
     for (const f of h.valuesFiles ?? []) args.push("--values", path.resolve(a.baseDir, f));
     if (h.values) {
       const file = path.join(tmp, "values.yaml");
-      await writeFile(file, stringify(h.values));
+      await writeFile(file, toGoYaml(h.values));
       args.push("--values", file);
     }
     const out = await runTool({

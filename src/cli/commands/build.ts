@@ -2,7 +2,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import type { Command } from "commander";
-import { stringify } from "yaml";
+import { toGoYaml } from "../../render/yaml-out";
 import { selectByTags } from "../../graph/order";
 import { renderAll } from "../../render";
 import { loadTarget, optionalCluster, type GlobalOptions } from "../project";
@@ -33,7 +33,7 @@ export function register(program: Command, globals: () => GlobalOptions): void {
       const rendered = await renderAll(addons);
       if (o.out) await mkdir(o.out, { recursive: true });
       for (const [name, objs] of rendered) {
-        const text = objs.map((x) => `# add-on: ${name}\n${stringify(x)}`).join("---\n");
+        const text = objs.map((x) => `# add-on: ${name}\n${toGoYaml(x)}`).join("---\n");
         if (o.out) await writeFile(path.join(o.out, `${name}.yaml`), text);
         else process.stdout.write(`---\n${text}`);
       }

@@ -119,7 +119,12 @@ async function migrate(opts: GlobalOptions): Promise<void> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { adoptObjects } = require("../../engine/adopt") as typeof import("../../engine/adopt");
     const names = taken.map((v) => v.addon);
-    await adoptObjects(cs.stack, names, targetsFor(cluster, cs.project.name, names), imports);
+    // Every add-on taken: the whole program, so spec-level tests are recorded too (they only read).
+    const part =
+      taken.length === all.length
+        ? undefined
+        : { addons: names, targets: targetsFor(cluster, cs.project.name, names) };
+    await adoptObjects(cs.stack, part, imports);
   }
   const lost = unmatched(rendered, recorded);
   print(
