@@ -5,10 +5,16 @@
  * condition only while waiting (each try fails, for ever without a
  * timeout); here `tazuna check` refuses it.
  */
-import { Environment } from "@marcbachmann/cel-js";
+import type { Environment } from "@marcbachmann/cel-js";
 
 let env: Environment | undefined;
-const celEnv = () => (env ??= new Environment().registerVariable("object", "dyn"));
+// Loaded on first use: most files have no CEL condition, and every command loads the config.
+const celEnv = () =>
+  (env ??= new // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require("@marcbachmann/cel-js") as typeof import("@marcbachmann/cel-js")).Environment().registerVariable(
+    "object",
+    "dyn",
+  ));
 
 /** Why a condition would never pass (does not compile, or is not a bool), or undefined. */
 export function celProblem(condition: string): string | undefined {

@@ -10,6 +10,7 @@ import { kubectl } from "./kubectl";
 import { ObjectMetaSchema } from "../render/objects";
 import { installedObjects, type InstalledObject } from "../state/inventory";
 import { nameOf, objectResourceName } from "../program/urns";
+import { kubectlTarget } from "../render/objects";
 
 export interface DriftEntry {
   drift: "changed" | "deleted" | "undeclared";
@@ -76,11 +77,8 @@ export interface Leftover {
   name: string;
 }
 
-/** kubectl's TYPE.VERSION.GROUP/NAME for a leftover. */
-export function leftoverRef(l: Leftover): string {
-  const [group, version] = l.apiVersion.includes("/") ? l.apiVersion.split("/") : ["", l.apiVersion];
-  return `${l.kind}.${version}${group ? `.${group}` : ""}/${l.name}`;
-}
+/** kubectl's TYPE[.VERSION.GROUP]/NAME for a leftover. */
+export const leftoverRef = (l: Leftover): string => kubectlTarget(l.kind, l.name, l.apiVersion);
 
 /**
  * Objects in the namespaces Tazuna manages that nothing declares: not made

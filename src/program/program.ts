@@ -19,7 +19,8 @@ import { ClusterBinding } from "../guard/binding";
 import { checkContext } from "../guard/context";
 import { readIdentity, type ClusterIdentity } from "../guard/identity";
 import { readinessGates, forProvider } from "./readiness";
-import { WaitUntil, kubectlTarget } from "./wait";
+import { WaitUntil } from "./wait";
+import { kubectlTarget } from "../render/objects";
 
 export interface ProgramContext {
   projectDir: string;

@@ -13,7 +13,7 @@ import { createHash } from "node:crypto";
 import type { Addon } from "../config/model";
 import type { Wait } from "../config/schema";
 import type { K8sObject } from "../render/objects";
-import { kubectlTarget } from "./wait";
+import { kubectlTarget } from "../render/objects";
 
 export class ReadinessError extends Error {
   constructor(addon: string, wait: Wait) {

@@ -164,10 +164,3 @@ export class WaitUntil extends pulumi.dynamic.Resource {
     super(waitProvider, name, props, opts, "tazuna", "WaitUntil");
   }
 }
-
-/** kubectl's resource argument for a kind in an apiVersion: Deployment.v1.apps/web. */
-export function kubectlTarget(kind: string, name: string, apiVersion?: string): string {
-  if (!apiVersion) return `${kind}/${name}`;
-  const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
-  return group ? `${kind}.${version}.${group}/${name}` : `${kind}/${name}`;
-}

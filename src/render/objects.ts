@@ -81,9 +81,17 @@ const CLUSTER_SCOPED = new Set([
   "ComponentStatus",
 ]);
 
+/** An apiVersion's group ("" for the core group) and version. */
+export function splitApiVersion(apiVersion: string): { group: string; version: string } {
+  const slash = apiVersion.indexOf("/");
+  return slash < 0
+    ? { group: "", version: apiVersion }
+    : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+}
+
 export function isClusterScoped(obj: K8sObject, all: readonly K8sObject[]): boolean {
   if (CLUSTER_SCOPED.has(obj.kind)) return true;
-  const group = obj.apiVersion.includes("/") ? obj.apiVersion.split("/")[0] : "";
+  const { group } = splitApiVersion(obj.apiVersion);
   return all.some((o) => {
     if (o.kind !== "CustomResourceDefinition") return false;
     const spec = (o as { spec?: { group?: string; scope?: string; names?: { kind?: string } } }).spec;
@@ -123,4 +131,11 @@ export function declaredContent(o: Record<string, unknown>): Record<string, unkn
     rest.spec = kept;
   }
   return { ...rest, labels: m.labels ?? {}, annotations };
+}
+
+/** kubectl's resource argument for a kind in an apiVersion: Deployment.v1.apps/web. */
+export function kubectlTarget(kind: string, name: string, apiVersion?: string): string {
+  if (!apiVersion) return `${kind}/${name}`;
+  const { group, version } = splitApiVersion(apiVersion);
+  return group ? `${kind}.${version}.${group}/${name}` : `${kind}/${name}`;
 }

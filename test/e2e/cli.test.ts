@@ -287,9 +287,9 @@ describe("tazuna CLI (e2e)", function () {
     // Dropping them is asked for: listed in the plan, then deleted, and only them.
     const pruned = await tazuna(["apply", "--cluster", "local", "--yes", "--prune-leftovers", "-o", "json"]);
     assert.equal(pruned.exitCode, 0, pruned.stderr);
-    assert.match(pruned.stderr, /leftovers to delete[^\n]*\n {2}- ConfigMap\.v1\/hand-made -n argocd/);
+    assert.match(pruned.stderr, /leftovers to delete[^\n]*\n {2}- ConfigMap\/hand-made -n argocd/);
     const result = checkedJson<{ prunedLeftovers: string[] }>("apply", pruned.stdout);
-    assert.deepEqual(result.prunedLeftovers, ["ConfigMap.v1/hand-made -n argocd"]);
+    assert.deepEqual(result.prunedLeftovers, ["ConfigMap/hand-made -n argocd"]);
     assert.equal(await exists(k, ["configmap", "hand-made", "-n", "argocd"]), false);
     assert.ok(await exists(k, ["configmap", "argocd-cm", "-n", "argocd"]), "declared objects stay");
     const clean2 = await tazuna(["state", "drift", "--cluster", "local"]);

@@ -7,6 +7,7 @@
  */
 import type { Command } from "commander";
 import { renderAll, type K8sObject } from "../../render";
+import { splitApiVersion } from "../../render/objects";
 import { readGoState, GO_STATE_NAMESPACE, type GoStateEntry } from "../../live/go-state";
 import { kubectl } from "../../live/kubectl";
 import { installedObjects } from "../../state/inventory";
@@ -16,15 +17,14 @@ import { UsageError } from "../errors";
 import { log, print } from "../output";
 import { requireCluster, type GlobalOptions } from "../project";
 
-const groupOf = (apiVersion: string) => (apiVersion.includes("/") ? (apiVersion.split("/")[0] ?? "") : "");
 const recordKey = (group: string, kind: string, ns: string, name: string) => `${group}/${kind}/${ns}/${name}`;
 const objectKey = (o: K8sObject) =>
-  recordKey(groupOf(o.apiVersion), o.kind, o.metadata.namespace ?? "", o.metadata.name);
+  recordKey(splitApiVersion(o.apiVersion).group, o.kind, o.metadata.namespace ?? "", o.metadata.name);
 
 /** The Pulumi type yaml/v2 ConfigGroup gives an object: kubernetes:<group or core>/<version>:<Kind>. */
 function typeOf(o: K8sObject): string {
-  const [group, version] = o.apiVersion.includes("/") ? o.apiVersion.split("/") : ["core", o.apiVersion];
-  return `kubernetes:${group}/${version}:${o.kind}`;
+  const { group, version } = splitApiVersion(o.apiVersion);
+  return `kubernetes:${group || "core"}/${version}:${o.kind}`;
 }
 
 interface AddonVerdict {
