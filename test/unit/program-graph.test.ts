@@ -38,6 +38,11 @@ async function withCapture(): Promise<void> {
     "unit",
     false,
   );
+  // The mocks turn transforms off; the engine Tazuna runs on has them (adopted objects need one).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (
+    require("@pulumi/pulumi/runtime/state") as { getStore(): { supportsTransforms: boolean } }
+  ).getStore().supportsTransforms = true;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const settings = require("@pulumi/pulumi/runtime/settings") as {
     getMonitor(): { registerResource: (req: RegisterRequest, cb: unknown) => unknown };
@@ -77,8 +82,13 @@ const cm = (name: string): K8sObject => ({
   metadata: { name, namespace: "default" },
 });
 
+/** Registrations run asynchronously (transforms first register a callback); wait until they have stopped coming. */
 async function settle(): Promise<void> {
-  await new Promise((r) => setTimeout(r, 200));
+  let seen = -1;
+  while (seen !== registered.length) {
+    seen = registered.length;
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 describe("program graph (Pulumi mocks)", function () {
