@@ -40,9 +40,8 @@ async function withCapture(): Promise<void> {
   );
   // The mocks turn transforms off; the engine Tazuna runs on has them (adopted objects need one).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  (
-    require("@pulumi/pulumi/runtime/state") as { getStore(): { supportsTransforms: boolean } }
-  ).getStore().supportsTransforms = true;
+  const state = require("@pulumi/pulumi/runtime/state") as { getStore(): { supportsTransforms: boolean } };
+  state.getStore().supportsTransforms = true;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const settings = require("@pulumi/pulumi/runtime/settings") as {
     getMonitor(): { registerResource: (req: RegisterRequest, cb: unknown) => unknown };
