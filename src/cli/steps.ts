@@ -33,13 +33,14 @@ export function stepOf(e: EngineEvent): Step | undefined {
 }
 
 /** What apply would do: a preview that reads the live objects first, as steps. */
-export async function planSteps(stack: Stack, target?: string[]): Promise<Step[]> {
+/** `exclude`: URN patterns the run leaves alone (excludesFor). */
+export async function planSteps(stack: Stack, exclude?: string[]): Promise<Step[]> {
   const steps: Step[] = [];
   await stack.preview({
     diff: true,
     // Read the live objects first, so hand changes and deletions show up as changes.
     refresh: true,
-    ...(target ? { target } : {}),
+    ...(exclude ? { exclude } : {}),
     onEvent: (e) => {
       const s = stepOf(e);
       if (s) steps.push(s);

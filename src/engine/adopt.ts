@@ -56,13 +56,14 @@ const keyOf = (urn: string) => {
  */
 export async function adoptObjects(
   stack: Stack,
-  /** The add-ons to register and their URN patterns; undefined: the whole program (spec-level tests too). */
-  part: { addons: readonly string[]; targets: string[] } | undefined,
+  /** The add-ons to register and the URN patterns of the rest (excludesFor); undefined: the whole program. */
+  part: { addons: readonly string[]; exclude: string[] } | undefined,
   imports: Record<string, string>,
-  fieldManager = GO_FIELD_MANAGER,
+  /** The field manager later changes are applied as: one for all, or one per adoptKey. */
+  fieldManager: string | Record<string, string> = GO_FIELD_MANAGER,
 ): Promise<string[]> {
   const only = { [ONLY_ENV]: part?.addons.join(",") };
-  const target = part ? { target: part.targets } : {};
+  const target = part ? { exclude: part.exclude } : {};
   // What the declaration's inputs are once the provider has checked them.
   const declared = new Map<string, Props>();
   await withEnv({ ...only, [ADOPT_ENV]: undefined }, () =>
@@ -84,7 +85,8 @@ export async function adoptObjects(
     const inputs = declared.get(r.urn);
     if (!inputs) continue;
     r.inputs = withoutDirectives(inputs);
-    r.outputs = { ...r.outputs, __inputs: r.inputs, __fieldManager: fieldManager };
+    const manager = typeof fieldManager === "string" ? fieldManager : fieldManager[keyOf(r.urn)];
+    r.outputs = { ...r.outputs, __inputs: r.inputs, ...(manager ? { __fieldManager: manager } : {}) };
     taken.push(r.urn);
   }
   await stack.importStack(exported);

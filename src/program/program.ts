@@ -28,7 +28,7 @@ export interface ProgramContext {
   settings: StackSettings;
   /**
    * Register only these add-ons (a --tags run; the caller includes their
-   * dependencies) and no spec-level tests. Must go with targetsFor(), or the
+   * dependencies) and no spec-level tests. Must go with excludesFor(), or the
    * engine would delete the add-ons left out. Default: $TAZUNA_ONLY_ADDONS,
    * which the tazuna CLI sets when it runs a project's own program.
    */

@@ -3,6 +3,8 @@
  * components so the CLI can read URNs without loading the Pulumi SDK.
  */
 
+import { splitApiVersion } from "../render/objects";
+
 /**
  * How the tazuna CLI tells a project's own program (index.ts, run by the
  * engine in its own process) which add-ons a --tags run registers.
@@ -28,6 +30,12 @@ export function adoptFromEnv(env = process.env): Record<string, string> {
 
 /** The key of an object in an adopt map. */
 export const adoptKey = (type: string, name: string): string => `${type}::${name}`;
+
+/** The type yaml/v2 ConfigGroup gives an object: kubernetes:<group, or core>/<version>:<Kind>. */
+export function objectType(apiVersion: string, kind: string): string {
+  const { group, version } = splitApiVersion(apiVersion);
+  return `kubernetes:${group || "core"}/${version}:${kind}`;
+}
 
 /** The Pulumi type of an add-on component. */
 export const ADDON_TYPE = "tazuna:index:Addon";
@@ -59,17 +67,19 @@ export function objectResourceName(addon: string, namespace: string, name: strin
 export const addonOfName = (resourceName: string): string => resourceName.split(":")[0] ?? resourceName;
 
 /**
- * URN patterns for a --tags run: the chosen add-ons (component, objects,
- * gates, their tests), the cluster binding, the providers and the stack.
- * The engine matches `*` within a URN segment and `**` across them.
+ * URN patterns for a run that leaves some add-ons alone (--tags, migrate,
+ * fold): the add-ons not chosen (component, objects, gates, their tests) and
+ * the spec-level tests, which such a run does not register. The engine
+ * neither applies nor deletes what is excluded, nor what it depends on;
+ * `*` matches within a URN segment and `**` across them. (Targets cannot do
+ * this: every resource is a child of the stack and depends on the binding,
+ * so targeting those makes every unregistered add-on a delete.)
  */
-export function targetsFor(stackName: string, project: string, addons: readonly string[]): string[] {
+export function excludesFor(stackName: string, project: string, others: readonly string[]): string[] {
   const base = `urn:pulumi:${stackName}::${project}::`;
   return [
-    `${base}pulumi:pulumi:Stack::**`,
-    `${base}pulumi:providers:**`,
-    `${base}**ClusterBinding::*`,
-    ...addons.flatMap((a) => [
+    `${base}**WaitUntil::test-**`,
+    ...others.flatMap((a) => [
       `${base}${ADDON_TYPE}**::${a}`,
       `${base}${ADDON_TYPE}**::${a}:**`,
       `${base}**WaitUntil::${a}-test-**`,

@@ -133,6 +133,31 @@ export function declaredContent(o: Record<string, unknown>): Record<string, unkn
   return { ...rest, labels: m.labels ?? {}, annotations };
 }
 
+/**
+ * A live object as a declaration would write it (tazuna state fold): no
+ * status, no server-set metadata, no tool annotations, no allocated cluster
+ * IPs. What is left is what someone chose.
+ */
+export function asDeclared(live: K8sObject): K8sObject {
+  const { status: _s, ...rest } = live as K8sObject & { status?: unknown };
+  const m = live.metadata;
+  const annotations = Object.fromEntries(
+    Object.entries(m.annotations ?? {}).filter(([k]) => !TOOL_ANNOTATION.test(k)),
+  );
+  const metadata = {
+    name: m.name,
+    ...(m.namespace ? { namespace: m.namespace } : {}),
+    ...(m.labels && Object.keys(m.labels).length ? { labels: m.labels } : {}),
+    ...(Object.keys(annotations).length ? { annotations } : {}),
+  };
+  const spec = (rest as { spec?: Record<string, unknown> }).spec;
+  if (spec && live.kind === "Service") {
+    const { clusterIP: _c, clusterIPs: _cs, ...kept } = spec;
+    return { ...rest, metadata, spec: kept } as K8sObject;
+  }
+  return { ...rest, metadata } as K8sObject;
+}
+
 /** kubectl's resource argument for a kind in an apiVersion: Deployment.v1.apps/web. */
 export function kubectlTarget(kind: string, name: string, apiVersion?: string): string {
   if (!apiVersion) return `${kind}/${name}`;

@@ -294,6 +294,13 @@ describe("tazuna CLI (e2e)", function () {
     assert.ok(await exists(k, ["configmap", "argocd-cm", "-n", "argocd"]), "declared objects stay");
     const clean2 = await tazuna(["state", "drift", "--cluster", "local"]);
     assert.equal(clean2.exitCode, 0, clean2.stdout);
+
+    // --tags on a stack that holds every add-on: the others are left as they are, not deleted.
+    const tagged = await tazuna(["apply", "--cluster", "local", "--yes", "--tags", "edge"]);
+    assert.equal(tagged.exitCode, 0, tagged.stderr);
+    assert.ok(await exists(k, ["namespace", "cert-manager"]), "an untagged add-on stays");
+    const plan = await tazuna(["plan", "--cluster", "local"]);
+    assert.equal(plan.exitCode, 0, `${plan.stdout}\n${plan.stderr}`);
   });
 
   it("status shows readiness now, per add-on, and the last apply", async () => {

@@ -6,7 +6,8 @@
  * migration takes them under this stack's state with no write to the
  * cluster (the audit log is the witness), the next plan has no changes, and
  * (the positive control) a changed declaration is then applied to the
- * Go-owned fields without a field-manager conflict.
+ * Go-owned fields without a field-manager conflict. Then hand-made
+ * leftovers folded back into the declaration (state fold), the same way.
  */
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
@@ -157,6 +158,75 @@ describe("tazuna migrate from the Go tool (e2e)", function () {
         "jsonpath={.spec.replicas}",
       ]),
       "3",
+    );
+  });
+
+  it("state fold takes hand-made leftovers into the declaration with no write; --take-ownership lets later changes apply", async () => {
+    const k = cluster().kubectl();
+    await k(["create", "configmap", "hand-made", "-n", "platform", "--from-literal=mode=manual"]);
+    await k(["create", "service", "clusterip", "hand-svc", "-n", "platform", "--tcp=80:8080"]);
+    const drift = await tazuna(["state", "drift"]);
+    assert.equal(drift.exitCode, 2, drift.stderr);
+    assert.match(drift.stdout, /undeclared\t-\tConfigMap\tplatform\thand-made/);
+
+    const since = new Date().toISOString();
+    const res = await tazuna([
+      "state",
+      "fold",
+      "--as",
+      "hand-made",
+      "--only",
+      "ConfigMap/platform/hand-made",
+    ]);
+    assert.equal(res.exitCode, 0, `${res.stdout}\n${res.stderr}`);
+    assert.match(res.stdout, /folded 1 leftover\(s\) into add-on hand-made/);
+    assert.match(res.stdout, /--take-ownership/, "says how later changes can apply");
+    const cm = await readFile(path.join(dir, "hand-made", "configmap-hand-made.yaml"), "utf8");
+    assert.match(cm, /mode: manual/);
+    assert.doesNotMatch(
+      cm,
+      /resourceVersion|uid:|managedFields|creationTimestamp/,
+      "cleaned of server-set fields",
+    );
+    assert.match(
+      await readFile(path.join(dir, "tazuna.yaml"), "utf8"),
+      /name: hand-made[\s\S]*type: manifests[\s\S]*path: hand-made/,
+    );
+    await settle();
+    assert.deepEqual(
+      persistedWritesBy(await readAudit(cluster().auditLog), ADMIN_USER, since).map(
+        (w) => `${w.verb} ${w.objectRef?.name ?? ""}`,
+      ),
+      [],
+      "fold wrote nothing to the cluster",
+    );
+    const plan = await tazuna(["plan"]);
+    assert.equal(plan.exitCode, 0, `${plan.stdout}\n${plan.stderr}`);
+
+    const since2 = new Date().toISOString();
+    const owned = await tazuna(["state", "fold", "--as", "owned", "--take-ownership"]);
+    assert.equal(owned.exitCode, 0, `${owned.stdout}\n${owned.stderr}`);
+    await settle();
+    assert.deepEqual(
+      persistedWritesBy(await readAudit(cluster().auditLog), ADMIN_USER, since2).map(
+        (w) => `${w.verb} ${w.objectRef?.name ?? ""}`,
+      ),
+      ["patch hand-svc"],
+      "one patch of its field owners per object, nothing else",
+    );
+    const svcFile = path.join(dir, "owned", "service-hand-svc.yaml");
+    const svc = await readFile(svcFile, "utf8");
+    assert.doesNotMatch(svc, /clusterIP:/, "no allocated address");
+    assert.equal((await tazuna(["plan"])).exitCode, 0);
+    assert.equal((await tazuna(["state", "drift"])).exitCode, 0, "nothing undeclared any more");
+
+    // The control: a change to an owned folded object is applied.
+    await writeFile(svcFile, svc.replace("targetPort: 8080", "targetPort: 9090"));
+    const applied = await tazuna(["apply", "--yes"]);
+    assert.equal(applied.exitCode, 0, applied.stderr);
+    assert.equal(
+      await k(["get", "service", "hand-svc", "-n", "platform", "-o", "jsonpath={.spec.ports[0].targetPort}"]),
+      "9090",
     );
   });
 });

@@ -15,7 +15,7 @@ import { ApplyProgress } from "../progress";
 import type { GlobalOptions, Target } from "../project";
 import { ApplySchema, SCHEMA_VERSION, type ApplyResult } from "../results";
 import { openClusterStack } from "../cluster-stack";
-import { targetsFor } from "../../program/urns";
+import { excludesFor } from "../../program/urns";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { deleteLeftovers, leftoverObjects, leftoverRef, type Leftover } from "../../live/drift";
 import { installedObjects } from "../../state/inventory";
@@ -78,13 +78,19 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
     (t) => selectAddons(t, tags),
   );
   const addons = only ? [...only] : target.declaration.addons.map((a) => a.name);
-  // The engine keeps whatever is outside the targets: add-ons left out are neither applied nor deleted.
-  const targets = only ? targetsFor(cluster, project.name, only) : undefined;
+  // Add-ons left out are excluded: the engine neither applies nor deletes them.
+  const exclude = only
+    ? excludesFor(
+        cluster,
+        project.name,
+        target.declaration.addons.map((a) => a.name).filter((n) => !only.includes(n)),
+      )
+    : undefined;
   // Refreshing reads through the context; make sure it still reaches the recorded cluster.
   await checkIdentity();
   const recovered = await recoverInterrupted(stack, backend, project.name);
   for (const r of recovered) log(`recovered: ${r}`);
-  const steps = await planSteps(stack, targets);
+  const steps = await planSteps(stack, exclude);
   log(formatSteps(cluster, steps));
   const context = target.settings.context;
   // Listed before the question: nothing is deleted that was not shown.
@@ -120,7 +126,7 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
       refresh: true,
       onEvent: progress.onEvent,
       signal: stop.signal,
-      ...(targets ? { target: targets } : {}),
+      ...(exclude ? { exclude } : {}),
     });
     const pruned = await pruneShown(leftovers, kubeconfig, context, stack);
     return {

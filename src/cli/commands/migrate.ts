@@ -11,7 +11,7 @@ import { splitApiVersion } from "../../render/objects";
 import { readGoState, GO_STATE_NAMESPACE, type GoStateEntry } from "../../live/go-state";
 import { kubectl } from "../../live/kubectl";
 import { installedObjects } from "../../state/inventory";
-import { adoptKey, objectResourceName, targetsFor } from "../../program/urns";
+import { adoptKey, objectResourceName, objectType, excludesFor } from "../../program/urns";
 import { openClusterStack } from "../cluster-stack";
 import { UsageError } from "../errors";
 import { log, print } from "../output";
@@ -20,12 +20,6 @@ import { requireCluster, type GlobalOptions } from "../project";
 const recordKey = (group: string, kind: string, ns: string, name: string) => `${group}/${kind}/${ns}/${name}`;
 const objectKey = (o: K8sObject) =>
   recordKey(splitApiVersion(o.apiVersion).group, o.kind, o.metadata.namespace ?? "", o.metadata.name);
-
-/** The Pulumi type yaml/v2 ConfigGroup gives an object: kubernetes:<group or core>/<version>:<Kind>. */
-function typeOf(o: K8sObject): string {
-  const { group, version } = splitApiVersion(o.apiVersion);
-  return `kubernetes:${group || "core"}/${version}:${o.kind}`;
-}
 
 interface AddonVerdict {
   addon: string;
@@ -106,7 +100,7 @@ async function migrate(opts: GlobalOptions): Promise<void> {
       v.objects.map((o) => {
         const ns = o.metadata.namespace ?? "";
         return [
-          adoptKey(typeOf(o), objectResourceName(v.addon, ns, o.metadata.name)),
+          adoptKey(objectType(o.apiVersion, o.kind), objectResourceName(v.addon, ns, o.metadata.name)),
           ns ? `${ns}/${o.metadata.name}` : o.metadata.name,
         ];
       }),
@@ -123,7 +117,14 @@ async function migrate(opts: GlobalOptions): Promise<void> {
     const part =
       taken.length === all.length
         ? undefined
-        : { addons: names, targets: targetsFor(cluster, cs.project.name, names) };
+        : {
+            addons: names,
+            exclude: excludesFor(
+              cluster,
+              cs.project.name,
+              all.filter((v) => v.reason !== undefined).map((v) => v.addon),
+            ),
+          };
     await adoptObjects(cs.stack, part, imports);
   }
   const lost = unmatched(rendered, recorded);

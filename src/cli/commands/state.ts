@@ -17,6 +17,7 @@ import {
   type StateListResult,
 } from "../results";
 import { openClusterStack } from "../cluster-stack";
+import { registerFold } from "./fold";
 
 const row = (...cells: string[]) => cells.map((c) => c || "-").join("\t");
 
@@ -73,6 +74,7 @@ export const driftCommand: ClusterCommand<DriftResult> = {
 
 export function register(program: Command, globals: () => GlobalOptions): void {
   const state = program.command("state").description("inspect what the stack's state records");
+  registerFold(state, globals);
   state
     .command("list")
     .description("list the objects state says are installed: add-on, kind, namespace, name")

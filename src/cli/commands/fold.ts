@@ -1,0 +1,231 @@
+/**
+ * `tazuna state fold --as NAME`: the leftovers `state drift` finds (objects
+ * in the namespaces Tazuna manages that no add-on declares, installed by
+ * hand) folded back into the declaration: written, cleaned of server-set
+ * fields, as a new manifests add-on, then taken under state by import, with
+ * no write to the live objects. Their fields stay owned by whoever wrote
+ * them, so the API server refuses a later change to one as a conflict;
+ * --take-ownership makes Tazuna their only owner with one patch of
+ * metadata.managedFields (the content unchanged).
+ */
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import * as path from "node:path";
+import type { Command } from "commander";
+import { parseDocument } from "yaml";
+import { NAME_PATTERN } from "../../config/schema";
+import { leftoverObjects, leftoverRef, type Leftover } from "../../live/drift";
+import { kubectl } from "../../live/kubectl";
+import { asDeclared, type K8sObject } from "../../render/objects";
+import { toGoYaml } from "../../render/yaml-out";
+import { installedObjects } from "../../state/inventory";
+import { adoptKey, objectResourceName, objectType, excludesFor } from "../../program/urns";
+import { openClusterStack } from "../cluster-stack";
+import { UsageError } from "../errors";
+import { log, print } from "../output";
+import { requireCluster, type GlobalOptions } from "../project";
+
+interface FoldOptions {
+  as: string;
+  only?: string;
+  takeOwnership?: boolean;
+}
+
+/** The field manager folded objects are applied as once Tazuna owns them (the Go tool's, too). */
+const OWN_MANAGER = "tazuna";
+
+type Live = K8sObject & { metadata: { managedFields?: { manager?: string; time?: string }[] } };
+
+/** The manager that wrote the object last: later changes are applied under its name (an Apply manager's, without conflict). */
+function lastManager(o: Live): string | undefined {
+  const fields = [...(o.metadata.managedFields ?? [])].sort((a, b) =>
+    (a.time ?? "").localeCompare(b.time ?? ""),
+  );
+  return fields.at(-1)?.manager;
+}
+
+type FieldsV1 = Record<string, unknown>;
+
+function mergeFields(a: FieldsV1, b: FieldsV1): FieldsV1 {
+  const out: FieldsV1 = { ...a };
+  for (const [k, v] of Object.entries(b))
+    out[k] =
+      out[k] && typeof out[k] === "object" && typeof v === "object"
+        ? mergeFields(out[k] as FieldsV1, v as FieldsV1)
+        : v;
+  return out;
+}
+
+/**
+ * One JSON patch that makes Tazuna's manager the only owner of every field
+ * the object's managers own (status and other subresources aside), and
+ * changes nothing else: so a later apply of a changed field is no conflict.
+ * (An apply of the same content would only share ownership: equal values do
+ * not conflict, so they are not taken over.)
+ */
+function ownershipPatch(live: Live): unknown[] {
+  type Entry = {
+    manager?: string;
+    operation?: string;
+    apiVersion?: string;
+    subresource?: string;
+    fieldsV1?: FieldsV1;
+  };
+  const entries = (live.metadata.managedFields ?? []) as Entry[];
+  const kept = entries.filter((e) => e.subresource);
+  const fieldsV1 = entries
+    .filter((e) => !e.subresource)
+    .reduce<FieldsV1>((acc, e) => mergeFields(acc, e.fieldsV1 ?? {}), {});
+  const own = {
+    manager: OWN_MANAGER,
+    operation: "Apply",
+    apiVersion: live.apiVersion,
+    time: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+    fieldsType: "FieldsV1",
+    fieldsV1,
+  };
+  return [
+    {
+      op: "test",
+      path: "/metadata/resourceVersion",
+      value: (live.metadata as { resourceVersion?: string }).resourceVersion,
+    },
+    { op: "replace", path: "/metadata/managedFields", value: [...kept, own] },
+  ];
+}
+
+const label = (l: Leftover) => `${l.kind}/${l.namespace}/${l.name}`;
+
+/** tazuna.yaml with the add-on added, comments and layout kept; refused before anything is written. */
+async function declared(file: string, name: string): Promise<string> {
+  const text = await readFile(file, "utf8");
+  const doc = parseDocument(text);
+  // Template actions inside quoted values are kept as they are; around the YAML's structure they make it unreadable here.
+  if (doc.errors.length > 0 || !doc.hasIn(["spec", "manifests"]))
+    throw new UsageError(
+      `${file}, as written (before templating), is not YAML with a spec.manifests list to add to; nothing was written\n  fix: add { name: NAME, type: manifests, path: NAME } yourself, or move template actions inside quoted values`,
+    );
+  doc.addIn(["spec", "manifests"], {
+    name,
+    description: "folded back from the cluster (tazuna state fold)",
+    type: "manifests",
+    path: name,
+  });
+  return doc.toString();
+}
+
+async function fold(opts: GlobalOptions, o: FoldOptions): Promise<void> {
+  const cluster = await requireCluster(opts);
+  const first = await openClusterStack(opts, cluster);
+  await first.checkIdentity();
+  const { projectDir, declaration } = first.target;
+  if (!NAME_PATTERN.test(o.as) || declaration.addons.some((a) => a.name === o.as))
+    throw new UsageError(
+      `--as ${o.as}: not a free add-on name\n  fix: pick a new name of letters, digits, _ and -`,
+    );
+  const folder = path.join(projectDir, o.as);
+  if (existsSync(folder)) throw new UsageError(`--as ${o.as}: ${folder} exists\n  fix: pick another name`);
+  const context = first.target.settings.context;
+  const wanted = o.only?.split(",").filter(Boolean);
+  const found = await leftoverObjects(first.kubeconfig, context, await installedObjects(first.stack));
+  const chosen = wanted ? found.filter((l) => wanted.includes(label(l))) : found;
+  const unknown = (wanted ?? []).filter((w) => !found.some((l) => label(l) === w));
+  if (unknown.length > 0)
+    throw new UsageError(
+      `--only: not a leftover here: ${unknown.join(", ")}\n  fix: pick from tazuna state drift's undeclared lines (KIND/NAMESPACE/NAME)`,
+    );
+  if (chosen.length === 0) {
+    print(`cluster ${cluster}: no leftovers to fold`);
+    return;
+  }
+  const newDeclaration = await declared(declaration.file, o.as);
+  await mkdir(folder);
+  const imports: Record<string, string> = {};
+  const managers: Record<string, string> = {};
+  for (const l of chosen) {
+    const live = JSON.parse(
+      await kubectl({ kubeconfig: first.kubeconfig, context }, [
+        "get",
+        leftoverRef(l),
+        "-n",
+        l.namespace,
+        "-o",
+        "json",
+      ]),
+    ) as Live;
+    const key = adoptKey(objectType(l.apiVersion, l.kind), objectResourceName(o.as, l.namespace, l.name));
+    imports[key] = `${l.namespace}/${l.name}`;
+    const declaredObject = asDeclared(live);
+    if (o.takeOwnership) {
+      await kubectl({ kubeconfig: first.kubeconfig, context }, [
+        "patch",
+        leftoverRef(l),
+        "-n",
+        l.namespace,
+        "--type=json",
+        "-p",
+        JSON.stringify(ownershipPatch(live)),
+      ]);
+      managers[key] = OWN_MANAGER;
+    } else {
+      const manager = lastManager(live);
+      if (manager) managers[key] = manager;
+    }
+    await writeFile(path.join(folder, `${l.kind.toLowerCase()}-${l.name}.yaml`), toGoYaml(declaredObject));
+  }
+  await writeFile(declaration.file, newDeclaration);
+  log(
+    `fold: wrote ${chosen.length} object(s) to ${folder} and add-on ${o.as} to ${declaration.file}; importing (reads only)`,
+  );
+  // The declaration changed on disk: open the stack again so the program renders the new add-on.
+  const cs = await openClusterStack(opts, cluster);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { adoptObjects } = require("../../engine/adopt") as typeof import("../../engine/adopt");
+  await adoptObjects(
+    cs.stack,
+    {
+      addons: [o.as],
+      exclude: excludesFor(
+        cluster,
+        cs.project.name,
+        cs.target.declaration.addons.map((a) => a.name).filter((n) => n !== o.as),
+      ),
+    },
+    imports,
+    managers,
+  );
+  print(
+    [
+      `cluster ${cluster}: folded ${chosen.length} leftover(s) into add-on ${o.as}, taken under state without a change:`,
+      ...chosen.map((l) => `  ${label(l)}`),
+      `review ${path.relative(process.cwd(), folder) || folder}/ and tazuna.yaml, then commit them`,
+      ...(o.takeOwnership
+        ? []
+        : [
+            "their fields stay owned by whoever wrote them (kubectl-create, kubectl-client-side-apply...): the API server refuses a later change of such a field as a conflict; run fold with --take-ownership to give Tazuna their fields (one patch of their managedFields per object, content unchanged)",
+          ]),
+    ].join("\n"),
+  );
+}
+
+export function registerFold(state: Command, globals: () => GlobalOptions): void {
+  state
+    .command("fold")
+    .description(
+      "fold leftovers (undeclared objects in managed namespaces) back into the declaration as a new manifests add-on, taken under state without changing them",
+    )
+    .requiredOption("--as <name>", "the new add-on (and its folder)")
+    .option(
+      "--only <objects>",
+      "only these, as KIND/NAMESPACE/NAME, comma-separated (default: every leftover)",
+    )
+    .option(
+      "--take-ownership",
+      "also make Tazuna the owner of their fields, so later changes apply without conflicts (one patch of metadata.managedFields per object, content unchanged)",
+    )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  tazuna state drift --cluster prod\n  tazuna state fold --cluster prod --as hand-made --only ConfigMap/argocd/extra-cm",
+    )
+    .action((o: FoldOptions) => fold(globals(), o));
+}
