@@ -205,6 +205,8 @@ function nameProblems(l: Located, problems: ConfigProblem[]): string | undefined
 
 function pathProblems(l: Located, rootDir: string, problems: ConfigProblem[]): string | undefined {
   const e = l.entry;
+  // The Go tool requires an oras add-on's path and never reads it: neither does Tazuna.
+  if (e.type === "oras") return undefined;
   const dir = e.path === undefined ? undefined : path.resolve(rootDir, e.path);
   const type = e.type ?? "";
   if (dir === undefined) {
@@ -379,13 +381,12 @@ function givenVars(vars: NonNullable<ManifestEntry["helmfile"]>["vars"]): Record
 }
 
 async function hintOf(l: Located, dir: string | undefined, problems: ConfigProblem[]) {
-  const h = l.entry.type === "helmfile" ? l.entry.helmfile : undefined;
   if (l.entry.type !== "helmfile" || dir === undefined) return undefined;
   const file = hintFileFor(dir);
   if (!file) return undefined;
   const hint = await loadHint(file, problems);
   if (!hint) return undefined;
-  applyHint(hint, givenVars(h?.vars), (name, message, fix) =>
+  applyHint(hint, givenVars(l.entry.helmfile?.vars), (name, message, fix) =>
     problems.push(problemAt(l, ["helmfile", "vars", name], `${name} ${message} (${file})`, fix)),
   );
   return { file, hint };
