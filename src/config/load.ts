@@ -396,6 +396,7 @@ async function checkEntry(
   l: Located,
   rootDir: string,
   providers: readonly Provider[],
+  environment: string,
   problems: ConfigProblem[],
 ): Promise<Addon | undefined> {
   const e = l.entry;
@@ -437,6 +438,7 @@ async function checkEntry(
     readiness: { skip: e.readiness?.skip ?? false, waitFor: e.readiness?.waitFor ?? [] },
     ...Object.fromEntries(blocks.map((b) => [b, e[b as keyof typeof BLOCKS]])),
     ...(genesisSecret ? { genesisSecret } : {}),
+    environment,
     ...(hint ? { hint } : {}),
     tests,
     origin: originOf(l),
@@ -614,7 +616,9 @@ export async function loadDeclaration(file: string, options: LoadOptions = {}): 
   const located = await expandIncludes(top, opts, problems, broken);
   const providers = top.spec.providers ?? [];
   const rootDir = path.dirname(abs);
-  const checked = await Promise.all(located.map((l) => checkEntry(l, rootDir, providers, problems)));
+  const checked = await Promise.all(
+    located.map((l) => checkEntry(l, rootDir, providers, opts.environment, problems)),
+  );
   const addons = checked.filter((a): a is Addon => a !== undefined);
   // Entries with a name but other problems still count as declared, so no false "unknown add-on".
   const nodes: Node[] = [

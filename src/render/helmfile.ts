@@ -7,7 +7,7 @@
  * environment, or 1Password; tazuna.hint.yaml fills defaults and checks them.
  */
 import { existsSync, statSync } from "node:fs";
-import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { Addon } from "../config/model";
@@ -98,15 +98,26 @@ function helmfileOf(dir: string): string {
 }
 
 /**
- * The Go tool templates every helmfile; helmfile itself only templates
- * *.gotmpl files. A plain helmfile.yaml with template actions is rendered
- * through a .gotmpl copy beside it (so its relative chart paths still hold).
+ * The helmfile as the Go tool renders it, through a .gotmpl copy beside it
+ * (so its relative chart paths still hold) where helmfile alone would
+ * differ: the Go tool templates every helmfile, helmfile only *.gotmpl
+ * files; and it gives a helmfile's template the -e environment as
+ * .Environment.Name, which helmfile accepts only for an environment the
+ * helmfile declares, so the copy declares it in a first part of its own.
  */
-async function asTemplate(file: string): Promise<{ file: string; cleanup: () => Promise<void> }> {
-  const none = { file, cleanup: async () => undefined };
-  if (file.endsWith(".gotmpl") || !(await readFile(file, "utf8")).includes("{{")) return none;
-  const copy = path.join(path.dirname(file), `.tazuna-${process.pid}-${path.basename(file)}.gotmpl`);
-  await copyFile(file, copy);
+async function asGoRenders(
+  file: string,
+  environment: string,
+): Promise<{ file: string; cleanup: () => Promise<void> }> {
+  const text = await readFile(file, "utf8");
+  const declare = environment !== "" && !/^environments:/m.test(text);
+  if (!declare && (file.endsWith(".gotmpl") || !text.includes("{{")))
+    return { file, cleanup: async () => undefined };
+  const copy = path.join(
+    path.dirname(file),
+    `.tazuna-${process.pid}-${path.basename(file).replace(/\.gotmpl$/, "")}.gotmpl`,
+  );
+  await writeFile(copy, declare ? `environments:\n  ${JSON.stringify(environment)}: {}\n---\n${text}` : text);
   return { file: copy, cleanup: () => rm(copy, { force: true }) };
 }
 
@@ -119,13 +130,14 @@ export async function renderHelmfile(a: Addon): Promise<K8sObject[]> {
   const file = helmfileOf(a.dir ?? a.baseDir);
   const dir = path.dirname(file);
   const scratch = await mkdtemp(path.join(tmpdir(), "tazuna-helmfile-"));
-  const tmpl = await asTemplate(file);
+  const environment = h.environment ?? a.environment;
+  const tmpl = await asGoRenders(file, h.environment ? "" : a.environment);
   try {
     const values = path.join(scratch, "state-values.yaml");
     // JSON, not YAML: helmfile reads YAML 1.1, where an unquoted "no" would be false.
     await writeFile(values, JSON.stringify(vars), { mode: 0o600 });
     const args = ["--state-values-file", values];
-    if (h.environment) args.push("--environment", h.environment);
+    if (environment) args.push("--environment", environment);
     args.push("template", "--file", tmpl.file, "--skip-deps", "--quiet");
     if (h.includeCRDs !== false) args.push("--include-crds");
     if (h.kubeVersion) args.push("--kube-version", h.kubeVersion);

@@ -11,6 +11,7 @@ function addon(name: string, dependsOn: string[] = [], tags: string[] = []): Add
     dependsOn,
     timeoutSeconds: 60,
     readiness: { skip: false, waitFor: [] },
+    environment: "",
     tests: [],
     origin: { file: "t.yaml", field: "", dependsOnLines: [] },
   };

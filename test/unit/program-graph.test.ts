@@ -70,6 +70,7 @@ function addon(name: string, dependsOn: string[] = []): Addon {
     dependsOn,
     timeoutSeconds: 120,
     readiness: { skip: false, waitFor: [] },
+    environment: "",
     tests: [],
     origin: { file: "tazuna.yaml", field: "", dependsOnLines: [] },
   };

@@ -16,6 +16,7 @@ function addon(over: Partial<Addon> & Pick<Addon, "name" | "type">): Addon {
     dependsOn: [],
     timeoutSeconds: 60,
     readiness: { skip: false, waitFor: [] },
+    environment: "",
     tests: [],
     origin: { file: "tazuna.yaml", field: "", dependsOnLines: [] },
     ...over,
@@ -92,6 +93,39 @@ describe("render", function () {
     };
     assert.equal(dep.spec.replicas, 3);
     assert.equal(dep.metadata.namespace, "kube-system");
+  });
+
+  it("helmfile gets the environment as .Environment.Name, as the Go tool gives it, and vars as .Values", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "render-"));
+    await mkdir(path.join(dir, "chart", "templates"), { recursive: true });
+    await writeFile(path.join(dir, "chart", "Chart.yaml"), "apiVersion: v2\nname: env\nversion: 0.1.0\n");
+    await writeFile(
+      path.join(dir, "chart", "templates", "cm.yaml"),
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: env}\ndata: {env: {{ .Values.env | quote }}, owner: {{ .Values.owner | quote }}}\n",
+    );
+    // A plain helmfile.yaml (not .gotmpl) with template actions, as the Go tool's users write them.
+    await writeFile(
+      path.join(dir, "helmfile.yaml"),
+      "releases:\n  - name: env\n    chart: ./chart\n    values:\n      - env: {{ .Environment.Name }}\n        owner: {{ .Values.owner }}\n",
+    );
+    const render = (environment: string) =>
+      renderAddon(
+        addon({
+          name: "env",
+          type: "helmfile",
+          dir,
+          environment,
+          helmfile: { vars: { owner: { from: "static", static: "platform" } } },
+        }),
+      );
+    const data = async (environment: string) =>
+      (
+        (await render(environment)).find((o) => o.kind === "ConfigMap") as unknown as {
+          data: Record<string, string>;
+        }
+      ).data;
+    assert.deepEqual(await data("prod"), { env: "prod", owner: "platform" });
+    assert.deepEqual(await data(""), { env: "default", owner: "platform" });
   });
 
   it("manifests reads a folder, flattens Lists and defaults the namespace", async () => {
