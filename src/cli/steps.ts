@@ -28,12 +28,19 @@ function objectOf(urn: string): string {
 export function stepOf(e: EngineEvent): Step | undefined {
   const m = e.resourcePreEvent?.metadata;
   if (!m || m.op === "same" || m.op === "read" || m.op === "refresh") return undefined;
+  // A delete of a retained object (helm.sh/resource-policy: keep) leaves it in the cluster: say so.
+  if (m.op === "delete" && m.old?.retainOnDelete)
+    return {
+      addon: addonOf(m.urn),
+      op: "keep",
+      object: objectOf(m.urn),
+      fields: ["helm.sh/resource-policy: keep; left in the cluster, no longer managed"],
+    };
   if (CONTAINERS.has(m.type) || m.type.startsWith("pulumi:providers:")) return undefined;
   return { addon: addonOf(m.urn), op: m.op, object: objectOf(m.urn), fields: m.diffs ?? [] };
 }
 
-/** What apply would do: a preview that reads the live objects first, as steps. */
-/** `exclude`: URN patterns the run leaves alone (excludesFor). */
+/** What apply would do: a preview that reads the live objects first, as steps; `exclude`: what the run leaves alone (excludesFor). */
 export async function planSteps(stack: Stack, exclude?: string[]): Promise<Step[]> {
   const steps: Step[] = [];
   await stack.preview({
@@ -55,6 +62,7 @@ const SIGN: Record<string, string> = {
   delete: "-",
   replace: "+-",
   "create-replacement": "+-",
+  keep: "=",
 };
 
 export function formatSteps(cluster: string, steps: Step[]): string {

@@ -38,6 +38,12 @@ export interface AddonArgs {
 export const DIRECTIVES = ["pulumi.com/patchForce", "pulumi.com/skipAwait"];
 const IGNORED = DIRECTIVES.map((d) => `metadata.annotations["${d}"]`);
 
+/** Whether an object carries helm.sh/resource-policy: keep. */
+export function keeps(props: Record<string, unknown>): boolean {
+  const annotations = (props.metadata as { annotations?: Record<string, unknown> } | undefined)?.annotations;
+  return annotations?.["helm.sh/resource-policy"] === "keep";
+}
+
 export class AddonComponent extends pulumi.ComponentResource {
   /** How many objects the add-on applies. */
   readonly objectCount: pulumi.Output<number>;
@@ -62,7 +68,9 @@ export class AddonComponent extends pulumi.ComponentResource {
             const id = adopt[adoptKey(type, child)];
             // An adopted object is read, never written: no change is applied while it is imported.
             const ignoreChanges = id ? ["*"] : [...(o.ignoreChanges ?? []), ...IGNORED];
-            return { props, opts: { ...o, ignoreChanges, ...(id ? { import: id } : {}) } };
+            // helm's own rule: an object marked keep outlives its release (charts mark their CRDs so).
+            const retainOnDelete = keeps(props) || o.retainOnDelete;
+            return { props, opts: { ...o, ignoreChanges, retainOnDelete, ...(id ? { import: id } : {}) } };
           },
         ],
       },

@@ -115,4 +115,59 @@ describe("a Go-format tazuna.yaml applied (e2e)", function () {
     assert.equal(res.exitCode, 1);
     assert.match(res.stderr, /add-on "agent"[\s\S]*environment variable TAZUNA_E2E_CLUSTER_NAME is not set/);
   });
+
+  it("an add-on removed from tazuna.yaml: objects marked helm.sh/resource-policy: keep stay, the plan says so; the rest goes", async () => {
+    await mkdir(path.join(dir, "extras"));
+    await writeFile(
+      path.join(dir, "extras", "objects.yaml"),
+      `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+  annotations: {helm.sh/resource-policy: keep}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget}
+  versions: [{name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: extras, namespace: platform}
+data: {a: b}
+`,
+    );
+    const f = path.join(dir, "tazuna.yaml");
+    const before = await readFile(f, "utf8");
+    await writeFile(
+      f,
+      before.replace(
+        "  tests:\n    - type: ExistNonExist\n      existNonExist:\n        resource: {apiVersion: v1, kind: ConfigMap}\n        namespace: platform\n        name: leftover",
+        "    - {name: extras, type: manifests, path: extras, dependsOn: [platform]}\n  tests:\n    - type: ExistNonExist\n      existNonExist:\n        resource: {apiVersion: v1, kind: ConfigMap}\n        namespace: platform\n        name: leftover",
+      ),
+    );
+    assert.notEqual(await readFile(f, "utf8"), before, "the add-on was added");
+    const applied = await tazuna(["apply", "--yes"]);
+    assert.equal(applied.exitCode, 0, applied.stderr);
+    const k = cluster().kubectl();
+    assert.ok(await exists(k, ["crd", "widgets.example.com"]));
+
+    await writeFile(f, before);
+    const plan = await tazuna(["plan"]);
+    assert.equal(plan.exitCode, 2, plan.stderr);
+    assert.match(
+      plan.stdout,
+      /= keep\s+apiextensions\.k8s\.io\/v1:CustomResourceDefinition widgets\.example\.com\s+\(helm\.sh\/resource-policy: keep/,
+    );
+    assert.match(plan.stdout, /- delete\s+core\/v1:ConfigMap platform\/extras/);
+    const removed = await tazuna(["apply", "--yes"]);
+    assert.equal(removed.exitCode, 0, removed.stderr);
+    assert.ok(await exists(k, ["crd", "widgets.example.com"]), "the kept CRD stays");
+    assert.equal(
+      await exists(k, ["configmap", "extras", "-n", "platform"]),
+      false,
+      "control: the rest of the add-on is deleted",
+    );
+    assert.equal((await tazuna(["plan"])).exitCode, 0);
+  });
 });
