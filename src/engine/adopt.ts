@@ -9,11 +9,10 @@
  */
 import type { Stack } from "@pulumi/pulumi/automation";
 import { ADOPT_ENV, ONLY_ENV, adoptKey, urnParts } from "../program/urns";
+import { DIRECTIVES } from "../program/readiness";
 
 /** The Go tool's server-side apply field manager. */
 export const GO_FIELD_MANAGER = "tazuna";
-
-const DIRECTIVES = ["pulumi.com/patchForce", "pulumi.com/skipAwait"];
 
 type Props = Record<string, unknown>;
 

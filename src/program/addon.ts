@@ -12,6 +12,7 @@ import * as k8s from "@pulumi/kubernetes";
 import type { K8sObject } from "../render/objects";
 import type { Gate } from "./readiness";
 import { WaitUntil } from "./wait";
+import { DIRECTIVES } from "./readiness";
 import { ADDON_TYPE, adoptKey } from "./urns";
 
 export { ADDON_TYPE };
@@ -35,7 +36,6 @@ export interface AddonArgs {
  * does not. Their changes are ignored, so an adopted object stays as it is
  * (no write, no diff) and Tazuna's own objects keep theirs.
  */
-export const DIRECTIVES = ["pulumi.com/patchForce", "pulumi.com/skipAwait"];
 const IGNORED = DIRECTIVES.map((d) => `metadata.annotations["${d}"]`);
 
 /** Whether an object carries helm.sh/resource-policy: keep. */

@@ -77,6 +77,11 @@ export function readinessGates(a: Addon, objs: readonly K8sObject[]): Gate[] {
   });
 }
 
+/** The provider directives forProvider writes as annotations (Tazuna's own objects carry them, adopted ones do not). */
+export const PATCH_FORCE = "pulumi.com/patchForce";
+export const SKIP_AWAIT = "pulumi.com/skipAwait";
+export const DIRECTIVES = [PATCH_FORCE, SKIP_AWAIT];
+
 /**
  * Kinds whose provider awaiter Tazuna turns off: workloads, which the gates
  * replace, and Services and Ingresses, whose load-balancer status is not a
@@ -95,9 +100,9 @@ export function forProvider(objs: readonly K8sObject[]): K8sObject[] {
   return objs.map((o) => {
     const annotations: Record<string, string> = {
       ...((o.metadata.annotations as Record<string, string> | undefined) ?? {}),
-      "pulumi.com/patchForce": "true",
+      [PATCH_FORCE]: "true",
     };
-    if (SKIP_AWAIT_KINDS.has(o.kind)) annotations["pulumi.com/skipAwait"] = "true";
+    if (SKIP_AWAIT_KINDS.has(o.kind)) annotations[SKIP_AWAIT] = "true";
     return { ...o, metadata: { ...o.metadata, annotations } };
   });
 }
