@@ -89,7 +89,8 @@ export class ApplyProgress {
     const pre = e.resourcePreEvent?.metadata;
     if (pre && pre.op !== "refresh") {
       if (pre.type === ADDON_TYPE) this.set(nameOf(pre.urn), "applying");
-      else if (isGate(pre.urn) && pre.op !== "same") this.set(addonOf(pre.urn), "waiting for readiness");
+      else if (isGate(pre.urn) && pre.op !== "same")
+        this.set(addonOf(pre.urn, pre.new?.parent), "waiting for readiness");
     }
     const step = stepOf(e);
     if (step) {
@@ -100,7 +101,7 @@ export class ApplyProgress {
     if (out && out.op !== "refresh") {
       // A component's outputs arrive once its objects are applied; its gates pass after that.
       if (out.type === ADDON_TYPE) this.gatePassed(nameOf(out.urn), Number(out.new?.outputs?.gates ?? 0));
-      else if (isGate(out.urn)) this.gatePassed(addonOf(out.urn));
+      else if (isGate(out.urn)) this.gatePassed(addonOf(out.urn, out.new?.parent));
     }
     const diag = e.diagnosticEvent;
     if (diag?.severity === "error" && diag.urn) this.set(addonOf(diag.urn), "failed");

@@ -1,43 +1,49 @@
 /** Engine events turned into per-add-on, per-object steps: what plan shows and apply reports. */
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import type { Step } from "./results";
-import { ADDON_TYPE, addonOfName, inAddon, urnParts } from "../program/urns";
+import { ADDON_TYPE, addonOf as addonOfResource, inAddon, urnParts } from "../program/urns";
 
 /** Resources that carry no change of their own: the stack, providers, and the add-on containers. */
 const CONTAINERS = new Set(["pulumi:pulumi:Stack", "kubernetes:yaml/v2:ConfigGroup", ADDON_TYPE]);
 
 /**
- * The add-on a resource belongs to: its component, by the prefix of its name.
- * Spec-level tests and the cluster binding sit outside any add-on.
+ * The add-on a resource belongs to (its parent says). Spec-level tests and
+ * the cluster binding sit outside any add-on.
  */
-export function addonOf(urn: string): string {
-  const { typePath, name } = urnParts(urn);
-  if (inAddon(urn)) return addonOfName(name);
-  return typePath.endsWith("WaitUntil") ? "(tests)" : "(cluster)";
+export function addonOf(urn: string, parent?: string): string {
+  const a = addonOfResource({ urn, parent });
+  if (a !== undefined) return a;
+  return urnParts(urn).typePath.endsWith("WaitUntil") ? "(tests)" : "(cluster)";
 }
 
 function objectOf(urn: string): string {
   const { type, name } = urnParts(urn);
-  if (type.startsWith("kubernetes:"))
-    return `${type.replace(/^kubernetes:/, "")} ${name.split(":").slice(1).join(":")}`;
+  if (type.startsWith("kubernetes:")) return `${type.replace(/^kubernetes:/, "")} ${name}`;
   if (type.endsWith("WaitUntil"))
     return inAddon(urn) ? `readiness ${name.split(":").slice(2).join(":")}` : `test ${name}`;
   return type.split(":").pop() ?? type;
+}
+
+/** Why a removed object stays in the cluster (see keeps() in program/addon.ts). */
+function whyKept(inputs: Record<string, unknown> | undefined): string {
+  const annotations = (inputs?.metadata as { annotations?: Record<string, unknown> } | undefined)
+    ?.annotations;
+  if (annotations?.["helm.sh/resource-policy"] === "keep")
+    return "helm.sh/resource-policy: keep; left in the cluster, no longer managed";
+  if (inputs?.kind === "CustomResourceDefinition")
+    return "a CRD outlives its add-on, with its custom resources; --prune-crds deletes them";
+  return "handed off; left in the cluster, no longer managed";
 }
 
 export function stepOf(e: EngineEvent): Step | undefined {
   const m = e.resourcePreEvent?.metadata;
   if (!m || m.op === "same" || m.op === "read" || m.op === "refresh") return undefined;
   // A delete of a retained object (helm.sh/resource-policy: keep) leaves it in the cluster: say so.
+  const addon = addonOf(m.urn, m.new?.parent ?? m.old?.parent);
   if (m.op === "delete" && m.old?.retainOnDelete)
-    return {
-      addon: addonOf(m.urn),
-      op: "keep",
-      object: objectOf(m.urn),
-      fields: ["helm.sh/resource-policy: keep; left in the cluster, no longer managed"],
-    };
+    return { addon, op: "keep", object: objectOf(m.urn), fields: [whyKept(m.old.inputs)] };
   if (CONTAINERS.has(m.type) || m.type.startsWith("pulumi:providers:")) return undefined;
-  return { addon: addonOf(m.urn), op: m.op, object: objectOf(m.urn), fields: m.diffs ?? [] };
+  return { addon, op: m.op, object: objectOf(m.urn), fields: m.diffs ?? [] };
 }
 
 /** What apply would do: a preview that reads the live objects first, as steps; `exclude`: what the run leaves alone (excludesFor). */

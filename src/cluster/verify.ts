@@ -13,6 +13,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Stack } from "@pulumi/pulumi/automation";
 import type { StackSettings } from "../config/settings";
 import { openStack } from "../engine/workspace";
+import { destroyStack, formatDestroyed } from "../engine/destroy";
 import { tazunaProgram } from "../program/program";
 import { ApplyProgress } from "../cli/progress";
 import { planSteps } from "../cli/steps";
@@ -126,8 +127,8 @@ export async function verify(opts: VerifyOptions): Promise<VerifyReport> {
       return undefined;
     });
     await timed(report, "destroy", opts.log, async () => {
-      await s.destroy();
-      return undefined;
+      const done = await destroyStack(s, { kubeconfig: c.kubeconfig, context: c.context });
+      return formatDestroyed(done).replace(/^destroy succeeded; ?/, "") || undefined;
     });
     await timed(report, "inventory back to where it started", opts.log, async () => {
       const diff = await settledInventory(c, before, opts.settleSeconds ?? 120);

@@ -441,6 +441,9 @@ async function checkEntry(
     environment,
     ...(hint ? { hint } : {}),
     tests,
+    pruneCrds: e.pruneCrds ?? false,
+    ignoreFields: e.ignoreFields ?? [],
+    handOff: e.handOff ?? false,
     origin: originOf(l),
   };
 }

@@ -1,5 +1,5 @@
 /** The declaration after loading: add-ons with resolved paths, ready for graph and render. */
-import type { AddonType, ManifestEntry, Provider, Wait } from "./schema";
+import type { AddonType, IgnoreField, ManifestEntry, Provider, Wait } from "./schema";
 import type { GenesisSecret } from "./genesis-secret";
 import type { Hint } from "./hints";
 
@@ -58,6 +58,11 @@ export interface Addon {
   /** tazuna.hint.yaml of a helmfile add-on, when there is one. */
   hint?: { file: string; hint: Hint };
   tests: Check[];
+  /** Delete its CRDs with it (default: kept, with their custom resources). */
+  pruneCrds: boolean;
+  ignoreFields: IgnoreField[];
+  /** Created when missing, then left to Argo CD/Flux: never updated or deleted. */
+  handOff: boolean;
   origin: Origin;
 }
 

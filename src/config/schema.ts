@@ -65,6 +65,8 @@ const HelmfileSchema = z.strictObject({
   /** The Go tool's limit for `wait`; here the add-on's readiness timeout. */
   timeoutSeconds: z.number().int().min(0).optional(),
   kubeVersion: z.string().optional(),
+  /** helm's --api-versions: APIs the charts may test for with .Capabilities.APIVersions.Has. */
+  apiVersions: z.array(z.string().min(1)).optional(),
 });
 
 const HelmSchema = z.strictObject({
@@ -80,6 +82,8 @@ const HelmSchema = z.strictObject({
   values: z.record(z.string(), z.unknown()).optional(),
   includeCRDs: z.boolean().optional(),
   kubeVersion: z.string().min(1).optional(),
+  /** helm's --api-versions: APIs the chart may test for with .Capabilities.APIVersions.Has. */
+  apiVersions: z.array(z.string().min(1)).optional(),
 });
 
 const ManifestsSchema = z.strictObject({
@@ -186,6 +190,16 @@ export const ADDON_TYPES = [
   "genesissecret",
 ] as const;
 
+const IgnoreFieldSchema = z.strictObject({
+  kind: z.string().min(1),
+  /** Only this object; default: every object of the kind in the add-on. */
+  name: z.string().min(1).optional(),
+  /** Dotted paths from the object's root, for example spec.replicas. */
+  paths: z.array(z.string().regex(/^[^.]+(\.[^.]+)*$/, "a dotted path such as spec.replicas")).min(1),
+});
+
+export type IgnoreField = z.infer<typeof IgnoreFieldSchema>;
+
 export const ManifestSchema = z.strictObject({
   // Optional only for an entry that holds includes, which the included add-ons replace (as in the Go tool).
   name: z.string().optional(),
@@ -207,6 +221,15 @@ export const ManifestSchema = z.strictObject({
   /** The Go tool's GenesisSecret: the content is the file at `path`. */
   genesisSecret: z.strictObject({}).optional(),
   tests: z.array(TestSchema).optional(),
+  /** Delete the add-on's CRDs (and so their custom resources) when it is removed; by default they are kept. */
+  pruneCrds: z.boolean().optional(),
+  /** Fields Tazuna leaves to others (controllers, people): never applied, so never owned or fought over. */
+  ignoreFields: z.array(IgnoreFieldSchema).optional(),
+  /**
+   * Handed off to Argo CD/Flux: created when missing (day one of a new
+   * cluster), then never updated or deleted by Tazuna.
+   */
+  handOff: z.boolean().optional(),
 });
 
 const MatchModeSchema = z.enum(["or", "and"]);

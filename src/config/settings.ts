@@ -8,6 +8,7 @@
  *     tazuna:vars: { region: eu-west-1 }   # optional; ${vars.region} in tazuna.yaml
  *     tazuna:environment: prod             # optional; the Go tool's -e: {{ .Environment }} and spec.environments.prod
  *     tazuna:rebindTo: <kube-system uid>   # only to re-bind the stack to a rebuilt cluster
+ *     tazuna:clusterUid: <kube-system uid> # written by the first tazuna apply: the cluster this stack is for
  */
 import { z } from "zod";
 
@@ -18,6 +19,12 @@ export const StackSettingsSchema = z.strictObject({
   environment: z.string().min(1).optional(),
   vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).optional(),
   rebindTo: z.string().optional(),
+  /**
+   * The cluster the stack is pinned to (its kube-system UID). The program
+   * checks it before registering anything, so every engine path that runs
+   * the program (up --target, refresh/destroy --run-program) is guarded.
+   */
+  clusterUid: z.string().min(1).optional(),
 });
 
 export type StackSettings = z.infer<typeof StackSettingsSchema>;

@@ -9,7 +9,6 @@ import { z } from "zod";
 import { kubectl } from "./kubectl";
 import { ObjectMetaSchema } from "../render/objects";
 import { installedObjects, type InstalledObject } from "../state/inventory";
-import { nameOf, objectResourceName } from "../program/urns";
 import { kubectlTarget } from "../render/objects";
 
 export interface DriftEntry {
@@ -41,11 +40,7 @@ async function refreshDrift(stack: Stack, installed: InstalledObject[]): Promise
     onEvent: (e) => {
       const m = e.resOutputsEvent?.metadata;
       if (!m || !m.type.startsWith("kubernetes:") || m.type.startsWith("kubernetes:yaml")) return;
-      const name = nameOf(m.urn);
-      const kind = m.type.split(":").pop();
-      const obj = installed.find(
-        (i) => i.kind === kind && name === objectResourceName(i.addon, i.namespace, i.name),
-      );
+      const obj = installed.find((i) => i.urn === m.urn);
       if (!obj) return;
       const base = { addon: obj.addon, kind: obj.kind, namespace: obj.namespace, name: obj.name };
       const fields = Object.keys(m.detailedDiff ?? {}).filter((f) => !/^(status|metadata)(\.|$)/.test(f));

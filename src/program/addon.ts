@@ -12,8 +12,10 @@ import * as k8s from "@pulumi/kubernetes";
 import type { K8sObject } from "../render/objects";
 import type { Gate } from "./readiness";
 import { WaitUntil } from "./wait";
+import { HelmHooks } from "./hooks";
+import { hooksOf, isHook, type HookPhase } from "../render/hooks";
 import { DIRECTIVES } from "./readiness";
-import { ADDON_TYPE, adoptKey } from "./urns";
+import { ADDON_TYPE, adoptKey, legacyObjectName } from "./urns";
 
 export { ADDON_TYPE };
 
@@ -24,10 +26,16 @@ export interface AddonArgs {
   description?: string;
   /** The version the declaration pins (a helm chart's), if any. */
   version?: string;
+  /** How long its gates and helm hooks may take. */
+  timeoutSeconds: number;
   /** Where the gates look: the stack's kubeconfig and context. */
   cluster: { kubeconfig: string; context: string };
   /** Objects to import instead of apply (tazuna migrate): adoptKey(type, name) to import id. */
   adopt?: Record<string, string>;
+  /** Delete the CRDs with the add-on; by default they outlive it (keeps). */
+  pruneCrds?: boolean;
+  /** Handed off to Argo CD/Flux: created when missing, never updated or deleted. */
+  handOff?: boolean;
 }
 
 /**
@@ -38,10 +46,16 @@ export interface AddonArgs {
  */
 const IGNORED = DIRECTIVES.map((d) => `metadata.annotations["${d}"]`);
 
-/** Whether an object carries helm.sh/resource-policy: keep. */
-export function keeps(props: Record<string, unknown>): boolean {
+/**
+ * Whether an object outlives its add-on: helm's own rule, an object marked
+ * helm.sh/resource-policy: keep (charts mark their CRDs so), and every CRD
+ * unless the add-on says pruneCrds, since deleting a CRD deletes every
+ * custom resource of it, in every namespace, whoever made them.
+ */
+export function keeps(props: Record<string, unknown>, pruneCrds = false): boolean {
   const annotations = (props.metadata as { annotations?: Record<string, unknown> } | undefined)?.annotations;
-  return annotations?.["helm.sh/resource-policy"] === "keep";
+  if (annotations?.["helm.sh/resource-policy"] === "keep") return true;
+  return props.kind === "CustomResourceDefinition" && !pruneCrds;
 }
 
 export class AddonComponent extends pulumi.ComponentResource {
@@ -57,25 +71,47 @@ export class AddonComponent extends pulumi.ComponentResource {
   constructor(name: string, args: AddonArgs, opts: pulumi.ComponentResourceOptions) {
     super(ADDON_TYPE, name, { type: args.type, description: args.description ?? "" }, opts);
     const adopt = args.adopt ?? {};
+    const digest = digestOf(args.objects);
+    const hooks = (phase: HookPhase, dependsOn: pulumi.Resource[]) => {
+      const list = hooksOf(args.objects, phase);
+      if (list.length === 0) return [];
+      const props = {
+        label: `add-on "${name}"`,
+        ...args.cluster,
+        phase,
+        hooks: pulumi.secret(JSON.stringify(list)),
+        digest,
+        timeoutSeconds: args.timeoutSeconds,
+      };
+      return [new HelmHooks(`${name}:hooks:${phase}`, props, { parent: this, dependsOn })];
+    };
+    const pre = hooks("pre", []);
     const group = new k8s.yaml.v2.ConfigGroup(
       name,
-      { objs: args.objects },
+      // No prefix: an object's URN is its identity in the cluster, not its add-on's (urns.ts objectResourceName).
+      { objs: args.objects.filter((o) => !isHook(o)), resourcePrefix: "" },
       {
         parent: this,
+        dependsOn: pre,
         transforms: [
           ({ type, name: child, props, opts: o }) => {
             if (!type.startsWith("kubernetes:") || type.startsWith("kubernetes:yaml")) return undefined;
             const id = adopt[adoptKey(type, child)];
             // An adopted object is read, never written: no change is applied while it is imported.
-            const ignoreChanges = id ? ["*"] : [...(o.ignoreChanges ?? []), ...IGNORED];
-            // helm's own rule: an object marked keep outlives its release (charts mark their CRDs so).
-            const retainOnDelete = keeps(props) || o.retainOnDelete;
-            return { props, opts: { ...o, ignoreChanges, retainOnDelete, ...(id ? { import: id } : {}) } };
+            // A handed-off one is created when missing, then left to its new owner.
+            const ignoreChanges = id || args.handOff ? ["*"] : [...(o.ignoreChanges ?? []), ...IGNORED];
+            const retainOnDelete = keeps(props, args.pruneCrds) || args.handOff || o.retainOnDelete;
+            // Tazuna 0.1 prefixed the add-on's name: its stacks find their objects under the new name.
+            const aliases = [...(o.aliases ?? []), { name: legacyObjectName(name, child) }];
+            return {
+              props,
+              opts: { ...o, ignoreChanges, retainOnDelete, aliases, ...(id ? { import: id } : {}) },
+            };
           },
         ],
       },
     );
-    args.gates.forEach(
+    const gates = args.gates.map(
       (g) =>
         new WaitUntil(
           `${name}:ready:${g.namespace ? `${g.namespace}/` : ""}${g.target}:${g.forExpr}`,
@@ -83,10 +119,11 @@ export class AddonComponent extends pulumi.ComponentResource {
           { parent: this, dependsOn: [group] },
         ),
     );
-    this.objectCount = pulumi.output(args.objects.length);
+    hooks("post", [group, ...gates]);
+    this.objectCount = pulumi.output(args.objects.filter((o) => !isHook(o)).length);
     this.resources = group.resources;
     this.version = pulumi.output(args.version ?? labelledVersion(args.objects));
-    this.digest = pulumi.output(digestOf(args.objects));
+    this.digest = pulumi.output(digest);
     this.registerOutputs({
       // How many readiness gates follow the objects; progress views count them down.
       gates: args.gates.length,

@@ -18,9 +18,13 @@ import { adoptFromEnv, onlyFromEnv } from "./urns";
 import { ClusterBinding } from "../guard/binding";
 import { checkContext } from "../guard/context";
 import { readIdentity, type ClusterIdentity } from "../guard/identity";
+import { checkPinned } from "../guard/pinned";
 import { readinessGates, forProvider } from "./readiness";
 import { WaitUntil } from "./wait";
 import { kubectlTarget } from "../render/objects";
+import { kubectl } from "../live/kubectl";
+import { isHook } from "../render/hooks";
+import { ownedFields, scaleTargets, type ScaleTarget } from "./ownership";
 
 export interface ProgramContext {
   projectDir: string;
@@ -72,6 +76,7 @@ export function settingsFromConfig(stack: string): StackSettings {
     environment: cfg.get("environment"),
     vars: cfg.getObject<Record<string, string>>("vars"),
     rebindTo: cfg.get("rebindTo"),
+    clusterUid: cfg.get("clusterUid"),
   };
   const res = StackSettingsSchema.safeParse(
     Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)),
@@ -117,7 +122,13 @@ function testWait(t: Check, name: string, target: Target, deps: pulumi.Resource[
 }
 
 /** Registers the resource graph; synchronous so the order of registration is the plan's order. */
-export function registerGraph(decl: Declaration, rendered: Map<string, K8sObject[]>, target: Target) {
+export function registerGraph(
+  decl: Declaration,
+  rendered: Map<string, K8sObject[]>,
+  target: Target,
+  /** Workloads an HPA scales (declared or live): their spec.replicas is the HPA's. */
+  scaled: ScaleTarget[] = scaleTargets([...rendered.values()].flat()),
+) {
   // ConfigMaps and Secrets change in place, as with kubectl apply; the
   // provider's default would replace them (delete, then create).
   const provider = new k8s.Provider("cluster", {
@@ -144,10 +155,16 @@ export function registerGraph(decl: Declaration, rendered: Map<string, K8sObject
     const comp = new AddonComponent(
       a.name,
       {
-        objects: forProvider(objects),
-        gates: readinessGates(a, objects),
+        objects: ownedFields(forProvider(objects), scaled, a.ignoreFields),
+        gates: readinessGates(
+          a,
+          objects.filter((o) => !isHook(o)),
+        ),
         cluster: { kubeconfig: target.kubeconfig, context: target.context },
         adopt: target.adopt ?? {},
+        pruneCrds: a.pruneCrds,
+        timeoutSeconds: a.timeoutSeconds,
+        handOff: a.handOff,
         type: a.type,
         ...(a.description ? { description: a.description } : {}),
         ...(a.helm?.version ? { version: a.helm.version } : {}),
@@ -187,13 +204,26 @@ export async function tazunaProgram(ctx: ProgramContext) {
     );
   const kubeconfig = kubeconfigPath(ctx.settings, ctx.projectDir);
   const identity = await readIdentity(kubeconfig, ctx.settings.context);
+  if (!ctx.throwawayCluster) checkPinned(ctx.settings, identity, ctx.stackName);
   const rendered = await renderAll(decl.addons);
-  return registerGraph(decl, rendered, {
-    kubeconfig,
-    ...(kubeconfig ? {} : { kubeconfigData: await mergedKubeconfig() }),
-    context: ctx.settings.context,
-    identity,
-    rebindTo: ctx.settings.rebindTo ?? "",
-    adopt: adoptFromEnv(),
-  });
+  const hpas = JSON.parse(await kubectl({ kubeconfig, context: ctx.settings.context }, HPA_LIST)) as {
+    items: unknown[];
+  };
+  const scaled = scaleTargets([...[...rendered.values()].flat(), ...hpas.items]);
+  return registerGraph(
+    decl,
+    rendered,
+    {
+      kubeconfig,
+      ...(kubeconfig ? {} : { kubeconfigData: await mergedKubeconfig() }),
+      context: ctx.settings.context,
+      identity,
+      rebindTo: ctx.settings.rebindTo ?? "",
+      adopt: adoptFromEnv(),
+    },
+    scaled,
+  );
 }
+
+/** Every HPA in the cluster: one an operator added by hand scales a declared workload too. */
+const HPA_LIST = ["get", "horizontalpodautoscalers.autoscaling", "-A", "-o", "json", "--request-timeout=30s"];

@@ -26,3 +26,20 @@ function reason(stderr: string): string {
   const lines = stderr.split("\n").filter((l) => l.trim());
   return [...lines].reverse().find((l) => /error/i.test(l)) ?? lines.pop() ?? "";
 }
+
+/** Two add-ons (or one, twice) render the same object: it can have one owner only. */
+export class DuplicateObjectError extends Error {
+  constructor(
+    readonly object: string,
+    readonly addons: readonly string[],
+  ) {
+    const who =
+      addons[0] === addons[1]
+        ? `add-on "${addons[0]}" renders ${object} twice`
+        : `add-ons "${addons[0]}" and "${addons[1]}" both render ${object}`;
+    super(
+      `${who}: an object has one owner\n  fix: keep it in one add-on (drop it from the other's manifests or chart values); moving it from one to the other in a single change keeps the live object`,
+    );
+    this.name = "DuplicateObjectError";
+  }
+}

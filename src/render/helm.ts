@@ -21,6 +21,9 @@ export async function renderHelm(a: Addon): Promise<K8sObject[]> {
     if (a.namespace) args.push("--namespace", a.namespace);
     if (h.includeCRDs !== false) args.push("--include-crds");
     if (h.kubeVersion) args.push("--kube-version", h.kubeVersion);
+    for (const v of h.apiVersions ?? []) args.push("--api-versions", v);
+    // Test hooks run only under `helm test`; a foundation never applies them.
+    args.push("--skip-tests");
     for (const f of h.valuesFiles ?? []) args.push("--values", path.resolve(a.baseDir, f));
     if (h.values) {
       const file = path.join(tmp, "values.yaml");

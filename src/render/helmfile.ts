@@ -138,9 +138,10 @@ export async function renderHelmfile(a: Addon): Promise<K8sObject[]> {
     await writeFile(values, JSON.stringify(vars), { mode: 0o600 });
     const args = ["--state-values-file", values];
     if (environment) args.push("--environment", environment);
-    args.push("template", "--file", tmpl.file, "--skip-deps", "--quiet");
+    args.push("template", "--file", tmpl.file, "--skip-deps", "--skip-tests", "--quiet");
     if (h.includeCRDs !== false) args.push("--include-crds");
     if (h.kubeVersion) args.push("--kube-version", h.kubeVersion);
+    if (h.apiVersions?.length) args.push("--args", h.apiVersions.map((v) => `--api-versions=${v}`).join(" "));
     for (const f of h.extraValueFiles ?? []) args.push("--values", path.resolve(dir, f));
     const out = await runTool({
       addon: a.name,

@@ -4,12 +4,12 @@
  */
 import pLimit from "p-limit";
 import type { Addon } from "../config/model";
-import { RenderError } from "./errors";
+import { DuplicateObjectError, RenderError } from "./errors";
 import { renderHelm } from "./helm";
 import { renderHelmfile } from "./helmfile";
 import { renderKustomize } from "./kustomize";
 import { renderManifests } from "./manifests";
-import { isClusterScoped, type K8sObject } from "./objects";
+import { isClusterScoped, splitApiVersion, type K8sObject } from "./objects";
 import { renderPlugin } from "./plugin";
 import { renderOras } from "./oras";
 
@@ -47,7 +47,27 @@ export async function renderAll(
   const rendered = await Promise.all(
     addons.map((a) => limit(async () => [a.name, await renderAddon(a)] as const)),
   );
-  return withoutClusterScopedNamespaces(new Map(rendered));
+  const out = withoutClusterScopedNamespaces(new Map(rendered));
+  refuseDuplicates(out);
+  return out;
+}
+
+/**
+ * One live object, one owner: an object rendered twice would be two
+ * resources fighting over it, and deleting either deletes it. The version
+ * is left out of the identity: v1beta1 and v1 of a kind are the same object.
+ */
+export function refuseDuplicates(rendered: Map<string, K8sObject[]>): void {
+  const owner = new Map<string, string>();
+  for (const [addon, objects] of rendered)
+    for (const o of objects) {
+      const ns = o.metadata.namespace ?? "";
+      const label = `${o.kind} ${ns ? `${ns}/` : ""}${o.metadata.name}`;
+      const key = `${splitApiVersion(o.apiVersion).group}/${label}`;
+      const first = owner.get(key);
+      if (first !== undefined) throw new DuplicateObjectError(label, [first, addon]);
+      owner.set(key, addon);
+    }
 }
 
 /**

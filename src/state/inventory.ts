@@ -1,10 +1,14 @@
 /** What a stack's state says is installed: one row per Kubernetes object. */
 import type { Stack } from "@pulumi/pulumi/automation";
 import { stateResources, type StateResource } from "./resources";
-import { ADDON_TYPE, addonOfName, inAddon, nameOf } from "../program/urns";
+import { ADDON_TYPE, addonOf, inAddon, nameOf } from "../program/urns";
 
 export interface InstalledObject {
   addon: string;
+  /** The engine's name for it; with the type, the object's identity (objectResourceName). */
+  urn: string;
+  /** Left in the cluster when its add-on goes (a CRD, helm's keep, a hand-off). */
+  retained: boolean;
   /** The object as last applied (the resource's inputs), for diffs against a new render. */
   applied: Record<string, unknown>;
   apiVersion: string;
@@ -26,7 +30,9 @@ export function objectsIn(resources: StateResource[]): InstalledObject[] {
     .map((r) => {
       const meta = (r.outputs?.metadata ?? {}) as { name?: string; namespace?: string };
       return {
-        addon: addonOfName(nameOf(r.urn)),
+        addon: addonOf(r) ?? "",
+        urn: r.urn,
+        retained: r.retainOnDelete ?? false,
         applied: r.inputs ?? {},
         apiVersion: String(r.outputs?.apiVersion ?? ""),
         kind: String(r.outputs?.kind ?? r.type.split(":").pop() ?? ""),

@@ -6,6 +6,8 @@ const ResourceSchema = z
   .object({
     type: z.string(),
     urn: z.string(),
+    parent: z.string().optional(),
+    retainOnDelete: z.boolean().optional(),
     inputs: z.record(z.string(), z.unknown()).optional(),
     outputs: z.record(z.string(), z.unknown()).optional(),
   })

@@ -13,6 +13,9 @@ function addon(name: string, dependsOn: string[] = [], tags: string[] = []): Add
     readiness: { skip: false, waitFor: [] },
     environment: "",
     tests: [],
+    pruneCrds: false,
+    ignoreFields: [],
+    handOff: false,
     origin: { file: "t.yaml", field: "", dependsOnLines: [] },
   };
 }

@@ -72,6 +72,9 @@ function addon(name: string, dependsOn: string[] = []): Addon {
     readiness: { skip: false, waitFor: [] },
     environment: "",
     tests: [],
+    pruneCrds: false,
+    ignoreFields: [],
+    handOff: false,
     origin: { file: "tazuna.yaml", field: "", dependsOnLines: [] },
   };
 }

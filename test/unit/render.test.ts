@@ -18,6 +18,9 @@ function addon(over: Partial<Addon> & Pick<Addon, "name" | "type">): Addon {
     readiness: { skip: false, waitFor: [] },
     environment: "",
     tests: [],
+    pruneCrds: false,
+    ignoreFields: [],
+    handOff: false,
     origin: { file: "tazuna.yaml", field: "", dependsOnLines: [] },
     ...over,
   };

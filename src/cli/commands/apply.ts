@@ -1,5 +1,9 @@
 /** `tazuna apply`: plan, confirm on a terminal, apply in order, show progress per add-on. */
+import { existsSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
+import { stackFilePath } from "../../config/stack-file";
+import { recordedBinding } from "../../guard/recorded";
+import { writePin } from "../../guard/pinned";
 import type { Command } from "commander";
 import { selectByTags } from "../../graph/order";
 import { recoverInterrupted } from "../../engine/recovery";
@@ -16,7 +20,11 @@ import type { GlobalOptions, Target } from "../project";
 import { ApplySchema, SCHEMA_VERSION, type ApplyResult } from "../results";
 import { openClusterStack } from "../cluster-stack";
 import { excludesFor } from "../../program/urns";
+import { deleteCrds } from "../../live/retained";
+import { kubectl, type ClusterAccess } from "../../live/kubectl";
+import { stateResources } from "../../state/resources";
 import type { Stack } from "@pulumi/pulumi/automation";
+import type { Step } from "../results";
 import { deleteLeftovers, leftoverObjects, leftoverRef, type Leftover } from "../../live/drift";
 import { installedObjects } from "../../state/inventory";
 
@@ -45,6 +53,7 @@ interface ApplyOptions {
   yes?: boolean;
   tags?: string;
   pruneLeftovers?: boolean;
+  pruneCrds?: boolean;
 }
 
 const leftoverKey = (l: Leftover) => `${leftoverRef(l)} -n ${l.namespace}`;
@@ -84,6 +93,7 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
         cluster,
         project.name,
         target.declaration.addons.map((a) => a.name).filter((n) => !only.includes(n)),
+        await stateResources(stack),
       )
     : undefined;
   // Refreshing reads through the context; make sure it still reaches the recorded cluster.
@@ -129,6 +139,8 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
       ...(exclude ? { exclude } : {}),
     });
     const pruned = await pruneShown(leftovers, kubeconfig, context, stack);
+    if (o.pruneCrds) await pruneKeptCrds(steps, { kubeconfig, context });
+    await pinCluster(stack, stackFilePath(target.projectDir, cluster));
     return {
       ...result,
       result: res.summary.result,
@@ -146,6 +158,36 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
     stop.dispose();
     progress.done();
   }
+}
+
+/**
+ * The first apply pins the stack to the cluster it reached (and a re-bind
+ * moves the pin), in the stack file, where the program checks it on every
+ * engine path. A folder without stack files has no stack file to pin in;
+ * the binding in state still guards every run that diffs it.
+ */
+async function pinCluster(stack: Stack, file: string): Promise<void> {
+  const bound = await recordedBinding(stack);
+  if (!bound?.uid || !existsSync(file)) return;
+  if (await writePin(file, bound.uid)) log(`pinned stack ${stack.name} to cluster ${bound.uid} in ${file}`);
+}
+
+/** --prune-crds: the CRDs the plan showed as kept go, with their custom resources (counted). */
+async function pruneKeptCrds(steps: Step[], cluster: ClusterAccess): Promise<void> {
+  const names = steps
+    .filter((s) => s.op === "keep" && s.object.includes(":CustomResourceDefinition "))
+    .map((s) => s.object.split(" ").pop() ?? "");
+  if (names.length === 0) return;
+  const crds = await Promise.all(
+    names.map(async (name) => {
+      const spec = JSON.parse(
+        await kubectl(cluster, ["get", "customresourcedefinition", name, "-o", "jsonpath={.spec}"]),
+      ) as { group: string; names: { plural: string } };
+      return { name, resource: `${spec.names.plural}.${spec.group}` };
+    }),
+  );
+  const customResources = await deleteCrds(cluster, crds);
+  log(`--prune-crds: deleted ${names.join(", ")} and ${customResources} custom resource(s) of them`);
 }
 
 /** Deletes the leftovers that were shown and are still undeclared after the apply. */
@@ -174,7 +216,7 @@ export function applyCommand(o: ApplyOptions): ClusterCommand<ApplyResult> {
       `cluster ${r.cluster}: ${r.result}, ${r.changes.length} change(s) in ${(r.elapsedMs / 1000).toFixed(1)}s`,
     summarize: (r) => `${r.result}, ${r.changes.length} change(s)`,
     exitOf: () => 0,
-    childArgs: ["--yes"],
+    childArgs: ["--yes", ...(o.pruneCrds ? ["--prune-crds"] : [])],
     beforeFanOut: async (opts, clusters) => {
       needConfirmation(o);
       if (o.yes) return;
@@ -196,6 +238,10 @@ export function register(program: Command, globals: () => GlobalOptions): void {
     .option(
       "--prune-leftovers",
       "also delete objects in the namespaces Tazuna manages that no add-on declares (listed in the plan first)",
+    )
+    .option(
+      "--prune-crds",
+      "delete the CRDs of removed add-ons too, and every custom resource of them (by default they are kept)",
     )
     .option(
       "--tags <tags>",

@@ -5,6 +5,8 @@ import type { Command } from "commander";
 import { toGoYaml } from "../../render/yaml-out";
 import { selectByTags } from "../../graph/order";
 import { renderAll } from "../../render";
+import { isHook } from "../../render/hooks";
+import { ownedFields, scaleTargets } from "../../program/ownership";
 import { loadTarget, optionalCluster, type GlobalOptions } from "../project";
 
 export function register(program: Command, globals: () => GlobalOptions): void {
@@ -32,7 +34,21 @@ export function register(program: Command, globals: () => GlobalOptions): void {
       }
       const rendered = await renderAll(addons);
       if (o.out) await mkdir(o.out, { recursive: true });
-      for (const [name, objs] of rendered) {
+      // The objects as apply sends them: no hooks (they run around the apply), no fields left to others.
+      const scaled = scaleTargets([...rendered.values()].flat());
+      for (const a of addons) {
+        const name = a.name;
+        const all = rendered.get(name) ?? [];
+        const hooks = all.filter(isHook);
+        if (hooks.length > 0)
+          console.error(
+            `add-on ${name}: ${hooks.length} helm hook object(s) left out; tazuna apply runs them before or after the add-on`,
+          );
+        const objs = ownedFields(
+          all.filter((x) => !isHook(x)),
+          scaled,
+          a.ignoreFields,
+        );
         const text = objs.map((x) => `# add-on: ${name}\n${toGoYaml(x)}`).join("---\n");
         if (o.out) await writeFile(path.join(o.out, `${name}.yaml`), text);
         else process.stdout.write(`---\n${text}`);

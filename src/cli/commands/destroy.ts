@@ -19,7 +19,7 @@ export function register(program: Command, globals: () => GlobalOptions): void {
     .action(async (o: { yes?: boolean; dryRun?: boolean }) => {
       const opts = globals();
       const cluster = await requireCluster(opts);
-      const { stack, target, checkIdentity } = await openClusterStack(opts, cluster);
+      const { stack, target, checkIdentity, kubeconfig } = await openClusterStack(opts, cluster);
       const context = target.settings.context;
       await checkIdentity();
       if (o.dryRun) {
@@ -35,7 +35,10 @@ export function register(program: Command, globals: () => GlobalOptions): void {
         if (typed !== context) throw new UsageError("context name did not match; nothing was deleted");
       }
       // Running the program re-checks context_matches before anything is deleted.
-      const res = await stack.destroy({ runProgram: true });
-      console.log(`cluster ${cluster}: destroy ${res.summary.result}`);
+      const { destroyStack, formatDestroyed } =
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        require("../../engine/destroy") as typeof import("../../engine/destroy");
+      const done = await destroyStack(stack, { kubeconfig, context }, { runProgram: true });
+      console.log(`cluster ${cluster}: ${formatDestroyed(done)}`);
     });
 }

@@ -19,6 +19,7 @@ import { kubectl } from "../../live/kubectl";
 import { asDeclared, type K8sObject } from "../../render/objects";
 import { toGoYaml } from "../../render/yaml-out";
 import { installedObjects } from "../../state/inventory";
+import { stateResources } from "../../state/resources";
 import { adoptKey, objectResourceName, objectType, excludesFor } from "../../program/urns";
 import { openClusterStack } from "../cluster-stack";
 import { UsageError } from "../errors";
@@ -153,7 +154,7 @@ async function fold(opts: GlobalOptions, o: FoldOptions): Promise<void> {
         "json",
       ]),
     ) as Live;
-    const key = adoptKey(objectType(l.apiVersion, l.kind), objectResourceName(o.as, l.namespace, l.name));
+    const key = adoptKey(objectType(l.apiVersion, l.kind), objectResourceName(l.namespace, l.name));
     imports[key] = `${l.namespace}/${l.name}`;
     const declaredObject = asDeclared(live);
     if (o.takeOwnership) {
@@ -189,6 +190,7 @@ async function fold(opts: GlobalOptions, o: FoldOptions): Promise<void> {
         cluster,
         cs.project.name,
         cs.target.declaration.addons.map((a) => a.name).filter((n) => n !== o.as),
+        await stateResources(cs.stack),
       ),
     },
     imports,

@@ -1,0 +1,37 @@
+/**
+ * Destroy as Tazuna does it: the engine deletes every resource, dependents
+ * first; what it retains (CRDs, helm's keep, hand-offs) is deleted after,
+ * CRDs last, so nothing the stack installed is left behind. Plain
+ * `pulumi destroy` leaves those retained objects in the cluster.
+ */
+import type { Stack } from "@pulumi/pulumi/automation";
+import { installedObjects } from "../state/inventory";
+import { deleteRetained } from "../live/retained";
+import type { ClusterAccess } from "../live/kubectl";
+
+export interface Destroyed {
+  result: string;
+  /** Retained objects deleted after the engine: others, then CRDs with their custom resources. */
+  objects: number;
+  crds: number;
+  customResources: number;
+}
+
+export async function destroyStack(
+  stack: Stack,
+  cluster: ClusterAccess,
+  opts: { runProgram?: boolean } = {},
+): Promise<Destroyed> {
+  const installed = await installedObjects(stack);
+  const res = await stack.destroy(opts.runProgram ? { runProgram: true } : {});
+  return { result: res.summary.result, ...(await deleteRetained(cluster, installed)) };
+}
+
+export function formatDestroyed(d: Destroyed): string {
+  const crds =
+    d.crds > 0
+      ? `; ${d.crds} CRD(s) deleted last, with ${d.customResources} custom resource(s) not declared here`
+      : "";
+  const kept = d.objects > 0 ? `; ${d.objects} retained object(s) deleted` : "";
+  return `destroy ${d.result}${kept}${crds}`;
+}

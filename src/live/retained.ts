@@ -1,0 +1,68 @@
+/**
+ * Objects that outlive their add-on (CRDs, helm's keep, hand-offs): the
+ * engine leaves them in the cluster, so Tazuna deletes them itself when
+ * asked (destroy, --prune-crds). CRDs go last, after whatever their custom
+ * resources might depend on, and their custom resources are counted first
+ * so the user is told what went with them.
+ */
+import { kubectl, type ClusterAccess } from "./kubectl";
+import { kubectlTarget } from "../render/objects";
+import type { InstalledObject } from "../state/inventory";
+
+export interface CrdRef {
+  name: string;
+  /** kubectl's resource for its custom resources: <plural>.<group>. */
+  resource: string;
+}
+
+const isCrd = (o: { kind: string }) => o.kind === "CustomResourceDefinition";
+
+/** The CRD as applied: its name and the resource its custom resources are listed by. */
+export function crdRef(o: InstalledObject): CrdRef {
+  const spec = (o.applied.spec ?? {}) as { group?: string; names?: { plural?: string } };
+  return { name: o.name, resource: `${spec.names?.plural ?? ""}.${spec.group ?? ""}` };
+}
+
+/** How many custom resources of the CRD exist, in every namespace (0 when it is gone). */
+export async function customResourceCount(cluster: ClusterAccess, crd: CrdRef): Promise<number> {
+  const out = await kubectl(cluster, ["get", crd.resource, "-A", "-o", "name", "--ignore-not-found"]);
+  return out.split("\n").filter(Boolean).length;
+}
+
+/** Deletes CRDs by name, counting their custom resources first; returns that count. */
+export async function deleteCrds(cluster: ClusterAccess, crds: readonly CrdRef[]): Promise<number> {
+  let count = 0;
+  for (const c of crds) count += await customResourceCount(cluster, c);
+  for (const c of crds)
+    await kubectl(cluster, [
+      "delete",
+      "customresourcedefinition",
+      c.name,
+      "--ignore-not-found",
+      "--wait=true",
+    ]);
+  return count;
+}
+
+/**
+ * After the engine's destroy: the retained objects it left, deleted here,
+ * CRDs last. Returns what was deleted, for the report.
+ */
+export async function deleteRetained(
+  cluster: ClusterAccess,
+  installed: readonly InstalledObject[],
+): Promise<{ objects: number; crds: number; customResources: number }> {
+  const kept = installed.filter((o) => o.retained);
+  const others = kept.filter((o) => !isCrd(o));
+  for (const o of others)
+    await kubectl(cluster, [
+      "delete",
+      kubectlTarget(o.kind, o.name, o.apiVersion),
+      ...(o.namespace ? ["-n", o.namespace] : []),
+      "--ignore-not-found",
+      "--wait=true",
+    ]);
+  const crds = kept.filter(isCrd).map(crdRef);
+  const customResources = await deleteCrds(cluster, crds);
+  return { objects: others.length, crds: crds.length, customResources };
+}
