@@ -203,6 +203,27 @@ export class LocalCluster {
     return new LocalCluster(info);
   }
 
+  /** Stops the API server, as an outage would; etcd and the rest keep running. */
+  async stopApiserver(): Promise<void> {
+    await stopDaemons(this.info.daemons.filter((d) => d.name === "kube-apiserver"));
+  }
+
+  /** Starts the API server again with the same flags and port, and waits until it is ready. */
+  async startApiserver(timeoutMs = 120_000): Promise<void> {
+    const i = this.info.daemons.findIndex((d) => d.name === "kube-apiserver");
+    const old = this.info.daemons[i];
+    if (!old) throw new Error("no kube-apiserver in this cluster");
+    const d = startDaemon(old.name, old.command, old.args, old.log);
+    this.info.daemons[i] = d;
+    const k = this.kubectl();
+    await waitFor(
+      "kube-apiserver /readyz",
+      timeoutMs,
+      async () => (await k(["get", "--raw=/readyz"])) === "ok",
+      [d],
+    );
+  }
+
   async stop(opts: { keepDir?: boolean } = {}): Promise<void> {
     await stopDaemons(this.info.daemons);
     if (!opts.keepDir) await rm(this.info.dir, { recursive: true, force: true });

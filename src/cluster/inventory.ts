@@ -5,6 +5,7 @@
  * EndpointSlices, which controllers keep for Services.
  */
 import type { Kubectl } from "./kubectl";
+import { listableTypes } from "../live/kubectl";
 
 const TRANSIENT = new Set([
   "events",
@@ -18,10 +19,10 @@ interface Listed {
   items: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }[];
 }
 
-export async function inventory(k: Kubectl): Promise<Set<string>> {
-  const kinds = (await k(["api-resources", "--verbs=list", "-o", "name"]))
-    .split("\n")
-    .filter((r) => r && !TRANSIENT.has(r));
+export async function inventory(k: Kubectl, context: string): Promise<Set<string>> {
+  // An aggregated API that is down is left out of both inventories alike.
+  const listable = await listableTypes({ kubeconfig: k.kubeconfig, context }, "all");
+  const kinds = listable.types.filter((r) => !TRANSIENT.has(r));
   const listed = JSON.parse(await k(["get", kinds.join(","), "--all-namespaces", "-o", "json"])) as Listed;
   return new Set(
     listed.items.map(

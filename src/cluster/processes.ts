@@ -8,6 +8,9 @@ export interface Daemon {
   name: string;
   pid: number;
   log: string;
+  /** How it was started, so a fault test can start it again the same way. */
+  command: string;
+  args: string[];
 }
 
 /** Output goes to `log`; the daemon outlives this process unless stopped. */
@@ -19,7 +22,7 @@ export function startDaemon(name: string, command: string, args: string[], log: 
     child.on("error", () => undefined);
     if (child.pid === undefined) throw new Error(`could not start ${name} (${command}); is it on PATH?`);
     child.unref();
-    return { name, pid: child.pid, log };
+    return { name, pid: child.pid, log, command, args };
   } finally {
     closeSync(fd);
   }

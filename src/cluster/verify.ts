@@ -73,7 +73,7 @@ async function timed(
 async function settledInventory(cluster: LocalCluster, before: Set<string>, seconds: number) {
   const deadline = Date.now() + seconds * 1000;
   for (;;) {
-    const diff = inventoryDiff(before, await inventory(cluster.kubectl()));
+    const diff = inventoryDiff(before, await inventory(cluster.kubectl(), cluster.context));
     if ((diff.added.length === 0 && diff.removed.length === 0) || Date.now() > deadline) return diff;
     await sleep(2000);
   }
@@ -91,7 +91,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyReport> {
       return cluster.info.server;
     });
     const c = cluster as LocalCluster;
-    const before = await inventory(c.kubectl());
+    const before = await inventory(c.kubectl(), c.context);
     const settings: StackSettings = { ...opts.settings, context: c.context, kubeconfig: c.kubeconfig };
     await mkdir(path.join(work, "state"));
     stack = await openStack({

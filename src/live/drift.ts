@@ -6,7 +6,7 @@
  */
 import type { Stack } from "@pulumi/pulumi/automation";
 import { z } from "zod";
-import { kubectl } from "./kubectl";
+import { kubectl, listableTypes } from "./kubectl";
 import { ObjectMetaSchema } from "../render/objects";
 import { installedObjects, type InstalledObject } from "../state/inventory";
 import { kubectlTarget } from "../render/objects";
@@ -93,9 +93,12 @@ export async function leftoverObjects(
     ),
   ];
   if (namespaces.length === 0) return [];
-  const types = (await run(["api-resources", "--verbs=list", "--namespaced", "-o", "name"]))
-    .split("\n")
-    .filter((t) => t && !/^(events|pods|endpoints|leases)(\.|$)/.test(t));
+  const listable = await listableTypes({ kubeconfig, context }, { namespaced: true });
+  if (listable.unavailable.length > 0)
+    process.stderr.write(
+      `warning: ${listable.unavailable.join(", ")} cannot be listed (its aggregated API is down): leftovers of those types are not looked for\n`,
+    );
+  const types = listable.types.filter((t) => !/^(events|pods|endpoints|leases)(\.|$)/.test(t));
   const known = new Set(installed.map((i) => `${i.kind}/${i.namespace}/${i.name}`));
   const out: Leftover[] = [];
   for (const ns of namespaces) {

@@ -27,9 +27,45 @@ export async function kubectl(cluster: ClusterAccess, args: string[], input?: st
     timeout: TIMEOUT_MS,
     ...(input === undefined ? {} : { input }),
   });
-  if (res.exitCode !== 0)
-    throw new Error(
-      `kubectl ${args.join(" ")} (context ${cluster.context}) failed: ${res.timedOut ? `no answer in ${TIMEOUT_MS / 1000}s` : res.stderr.trim()}`,
-    );
+  if (res.exitCode !== 0) throw kubectlFailure(args, cluster, res);
   return res.stdout;
+}
+
+/** Why a kubectl call failed, with the fix when kubectl itself is missing. */
+function kubectlFailure(
+  args: string[],
+  cluster: ClusterAccess,
+  res: { timedOut: boolean; stderr: string; cause?: unknown },
+): Error {
+  if ((res.cause as NodeJS.ErrnoException | undefined)?.code === "ENOENT")
+    return new Error(
+      "kubectl was not found on PATH\n  fix: install kubectl (kubernetes.io/docs/tasks/tools) and put it on PATH; tazuna doctor checks every program Tazuna needs",
+    );
+  return new Error(
+    `kubectl ${args.join(" ")} (context ${cluster.context}) failed: ${res.timedOut ? `no answer in ${TIMEOUT_MS / 1000}s` : res.stderr.trim()}`,
+  );
+}
+
+/**
+ * The resource types that can be listed. An aggregated API that is down
+ * (metrics-server not ready) makes `kubectl api-resources` exit 1 while it
+ * still prints every other type: those are used, and the missing groups
+ * named, so one broken APIService does not stop work on unrelated objects.
+ */
+export async function listableTypes(
+  cluster: ClusterAccess,
+  scope: { namespaced: boolean } | "all",
+): Promise<{ types: string[]; unavailable: string[] }> {
+  const args = ["api-resources", "--verbs=list", "-o", "name"];
+  if (scope !== "all") args.push(`--namespaced=${String(scope.namespaced)}`);
+  const res = await execa("kubectl", [...kubectlFlags(cluster.kubeconfig, cluster.context), ...args], {
+    reject: false,
+    timeout: TIMEOUT_MS,
+  });
+  const unavailable = [...res.stderr.matchAll(/([\w.-]+\/v[\w]+): the server is currently unable/g)].map(
+    (m) => m[1] ?? "",
+  );
+  if (res.exitCode !== 0 && (unavailable.length === 0 || !res.stdout.trim()))
+    throw kubectlFailure(args, cluster, res);
+  return { types: res.stdout.split("\n").filter(Boolean), unavailable };
 }

@@ -101,6 +101,11 @@ async function waitReady(inputs: WaitProps): Promise<{ id: string; outs: WaitPro
     }
     return run(["wait", inputs.target, ...ns, `--for=${expr}`, timeout]);
   };
+  // Answers no wait will change (an unknown kind, a forbidden verb, bad credentials): a few in a
+  // row (a discovery cache may lag just after a CRD appears) end the wait at once.
+  const permanent =
+    /doesn't have a resource type|no matches for kind|is forbidden|Unauthorized|must be logged in|context was not found|does not exist in kubeconfig/;
+  let permanentInARow = 0;
   const need = inputs.successes || 1;
   const interval = (inputs.intervalSeconds ?? 1) * 1000;
   let passed = 0;
@@ -111,7 +116,9 @@ async function waitReady(inputs: WaitProps): Promise<{ id: string; outs: WaitPro
     last = res.out;
     passed = res.ok ? passed + 1 : 0;
     failed = res.ok ? 0 : failed + 1;
+    permanentInARow = !res.ok && permanent.test(res.out) ? permanentInARow + 1 : 0;
     if (passed >= need) return { id: `${inputs.label}:${inputs.target}`, outs: inputs };
+    if (permanentInARow >= 3) break;
     if (inputs.failures && failed >= inputs.failures) break;
     if (Date.now() + interval >= deadline) break;
     await new Promise((r) => setTimeout(r, interval));
@@ -122,9 +129,11 @@ async function waitReady(inputs: WaitProps): Promise<{ id: string; outs: WaitPro
   const related = events.out.split("\n").filter((l) => l.includes(name));
   const what = expr === "rollout" ? "rollout complete" : expr;
   const why =
-    inputs.failures && failed >= inputs.failures
-      ? `failed ${failed} times in a row`
-      : `did not become ready (${what}) within ${inputs.timeoutSeconds}s`;
+    permanentInARow >= 3
+      ? "cannot be checked: kubectl's answer will not change by waiting"
+      : inputs.failures && failed >= inputs.failures
+        ? `failed ${failed} times in a row`
+        : `did not become ready (${what}) within ${inputs.timeoutSeconds}s`;
   // The last answer goes on the first line too: the engine may pass on only that line.
   const answer = last.split("\n")[0]?.slice(0, 300) ?? "";
   throw new Error(
