@@ -237,6 +237,34 @@ function pathProblems(l: Located, rootDir: string, problems: ConfigProblem[]): s
   return undefined;
 }
 
+/**
+ * Files an add-on names inside its block (values files, manifest files):
+ * found missing by `check`, not half-way through an apply. Each resolves as
+ * its renderer resolves it.
+ */
+function fileProblems(l: Located, dir: string | undefined, rootDir: string, problems: ConfigProblem[]) {
+  const e = l.entry;
+  const helmfileDir = dir && statSync(dir).isDirectory() ? dir : dir && path.dirname(dir);
+  const lists: [string[], string[] | undefined, string | undefined][] = [
+    [["helm", "valuesFiles"], e.helm?.valuesFiles, rootDir],
+    [["helmfile", "extraValueFiles"], e.helmfile?.extraValueFiles, helmfileDir],
+    [["manifests", "files"], e.manifests?.files, dir ?? rootDir],
+  ];
+  for (const [field, files, base] of lists)
+    (files ?? []).forEach((f, i) => {
+      const full = base === undefined ? undefined : path.resolve(base, f);
+      if (full === undefined || existsSync(full)) return;
+      problems.push(
+        problemAt(
+          l,
+          [...field, i],
+          `${f} does not exist (resolved to ${full})`,
+          `fix the file name, or create it; ${field.join(".")} is relative to ${base}`,
+        ),
+      );
+    });
+}
+
 function blockProblems(l: Located, problems: ConfigProblem[]) {
   const e = l.entry;
   for (const [block, type] of Object.entries(BLOCKS)) {
@@ -408,6 +436,7 @@ async function checkEntry(
     return undefined;
   }
   const dir = pathProblems(l, rootDir, problems);
+  fileProblems(l, dir, rootDir, problems);
   blockProblems(l, problems);
   const timeoutSeconds = e.timeout
     ? durationSeconds(e.timeout)

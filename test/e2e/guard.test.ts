@@ -14,7 +14,7 @@ import { parse, stringify } from "yaml";
 import { ADMIN_USER } from "../../src/cluster/control-plane";
 import { readAudit, writesBy } from "../audit";
 import { useCluster } from "./cluster-fixture";
-import { PASSPHRASE, exists, scratchProject } from "./tazuna-fixture";
+import { PASSPHRASE, exists, scratchProject, tazunaStack } from "./tazuna-fixture";
 
 const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
 
@@ -124,6 +124,45 @@ describe("guard (e2e, through the tazuna command)", function () {
     assert.equal(plan.exitCode, 0, plan.stderr);
     await settle();
     assert.ok((await requestsSince(since)).length > 0, "control: a valid plan's reads are in the audit log");
+  });
+
+  it("pins the stack to its cluster; up --target, refresh and destroy that run the program refuse another cluster with zero writes", async () => {
+    const file = path.join(dir, "stacks", "Pulumi.prod.yaml");
+    const pinned = (parse(await readFile(file, "utf8")) as { config: Record<string, string> }).config[
+      "tazuna:clusterUid"
+    ];
+    const uidA = (
+      await a().kubectl()(["get", "namespace", "kube-system", "-o", "jsonpath={.metadata.uid}"])
+    ).trim();
+    assert.equal(pinned, uidA, "the first apply wrote the pin");
+    // The paths a Pulumi user takes, on the same program and state, through a context now reaching B.
+    const stack = await tazunaStack({ dir, backend: `file://${dir}/.tazuna/state` }, "prod", {
+      context: "prod-a",
+      kubeconfig: await swappedKubeconfig(),
+      clusterUid: pinned,
+    });
+    const marker = (await stack.exportStack()).deployment.resources.find((r: { urn: string }) =>
+      r.urn.endsWith("::guarded/marker"),
+    ) as { urn: string };
+    const since = new Date().toISOString();
+    await assert.rejects(stack.up({ target: [marker.urn] }), /pinned to/);
+    await assert.rejects(stack.refresh({ runProgram: true }), /pinned to/);
+    await assert.rejects(stack.destroy({ runProgram: true }), /pinned to/);
+    await settle();
+    assert.deepEqual(await writesSince(b().auditLog, since), [], "no write request reached cluster B");
+    // Control: without the pin, the targeted up is checked only by the binding, which it does not
+    // diff, so its request reaches cluster B (and fails there: B has no namespace guarded yet).
+    const unpinned = await tazunaStack({ dir, backend: `file://${dir}/.tazuna/state` }, "prod", {
+      context: "prod-a",
+      kubeconfig: await swappedKubeconfig(),
+    });
+    await unpinned.up({ target: [marker.urn] }).catch(() => undefined);
+    await settle();
+    assert.ok(
+      (await writesSince(b().auditLog, since)).some((e) => e.objectRef?.name === "marker"),
+      "control: the unpinned targeted up sends its write to cluster B",
+    );
+    await b().kubectl()(["delete", "namespace", "guarded", "--ignore-not-found"]);
   });
 
   it("refuses the same context name once it points at another cluster, with zero writes there", async () => {

@@ -303,6 +303,20 @@ const CASES: Case[] = [
     message: /names one file, not a folder/,
   },
   {
+    name: "helm values file missing",
+    yaml: one("      type: helm\n      path: k\n      helm:\n        valuesFiles: [values-prod.yaml]\n"),
+    files: { "k/Chart.yaml": "" },
+    field: "spec.manifests[0].helm.valuesFiles[0]",
+    message: /values-prod\.yaml does not exist/,
+  },
+  {
+    name: "manifest file missing",
+    yaml: one("      type: manifests\n      path: k\n      manifests:\n        files: [a.yaml, gone.yaml]\n"),
+    files: { "k/a.yaml": "" },
+    field: "spec.manifests[0].manifests.files[1]",
+    message: /gone\.yaml does not exist/,
+  },
+  {
     name: "template error names the line",
     yaml: `${head}  manifests:\n    - {name: a, type: kustomize, path: '{{ .Cluster }}'}\n`,
     field: "",
