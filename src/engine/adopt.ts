@@ -9,10 +9,7 @@
  */
 import type { Stack } from "@pulumi/pulumi/automation";
 import { ADOPT_ENV, ONLY_ENV, adoptKey, urnParts } from "../program/urns";
-import { DIRECTIVES } from "../program/readiness";
-
-/** The Go tool's server-side apply field manager. */
-export const GO_FIELD_MANAGER = "tazuna";
+import { DIRECTIVES, OWN_FIELD_MANAGER } from "../program/readiness";
 
 type Props = Record<string, unknown>;
 
@@ -59,7 +56,7 @@ export async function adoptObjects(
   part: { addons: readonly string[]; exclude: string[] } | undefined,
   imports: Record<string, string>,
   /** The field manager later changes are applied as: one for all, or one per adoptKey. */
-  fieldManager: string | Record<string, string> = GO_FIELD_MANAGER,
+  fieldManager: string | Record<string, string> = OWN_FIELD_MANAGER,
 ): Promise<string[]> {
   const only = { [ONLY_ENV]: part?.addons.join(",") };
   const target = part ? { exclude: part.exclude } : {};

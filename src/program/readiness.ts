@@ -80,7 +80,10 @@ export function readinessGates(a: Addon, objs: readonly K8sObject[]): Gate[] {
 /** The provider directives forProvider writes as annotations (Tazuna's own objects carry them, adopted ones do not). */
 export const PATCH_FORCE = "pulumi.com/patchForce";
 export const SKIP_AWAIT = "pulumi.com/skipAwait";
-export const DIRECTIVES = [PATCH_FORCE, SKIP_AWAIT];
+/** Tazuna's own field manager, the Go tool's name too (the provider's default is a random one per object). */
+export const FIELD_MANAGER = "pulumi.com/patchFieldManager";
+export const OWN_FIELD_MANAGER = "tazuna";
+export const DIRECTIVES = [PATCH_FORCE, SKIP_AWAIT, FIELD_MANAGER];
 
 /**
  * Kinds whose provider awaiter Tazuna turns off: workloads, which the gates
@@ -101,6 +104,7 @@ export function forProvider(objs: readonly K8sObject[]): K8sObject[] {
     const annotations: Record<string, string> = {
       ...((o.metadata.annotations as Record<string, string> | undefined) ?? {}),
       [PATCH_FORCE]: "true",
+      [FIELD_MANAGER]: OWN_FIELD_MANAGER,
     };
     if (SKIP_AWAIT_KINDS.has(o.kind)) annotations[SKIP_AWAIT] = "true";
     return { ...o, metadata: { ...o.metadata, annotations } };

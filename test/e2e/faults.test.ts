@@ -5,7 +5,7 @@
  * driven through the built tazuna command against a local control plane.
  */
 import { strict as assert } from "node:assert";
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { execa } from "execa";
@@ -17,8 +17,9 @@ import { PASSPHRASE, exists } from "./tazuna-fixture";
 
 const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
 
+// JSON: kubectl reads YAML 1.1, where an unquoted yes is a boolean.
 const configMap = (name: string, data: Record<string, string> = { ok: "yes" }) =>
-  stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: "faults" }, data });
+  JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: "faults" }, data });
 
 /** The Go tool's ExistNonExist test on a ConfigMap in the faults namespace. */
 const existsTest = (name: string, cm: string, timeoutSeconds: number) => ({
@@ -121,11 +122,18 @@ describe("faults (e2e)", function () {
 
   it("kubectl missing from PATH: the run stops before any write, saying so", async () => {
     const since = new Date().toISOString();
-    const { stdout: kubectlPath } = await execa("which", ["kubectl"]);
-    const pathWithout = (process.env.PATH ?? "")
-      .split(":")
-      .filter((p) => p !== path.dirname(kubectlPath))
-      .join(":");
+    const { stdout: found } = await execa("which", ["-a", "kubectl"]);
+    const dirs = new Set(found.split("\n").map((f) => path.dirname(f)));
+    // The system folders hold a kubectl too: what tazuna needs from them is linked into one of its own.
+    const own = await mkdtemp(path.join(tmpdir(), "tazuna-no-kubectl-"));
+    for (const tool of ["node", "ps", "sh", "env"]) {
+      const { stdout: at } = await execa("which", [tool]);
+      await symlink(at, path.join(own, tool));
+    }
+    const pathWithout = [
+      own,
+      ...(process.env.PATH ?? "").split(":").filter((p) => !dirs.has(p) && p !== "/usr/bin" && p !== "/bin"),
+    ].join(":");
     await declare(base);
     await writeFile(path.join(dir, "third", "c.yaml"), configMap("c", { ok: "changed" }));
     const res = await tazuna(["apply", "--yes"], { PATH: pathWithout });
@@ -164,6 +172,12 @@ describe("faults (e2e)", function () {
         },
       }),
     );
+    await k([
+      "wait",
+      "apiservice/v1beta1.metrics.k8s.io",
+      "--for=condition=Available=False",
+      "--timeout=60s",
+    ]);
     const probe = await execa(
       "kubectl",
       ["--kubeconfig", cluster().kubeconfig, "--context", cluster().context, "api-resources"],

@@ -17,6 +17,7 @@ import { PASSPHRASE, exists } from "./tazuna-fixture";
 
 const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
 const FIXTURE = path.resolve(__dirname, "../fixtures/safety");
+const ARGO_CD = path.resolve(__dirname, "../../../shared/upstream/argo-cd-v3.5.1");
 const CRDS = path.resolve(__dirname, "../../../shared/upstream/prometheus-operator-v0.93.0-crds");
 
 interface Entry {
@@ -136,10 +137,14 @@ describe("safe with upstream-shaped content and first-month operations (e2e)", f
         (
           JSON.parse(t) as { metadata: { managedFields: { manager: string; fieldsV1?: unknown }[] } }
         ).metadata.managedFields.some(
-          (m) => m.manager.startsWith("pulumi") && JSON.stringify(m.fieldsV1).includes('"f:replicas"'),
+          (m) => m.manager === "tazuna" && JSON.stringify(m.fieldsV1).includes('"f:replicas"'),
         ),
       );
-    assert.equal(await owned("web-worker"), true, "Tazuna owns the replicas it declares");
+    assert.equal(
+      await owned("web-worker"),
+      true,
+      "Tazuna owns the replicas it declares, as field manager tazuna",
+    );
     assert.equal(await owned("web"), false, "and not those an HPA scales");
     mark();
     const plan = await tazuna(["plan"]);
@@ -272,5 +277,53 @@ describe("safe with upstream-shaped content and first-month operations (e2e)", f
     );
     assert.equal(await exists(k, ["crd", "prometheuses.monitoring.coreos.com"]), false);
     assert.equal((await readFile(path.join(dir, "tazuna.yaml"), "utf8")).length > 0, true);
+  });
+
+  it("tazuna build | kubectl diff --server-side shows nothing after tazuna apply of Argo CD's unmodified install", async () => {
+    const argocd: Entry = {
+      name: "argocd",
+      type: "manifests",
+      path: ARGO_CD,
+      namespace: "argocd",
+      dependsOn: ["extras"],
+      manifests: { files: ["install.yaml"] },
+    };
+    await declare([extras, argocd]);
+    const applied = await tazuna(["apply", "--yes"]);
+    assert.equal(applied.exitCode, 0, applied.stderr);
+    const built = await tazuna(["build"]);
+    assert.equal(built.exitCode, 0, built.stderr);
+    assert.match(built.stdout, /- "no"\n/, "argocd-redis's argument stays a string");
+    const diff = await execa(
+      "kubectl",
+      [
+        "--kubeconfig",
+        cluster().kubeconfig,
+        "--context",
+        cluster().context,
+        "diff",
+        "--server-side",
+        "-f",
+        "-",
+      ],
+      { input: built.stdout, reject: false },
+    );
+    assert.equal(diff.exitCode, 0, `${diff.stdout.slice(0, 3000)}\n${diff.stderr}`);
+    // Control: a changed value in the built output is a diff.
+    const changed = await execa(
+      "kubectl",
+      [
+        "--kubeconfig",
+        cluster().kubeconfig,
+        "--context",
+        cluster().context,
+        "diff",
+        "--server-side",
+        "-f",
+        "-",
+      ],
+      { input: built.stdout.replace('- "no"', '- "yes"'), reject: false },
+    );
+    assert.equal(changed.exitCode, 1, changed.stderr);
   });
 });

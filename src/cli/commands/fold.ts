@@ -8,6 +8,7 @@
  * --take-ownership makes Tazuna their only owner with one patch of
  * metadata.managedFields (the content unchanged).
  */
+import { OWN_FIELD_MANAGER } from "../../program/readiness";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import * as path from "node:path";
@@ -33,7 +34,6 @@ interface FoldOptions {
 }
 
 /** The field manager folded objects are applied as once Tazuna owns them (the Go tool's, too). */
-const OWN_MANAGER = "tazuna";
 
 type Live = K8sObject & { metadata: { managedFields?: { manager?: string; time?: string }[] } };
 
@@ -78,7 +78,7 @@ function ownershipPatch(live: Live): unknown[] {
     .filter((e) => !e.subresource)
     .reduce<FieldsV1>((acc, e) => mergeFields(acc, e.fieldsV1 ?? {}), {});
   const own = {
-    manager: OWN_MANAGER,
+    manager: OWN_FIELD_MANAGER,
     operation: "Apply",
     apiVersion: live.apiVersion,
     time: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
@@ -167,7 +167,7 @@ async function fold(opts: GlobalOptions, o: FoldOptions): Promise<void> {
         "-p",
         JSON.stringify(ownershipPatch(live)),
       ]);
-      managers[key] = OWN_MANAGER;
+      managers[key] = OWN_FIELD_MANAGER;
     } else {
       const manager = lastManager(live);
       if (manager) managers[key] = manager;
