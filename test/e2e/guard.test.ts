@@ -15,6 +15,7 @@ import { ADMIN_USER } from "../../src/cluster/control-plane";
 import { readAudit, writesBy } from "../audit";
 import { useCluster } from "./cluster-fixture";
 import { PASSPHRASE, exists, scratchProject, tazunaStack } from "./tazuna-fixture";
+import type { StackSettings } from "../../src/config/settings";
 
 const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
 
@@ -127,42 +128,57 @@ describe("guard (e2e, through the tazuna command)", function () {
   });
 
   it("pins the stack to its cluster; up --target, refresh and destroy that run the program refuse another cluster with zero writes", async () => {
-    const file = path.join(dir, "stacks", "Pulumi.prod.yaml");
-    const pinned = (parse(await readFile(file, "utf8")) as { config: Record<string, string> }).config[
-      "tazuna:clusterUid"
-    ];
+    const pinned = (
+      parse(await readFile(path.join(dir, "stacks", "Pulumi.prod.yaml"), "utf8")) as {
+        config: Record<string, string>;
+      }
+    ).config["tazuna:clusterUid"] as string;
     const uidA = (
       await a().kubectl()(["get", "namespace", "kube-system", "-o", "jsonpath={.metadata.uid}"])
     ).trim();
     assert.equal(pinned, uidA, "the first apply wrote the pin");
-    // The paths a Pulumi user takes, on the same program and state, through a context now reaching B.
-    const stack = await tazunaStack({ dir, backend: `file://${dir}/.tazuna/state` }, "prod", {
-      context: "prod-a",
-      kubeconfig: await swappedKubeconfig(),
-      clusterUid: pinned,
-    });
-    const marker = (await stack.exportStack()).deployment.resources.find((r: { urn: string }) =>
-      r.urn.endsWith("::guarded/marker"),
-    ) as { urn: string };
-    const since = new Date().toISOString();
-    await assert.rejects(stack.up({ target: [marker.urn] }), /pinned to/);
-    await assert.rejects(stack.refresh({ runProgram: true }), /pinned to/);
-    await assert.rejects(stack.destroy({ runProgram: true }), /pinned to/);
-    await settle();
-    assert.deepEqual(await writesSince(b().auditLog, since), [], "no write request reached cluster B");
-    // Control: without the pin, the targeted up is checked only by the binding, which it does not
-    // diff, so its request reaches cluster B (and fails there: B has no namespace guarded yet).
-    const unpinned = await tazunaStack({ dir, backend: `file://${dir}/.tazuna/state` }, "prod", {
-      context: "prod-a",
-      kubeconfig: await swappedKubeconfig(),
-    });
-    await unpinned.up({ target: [marker.urn] }).catch(() => undefined);
-    await settle();
-    assert.ok(
-      (await writesSince(b().auditLog, since)).some((e) => e.objectRef?.name === "marker"),
-      "control: the unpinned targeted up sends its write to cluster B",
+    // The threat: the kubeconfig file the stack names is swapped under it (same path, now reaching B).
+    const kubeconfig = path.join(path.dirname(dir), "prod.kubeconfig");
+    await writeFile(kubeconfig, await readFile(a().kubeconfig, "utf8"));
+    await stackFile("prod", { context: "prod-a", kubeconfig, clusterUid: pinned });
+    const moved = await tazuna("prod", ["apply", "--yes"]);
+    assert.equal(moved.exitCode, 0, moved.stderr);
+    await writeFile(kubeconfig, await readFile(await swappedKubeconfig(), "utf8"));
+    // A change to the targeted object, so there is a write to make.
+    await writeFile(
+      path.join(dir, "base/objects.yaml"),
+      configMap.replace("owner: tazuna", "owner: changed"),
     );
-    await b().kubectl()(["delete", "namespace", "guarded", "--ignore-not-found"]);
+    const open = (settings: StackSettings) =>
+      tazunaStack({ dir, backend: `file://${dir}/.tazuna/state` }, "prod", settings);
+    try {
+      // The paths a Pulumi user takes, on the same program and state.
+      const stack = await open({ context: "prod-a", kubeconfig, clusterUid: pinned });
+      const marker = (await stack.exportStack()).deployment.resources.find((r: { urn: string }) =>
+        r.urn.endsWith("::guarded/marker"),
+      ) as { urn: string };
+      const since = new Date().toISOString();
+      await assert.rejects(stack.up({ target: [marker.urn] }), /pinned to/);
+      await assert.rejects(stack.refresh({ runProgram: true }), /pinned to/);
+      await assert.rejects(stack.destroy({ runProgram: true }), /pinned to/);
+      await settle();
+      assert.deepEqual(await writesSince(b().auditLog, since), [], "no write request reached cluster B");
+      // Control: without the pin, the targeted up is checked by nothing it diffs (the binding is not
+      // targeted), so its write goes to cluster B (and fails there: B has no namespace guarded yet).
+      const unpinned = await open({ context: "prod-a", kubeconfig });
+      const err = await unpinned.up({ target: [marker.urn] }).then(
+        (r) => r.stdout,
+        (e: unknown) => String(e),
+      );
+      await settle();
+      assert.ok(
+        (await writesSince(b().auditLog, since)).some((e) => e.objectRef?.name === "marker"),
+        `control: the unpinned targeted up sends its write to cluster B\n${err.slice(0, 2000)}`,
+      );
+    } finally {
+      await writeFile(path.join(dir, "base/objects.yaml"), configMap);
+      await writeFile(kubeconfig, await readFile(a().kubeconfig, "utf8"));
+    }
   });
 
   it("refuses the same context name once it points at another cluster, with zero writes there", async () => {
@@ -216,6 +232,9 @@ describe("guard (e2e, through the tazuna command)", function () {
     await stackFile("prod", { context: "prod-a", kubeconfig: swapped, rebindTo: uidB.trim() });
     const rebound = await tazuna("prod", ["apply", "--yes"]);
     assert.equal(rebound.exitCode, 0, `${rebound.stdout}\n${rebound.stderr}`);
-    assert.ok(await exists(b().kubectl(), ["configmap", "marker", "-n", "guarded"]));
+    assert.ok(
+      await exists(b().kubectl(), ["configmap", "marker", "-n", "guarded"]),
+      `${rebound.stdout}\n${rebound.stderr}`,
+    );
   });
 });
