@@ -193,7 +193,7 @@ describe("faults (e2e)", function () {
     await writeFile(path.join(dir, "third", "c.yaml"), configMap("c", { ok: "again" }));
     const applied = await tazuna(["apply", "--yes", "--prune-leftovers"]);
     assert.equal(applied.exitCode, 0, applied.stderr);
-    const drift = await tazuna(["drift"]);
+    const drift = await tazuna(["state", "drift"]);
     assert.equal(drift.exitCode, 0, `${drift.stdout}\n${drift.stderr}`);
     await declare(base.filter((a) => a.name !== "third"));
     const removed = await tazuna(["apply", "--yes"]);
