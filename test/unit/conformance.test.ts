@@ -82,7 +82,7 @@ const ACCEPTED: Case[] = [
     rule: "helmfile fields defaultNamespace, extraValueFiles, timeoutSeconds, wait, includeCRDs, kubeVersion",
     files: file(
       "  manifests:\n    - name: h\n      type: helmfile\n      path: h/helmfile.yaml\n      helmfile: {defaultNamespace: x, extraValueFiles: [v.yaml], timeoutSeconds: 30, wait: true, includeCRDs: true, kubeVersion: v1.31.0}\n",
-      { "h/helmfile.yaml": "releases: []\n" },
+      { "h/helmfile.yaml": "releases: []\n", "h/v.yaml": "{}\n" },
     ),
     exit: 0,
     out: [/\(1 add-ons\)/],
