@@ -24,7 +24,7 @@ function objectOf(urn: string): string {
   return type.split(":").pop() ?? type;
 }
 
-/** Why a removed object stays in the cluster (see keeps() in program/addon.ts). */
+/** Why a removed object stays in the cluster (see keeps() in program/ownership.ts). */
 function whyKept(inputs: Record<string, unknown> | undefined): string {
   const annotations = (inputs?.metadata as { annotations?: Record<string, unknown> } | undefined)
     ?.annotations;

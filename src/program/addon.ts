@@ -16,6 +16,7 @@ import { HelmHooks } from "./hooks";
 import { hooksOf, isHook, type HookPhase } from "../render/hooks";
 import { DIRECTIVES } from "./readiness";
 import { ADDON_TYPE, adoptKey, legacyObjectName } from "./urns";
+import { keeps } from "./ownership";
 
 export { ADDON_TYPE };
 
@@ -45,18 +46,6 @@ export interface AddonArgs {
  * (no write, no diff) and Tazuna's own objects keep theirs.
  */
 const IGNORED = DIRECTIVES.map((d) => `metadata.annotations["${d}"]`);
-
-/**
- * Whether an object outlives its add-on: helm's own rule, an object marked
- * helm.sh/resource-policy: keep (charts mark their CRDs so), and every CRD
- * unless the add-on says pruneCrds, since deleting a CRD deletes every
- * custom resource of it, in every namespace, whoever made them.
- */
-export function keeps(props: Record<string, unknown>, pruneCrds = false): boolean {
-  const annotations = (props.metadata as { annotations?: Record<string, unknown> } | undefined)?.annotations;
-  if (annotations?.["helm.sh/resource-policy"] === "keep") return true;
-  return props.kind === "CustomResourceDefinition" && !pruneCrds;
-}
 
 export class AddonComponent extends pulumi.ComponentResource {
   /** How many objects the add-on applies. */

@@ -65,3 +65,32 @@ export function ownedFields(
     return out;
   });
 }
+
+/**
+ * Whether an object outlives its add-on: helm's own rule, an object marked
+ * helm.sh/resource-policy: keep (charts mark their CRDs so), and every CRD
+ * unless the add-on says pruneCrds, since deleting a CRD deletes every
+ * custom resource of it, in every namespace, whoever made them.
+ */
+export function keeps(props: Record<string, unknown>, pruneCrds = false): boolean {
+  const annotations = (props.metadata as { annotations?: Record<string, unknown> } | undefined)?.annotations;
+  if (annotations?.["helm.sh/resource-policy"] === "keep") return true;
+  return props.kind === "CustomResourceDefinition" && !pruneCrds;
+}
+
+/**
+ * State objects whose retain flag (retainOnDelete) the next apply must
+ * change: the flag is a resource option, which a plan shows no step for, so
+ * `tazuna apply` runs the engine when any differs (a new handOff, a changed
+ * pruneCrds, a stack written before CRDs were kept).
+ */
+export function retainFlagsToRecord(
+  installed: readonly { addon: string; applied: Record<string, unknown>; retained: boolean }[],
+  addons: readonly { name: string; handOff: boolean; pruneCrds: boolean }[],
+): number {
+  const byName = new Map(addons.map((a) => [a.name, a]));
+  return installed.filter((o) => {
+    const a = byName.get(o.addon);
+    return a !== undefined && (keeps(o.applied, a.pruneCrds) || a.handOff) !== o.retained;
+  }).length;
+}

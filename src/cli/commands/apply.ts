@@ -21,6 +21,7 @@ import { ApplySchema, SCHEMA_VERSION, type ApplyResult } from "../results";
 import { openClusterStack } from "../cluster-stack";
 import { excludesFor } from "../../program/urns";
 import { deleteCrds } from "../../live/retained";
+import { retainFlagsToRecord } from "../../program/ownership";
 import { kubectl, type ClusterAccess } from "../../live/kubectl";
 import { stateResources } from "../../state/resources";
 import type { Stack } from "@pulumi/pulumi/automation";
@@ -121,7 +122,12 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
     recovered,
     prunedLeftovers: [] as string[],
   } as const;
-  if (steps.length === 0 && recovered.length === 0 && leftovers.length === 0)
+  const flags = retainFlagsToRecord(
+    await installedObjects(stack),
+    target.declaration.addons.filter((a) => !only || only.includes(a.name)),
+  );
+  if (flags > 0) log(`recording which objects outlive their add-on: ${flags} object(s)`);
+  if (steps.length === 0 && recovered.length === 0 && leftovers.length === 0 && flags === 0)
     return { ...result, result: "succeeded", changes: [], elapsedMs: 0 };
   if (!o.yes)
     await yesOrStop(
