@@ -12,6 +12,7 @@ import * as path from "node:path";
 import { execa, type ResultPromise } from "execa";
 import { stringify } from "yaml";
 import { useCluster } from "./cluster-fixture";
+import { descendants, killAll } from "./process-tree";
 import type { StackSettings } from "../../src/config/settings";
 import { PASSPHRASE, exists, scratchProject, tazunaStack } from "./tazuna-fixture";
 import { builtInProjectName } from "../../src/cli/project";
@@ -20,19 +21,6 @@ const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds
 
 const gate = (cm: string) =>
   `      tests:\n        - name: ${cm}\n          waitUntil: {kind: ConfigMap, name: ${cm}, namespace: default, jsonpath: "{.data.ok}=yes", timeout: 5m}\n`;
-
-/** Every process below pid (children first found through /proc via ps). */
-async function descendants(pid: number): Promise<number[]> {
-  const { stdout } = await execa("ps", ["-eo", "pid=,ppid="]);
-  const rows = stdout
-    .trim()
-    .split("\n")
-    .map((l) => l.trim().split(/\s+/).map(Number) as [number, number]);
-  const out: number[] = [];
-  const walk = (p: number) => rows.filter(([, pp]) => pp === p).forEach(([c]) => (out.push(c), walk(c)));
-  walk(pid);
-  return out;
-}
 
 describe("interrupted applies (e2e)", function () {
   this.timeout(900_000);
@@ -138,14 +126,7 @@ describe("interrupted applies (e2e)", function () {
     const pid = run.pid as number;
     let children: number[] = [];
     await waitFor("the engine to be found", async () => (children = await descendants(pid)).length > 0);
-    for (const p of [pid, ...children]) {
-      try {
-        process.kill(p, "SIGKILL");
-      } catch (e) {
-        // A short-lived child (a gate's kubectl) may have exited since ps listed it.
-        if ((e as NodeJS.ErrnoException).code !== "ESRCH") throw e;
-      }
-    }
+    killAll([pid, ...children]);
     await run;
     assert.equal((await locks()).length, 1, "the dead run's lock is left behind");
 

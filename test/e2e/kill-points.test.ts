@@ -12,6 +12,7 @@ import * as path from "node:path";
 import { execa } from "execa";
 import { stringify } from "yaml";
 import { useCluster } from "./cluster-fixture";
+import { descendants, killAll } from "./process-tree";
 import { PASSPHRASE, inventory, scratchProject } from "./tazuna-fixture";
 
 const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
@@ -27,18 +28,6 @@ function random(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-async function descendants(pid: number): Promise<number[]> {
-  const { stdout } = await execa("ps", ["-eo", "pid=,ppid="]);
-  const rows = stdout
-    .trim()
-    .split("\n")
-    .map((l) => l.trim().split(/\s+/).map(Number) as [number, number]);
-  const out: number[] = [];
-  const walk = (p: number) => rows.filter(([, pp]) => pp === p).forEach(([c]) => (out.push(c), walk(c)));
-  walk(pid);
-  return out;
 }
 
 describe(`kill -9 at ${POINTS} random moment(s) of a fresh apply (e2e, seed ${SEED})`, function () {
@@ -96,13 +85,7 @@ describe(`kill -9 at ${POINTS} random moment(s) of a fresh apply (e2e, seed ${SE
       const run = tazuna(["apply", "--yes"]);
       await new Promise((r) => setTimeout(r, at));
       const pid = run.pid as number;
-      for (const p of [pid, ...(await descendants(pid))]) {
-        try {
-          process.kill(p, "SIGKILL");
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code !== "ESRCH") throw e;
-        }
-      }
+      killAll([pid, ...(await descendants(pid))]);
       await run;
       const again = await tazuna(["apply", "--yes"]);
       assert.equal(again.exitCode, 0, `killed at ${at} ms of ${cleanMs}:\n${again.stderr}`);

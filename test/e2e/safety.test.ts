@@ -61,6 +61,17 @@ describe("safe with upstream-shaped content and first-month operations (e2e)", f
         spec: { context_matches: ["tazuna-.*"], manifests: entries },
       }),
     );
+  /** A custom resource nobody declares: it would go with its CRD. */
+  const handMadeMonitor = (name: string) =>
+    cluster().kubectl()(
+      ["apply", "-f", "-"],
+      stringify({
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "ServiceMonitor",
+        metadata: { name, namespace: "default" },
+        spec: { selector: {}, endpoints: [] },
+      }),
+    );
   const writes = async () => persistedWritesBy(await readAudit(cluster().auditLog), ADMIN_USER, since);
   const mark = () => {
     since = new Date().toISOString();
@@ -157,16 +168,7 @@ describe("safe with upstream-shaped content and first-month operations (e2e)", f
 
   it("renames the add-on that owns the CRDs and moves an object between add-ons with no delete", async () => {
     const k = cluster().kubectl();
-    // A custom resource nobody declares: it would go with its CRD.
-    await k(
-      ["apply", "-f", "-"],
-      stringify({
-        apiVersion: "monitoring.coreos.com/v1",
-        kind: "ServiceMonitor",
-        metadata: { name: "hand-made", namespace: "default" },
-        spec: { selector: {}, endpoints: [] },
-      }),
-    );
+    await handMadeMonitor("hand-made");
     await rename(
       path.join(dir, "monitors/configmap-moving.yaml"),
       path.join(dir, "extras/configmap-moving.yaml"),
@@ -256,15 +258,7 @@ describe("safe with upstream-shaped content and first-month operations (e2e)", f
     const applied = await tazuna(["apply", "--yes"]);
     assert.equal(applied.exitCode, 0, applied.stderr);
     const k = cluster().kubectl();
-    await k(
-      ["apply", "-f", "-"],
-      stringify({
-        apiVersion: "monitoring.coreos.com/v1",
-        kind: "ServiceMonitor",
-        metadata: { name: "hand-made-2", namespace: "default" },
-        spec: { selector: {}, endpoints: [] },
-      }),
-    );
+    await handMadeMonitor("hand-made-2");
     mark();
     const destroyed = await tazuna(["destroy", "--yes"]);
     assert.equal(destroyed.exitCode, 0, destroyed.stderr);
