@@ -22,6 +22,7 @@ const CRDS = path.resolve(__dirname, "../../../shared/upstream/prometheus-operat
 
 interface Entry {
   name: string;
+  handOff?: boolean;
   type: string;
   path: string;
   dependsOn?: string[];
@@ -38,6 +39,16 @@ const crdAddon = (name: string): Entry => ({
     files: ["monitoring.coreos.com_prometheuses.yaml", "monitoring.coreos.com_servicemonitors.yaml"],
   },
 });
+
+/** Argo CD's unmodified cluster install, into the argocd namespace that extras holds. */
+const argocd: Entry = {
+  name: "argocd",
+  type: "manifests",
+  path: ARGO_CD,
+  namespace: "argocd",
+  dependsOn: ["extras"],
+  manifests: { files: ["install.yaml"] },
+};
 
 const at = (e: AuditEvent) => `${e.verb} ${e.objectRef?.resource ?? ""} ${e.objectRef?.name ?? ""}`;
 
@@ -274,14 +285,6 @@ describe("safe with upstream-shaped content and first-month operations (e2e)", f
   });
 
   it("tazuna build | kubectl diff --server-side shows nothing after tazuna apply of Argo CD's unmodified install", async () => {
-    const argocd: Entry = {
-      name: "argocd",
-      type: "manifests",
-      path: ARGO_CD,
-      namespace: "argocd",
-      dependsOn: ["extras"],
-      manifests: { files: ["install.yaml"] },
-    };
     await declare([extras, argocd]);
     const applied = await tazuna(["apply", "--yes"]);
     assert.equal(applied.exitCode, 0, applied.stderr);
@@ -312,16 +315,7 @@ describe("safe with upstream-shaped content and first-month operations (e2e)", f
   });
 
   it("handOff: Argo CD's changes are not fought, and removing the add-on deletes nothing", async () => {
-    const argocd: Entry & { handOff: boolean } = {
-      name: "argocd",
-      type: "manifests",
-      path: ARGO_CD,
-      namespace: "argocd",
-      dependsOn: ["extras"],
-      manifests: { files: ["install.yaml"] },
-      handOff: true,
-    };
-    await declare([extras, argocd]);
+    await declare([extras, { ...argocd, handOff: true }]);
     const handedOff = await tazuna(["apply", "--yes"]);
     assert.equal(handedOff.exitCode, 0, handedOff.stderr);
     const k = cluster().kubectl();
