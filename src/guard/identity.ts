@@ -51,12 +51,26 @@ function caFingerprint(kc: KubeConfig): string {
   }
 }
 
+/** One GET should never take this long: an API server that hangs must not hang the run. */
+const IDENTITY_TIMEOUT_MS = 30_000;
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${ms / 1000}s`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 /** Reads the identity of the cluster behind `context` (one GET of a namespace). */
 export async function readIdentity(kubeconfig: string, context: string): Promise<ClusterIdentity> {
   const kc = await loadKubeconfig(kubeconfig, context);
   const server = kc.getCurrentCluster()?.server ?? "";
   try {
-    const ns = await kc.makeApiClient(CoreV1Api).readNamespace({ name: "kube-system" });
+    const ns = await withTimeout(
+      kc.makeApiClient(CoreV1Api).readNamespace({ name: "kube-system" }),
+      IDENTITY_TIMEOUT_MS,
+    );
     return { uid: ns.metadata?.uid ?? "", caFingerprint: caFingerprint(kc), server };
   } catch (err) {
     throw new GuardError(
