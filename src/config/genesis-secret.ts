@@ -4,6 +4,8 @@
  * from a provider), fixed values (`static`) and where they go (`outputs`).
  * Checked here offline: the shape, the provider's name, and the op:// URIs.
  */
+import { existsSync } from "node:fs";
+import * as path from "node:path";
 import { z } from "zod";
 import { fieldPath, type ConfigProblem } from "./errors";
 import { keysAt, zodProblems } from "./issues";
@@ -70,6 +72,8 @@ export async function loadGenesisSecret(
   file: string,
   providers: readonly Provider[],
   problems: ConfigProblem[],
+  /** The root tazuna.yaml's folder, where source paths start. */
+  baseDir: string,
 ): Promise<GenesisSecret | undefined> {
   const parsed = await parseYamlFile(file, problems);
   if (!parsed) return undefined;
@@ -90,6 +94,24 @@ export async function loadGenesisSecret(
       `provider "${provider}" is not declared`,
       `declare it in spec.providers of tazuna.yaml, or leave provider empty for 1Password (${DEFAULT_OP})`,
     );
+  // file and sops sources are files: found missing here, not at apply time.
+  if (declared?.type === "file" || declared?.type === "sops")
+    (spec.secrets ?? []).forEach((s, i) => {
+      const scheme = `${declared.type}://`;
+      const rel = s.uri.startsWith(scheme) ? s.uri.slice(scheme.length) : undefined;
+      if (rel === undefined)
+        at(
+          ["spec", "secrets", i, "uri"],
+          `"${s.uri}" must start with ${scheme}`,
+          `write ${scheme}secrets/x.yaml`,
+        );
+      else if (!existsSync(path.resolve(baseDir, rel)))
+        at(
+          ["spec", "secrets", i, "uri"],
+          `${rel} does not exist (resolved to ${path.resolve(baseDir, rel)})`,
+          "create it, or fix the path (relative to the root tazuna.yaml's folder)",
+        );
+    });
   if (provider === DEFAULT_OP)
     (spec.secrets ?? []).forEach((s, i) => {
       const why = opUriProblem(s.uri);

@@ -449,7 +449,9 @@ async function checkEntry(
   );
   const hint = await hintOf(l, dir, problems);
   const genesisSecret =
-    e.type === "genesissecret" && dir ? await genesisSecretOf(l, dir, providers, problems) : undefined;
+    e.type === "genesissecret" && dir
+      ? await genesisSecretOf(l, dir, providers, problems, rootDir)
+      : undefined;
   if (problems.length > before) return undefined;
   const blocks = Object.keys(BLOCKS).filter(
     (b) => b !== "genesisSecret" && e[b as keyof typeof BLOCKS] !== undefined,
@@ -466,7 +468,7 @@ async function checkEntry(
     timeoutSeconds,
     readiness: { skip: e.readiness?.skip ?? false, waitFor: e.readiness?.waitFor ?? [] },
     ...Object.fromEntries(blocks.map((b) => [b, e[b as keyof typeof BLOCKS]])),
-    ...(genesisSecret ? { genesisSecret } : {}),
+    ...(genesisSecret ? { genesisSecret, secretProviders: [...providers] } : {}),
     environment,
     ...(hint ? { hint } : {}),
     tests,
@@ -482,6 +484,7 @@ async function genesisSecretOf(
   file: string,
   providers: readonly Provider[],
   problems: ConfigProblem[],
+  rootDir: string,
 ) {
   if (statSync(file).isDirectory()) {
     problems.push(
@@ -494,7 +497,7 @@ async function genesisSecretOf(
     );
     return undefined;
   }
-  return loadGenesisSecret(file, providers, problems);
+  return loadGenesisSecret(file, providers, problems, rootDir);
 }
 
 function originOf(l: Located) {

@@ -53,6 +53,8 @@ export interface Addon {
   plugin?: ManifestEntry["plugin"];
   oras?: ManifestEntry["oras"];
   genesisSecret?: GenesisSecret;
+  /** spec.providers, where a GenesisSecret's provider is looked up at apply time. */
+  secretProviders?: Provider[];
   /** The environment the declaration was read for ("" for none): helmfile's .Environment.Name, as in the Go tool. */
   environment: string;
   /** tazuna.hint.yaml of a helmfile add-on, when there is one. */

@@ -240,9 +240,16 @@ const EnvironmentSchema = z.strictObject({
   context_match_mode: z.union([MatchModeSchema, z.literal("")]).optional(),
 });
 
+/**
+ * Where GenesisSecret values come from. The Go tool's `envfile` (and its
+ * refused `onepassword`), plus: `env` (the caller's environment; items name
+ * variables), `file` (uri file://PATH: a YAML, JSON or .env map in the
+ * clear, for local use) and `sops` (uri sops://PATH: the same, encrypted
+ * with sops, so it can live in git). An empty provider is 1Password.
+ */
 export const ProviderSchema = z.strictObject({
   name: z.string().min(1),
-  type: z.enum(["envfile", "onepassword"]),
+  type: z.enum(["envfile", "onepassword", "env", "file", "sops"]),
   onepassword: z.strictObject({}).optional(),
   envfile: z.strictObject({ path: z.string().min(1) }).optional(),
 });

@@ -4,7 +4,7 @@
  */
 import pLimit from "p-limit";
 import type { Addon } from "../config/model";
-import { DuplicateObjectError, RenderError } from "./errors";
+import { DuplicateObjectError } from "./errors";
 import { renderHelm } from "./helm";
 import { renderHelmfile } from "./helmfile";
 import { renderKustomize } from "./kustomize";
@@ -12,6 +12,7 @@ import { renderManifests } from "./manifests";
 import { isClusterScoped, splitApiVersion, type K8sObject } from "./objects";
 import { renderPlugin } from "./plugin";
 import { renderOras } from "./oras";
+import { renderGenesisSecret } from "./genesis-secret";
 
 export type { K8sObject } from "./objects";
 
@@ -30,12 +31,7 @@ export async function renderAddon(a: Addon): Promise<K8sObject[]> {
     case "oras":
       return renderOras(a);
     case "genesissecret":
-      throw new RenderError(
-        a.name,
-        "type: genesissecret",
-        "GenesisSecret files are validated (tazuna check) but not applied yet: resolving secret references is the next release's work",
-        "create the Secret out of band for now, and keep the GenesisSecret file: it will apply unchanged",
-      );
+      return renderGenesisSecret(a);
   }
 }
 

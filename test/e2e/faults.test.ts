@@ -79,7 +79,7 @@ describe("faults (e2e)", function () {
 
   it("the API server stopped mid-apply: exit 1 naming the add-on; restarted, the next apply converges", async () => {
     const held = base.map((a) =>
-      a.name === "second" ? { ...a, tests: [existsTest("go-ahead", "go-ahead", 20)] } : a,
+      a.name === "second" ? { ...a, tests: [existsTest("go-ahead", "go-ahead", 10)] } : a,
     );
     await declare(held);
     const run = tazuna(["apply", "--yes"]);
@@ -188,8 +188,6 @@ describe("faults (e2e)", function () {
       "--for=condition=Available=False",
       "--timeout=60s",
     ]);
-    const plan = await tazuna(["plan"]);
-    assert.equal(plan.exitCode, 0, `${plan.stdout}\n${plan.stderr}`);
     await writeFile(path.join(dir, "third", "c.yaml"), configMap("c", { ok: "again" }));
     const applied = await tazuna(["apply", "--yes", "--prune-leftovers"]);
     assert.equal(applied.exitCode, 0, applied.stderr);

@@ -3,17 +3,18 @@
  * the example foundation, each followed by one `tazuna apply` that must
  * converge: exit 0, the next plan exit 0, no lock left, and the cluster
  * holding exactly what a clean apply leaves (nothing missing, nothing left
- * over). TAZUNA_KILL_POINTS sets how many moments (CI runs a small sample;
- * `npm run soak:kill` runs 20); TAZUNA_KILL_SEED makes the moments repeatable.
+ * over). `npm run soak:kill` runs it with 20 moments (TAZUNA_KILL_POINTS);
+ * TAZUNA_KILL_SEED makes the moments repeatable. CI's sample is the kill -9
+ * test of test/e2e/interrupt.test.ts.
  */
 import { strict as assert } from "node:assert";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { execa } from "execa";
 import { stringify } from "yaml";
-import { useCluster } from "./cluster-fixture";
-import { descendants, killAll } from "./process-tree";
-import { PASSPHRASE, inventory, scratchProject } from "./tazuna-fixture";
+import { useCluster } from "../e2e/cluster-fixture";
+import { descendants, killAll } from "../e2e/process-tree";
+import { PASSPHRASE, inventory, scratchProject } from "../e2e/tazuna-fixture";
 
 const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
 const POINTS = Number(process.env.TAZUNA_KILL_POINTS ?? "1");

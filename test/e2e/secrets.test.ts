@@ -1,0 +1,182 @@
+/**
+ * Secrets never in the clear: a Secret from a manifests add-on, one from a
+ * kustomize secretGenerator, one from a helm chart's values, and three
+ * GenesisSecrets resolved at apply time (env, a plain file, an envfile).
+ * Known sentinel values are searched for, as text and base64, in every
+ * file of the state backend and the output of every command; the Secrets
+ * in the cluster must hold them (the positive control that they were
+ * applied at all). Rotation and missing references are witnessed by the
+ * audit log.
+ */
+import { strict as assert } from "node:assert";
+import { cp, mkdir, mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { execa } from "execa";
+import { stringify } from "yaml";
+import { ADMIN_USER } from "../../src/cluster/control-plane";
+import { persistedWritesBy, readAudit } from "../audit";
+import { useCluster } from "./cluster-fixture";
+import { PASSPHRASE } from "./tazuna-fixture";
+
+const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
+const FIXTURE = path.resolve(__dirname, "../fixtures/secrets");
+
+const SENTINELS = {
+  plain: "SENTINEL_PLAIN_7f3a9c",
+  kustomize: "SENTINEL_KUSTOMIZE_51be04",
+  helm: "SENTINEL_HELM_e61f20",
+  env: "SENTINEL_ENV_93ad27",
+  file: "SENTINEL_FILE_c2d81e",
+  envfile: "SENTINEL_ENVFILE_0a4d6b",
+};
+const ROTATED = "SENTINEL_ENV_ROTATED_4410fe";
+
+/** Each sentinel as it could leak: itself and its base64 (whole, and as Kubernetes writes it in data). */
+const forms = (v: string) => [
+  v,
+  Buffer.from(v).toString("base64"),
+  Buffer.from(v).toString("base64").slice(0, 16),
+];
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+}
+
+describe("secrets never in the clear (e2e)", function () {
+  this.timeout(900_000);
+  const cluster = useCluster("tazuna-secrets");
+  let dir: string;
+  const outputs: { what: string; text: string }[] = [];
+  const tazuna = async (args: string[], env: Record<string, string> = {}) => {
+    const res = await execa(BIN, ["-p", dir, "--cluster", "local", ...args], {
+      reject: false,
+      stdin: "ignore",
+      env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, TAZUNA_E2E_DNS_TOKEN: SENTINELS.env, ...env },
+    });
+    outputs.push({ what: `tazuna ${args.join(" ")}`, text: `${res.stdout}\n${res.stderr}` });
+    return res;
+  };
+  const secretValue = async (name: string, key: string) =>
+    Buffer.from(
+      await cluster().kubectl()([
+        "get",
+        "secret",
+        name,
+        "-n",
+        "secrets-e2e",
+        "-o",
+        `jsonpath={.data.${key}}`,
+      ]),
+      "base64",
+    ).toString();
+  /** Every place a leak is searched: state backend files, then each command's output. */
+  const leaks = async (values: string[]) => {
+    const places = [
+      ...(await Promise.all(
+        (await filesUnder(path.join(dir, ".tazuna/state"))).map(async (f) => ({
+          what: f,
+          text: await readFile(f, "utf8"),
+        })),
+      )),
+      ...outputs,
+    ];
+    return places.flatMap((p) =>
+      values.flatMap((v) =>
+        forms(v)
+          .filter((f) => p.text.includes(f))
+          .map((f) => `${f} in ${p.what}`),
+      ),
+    );
+  };
+
+  before(async () => {
+    dir = path.join(await mkdtemp(path.join(tmpdir(), "tazuna-secrets-")), "project");
+    await cp(FIXTURE, dir, { recursive: true });
+    await mkdir(path.join(dir, "stacks"));
+    const config = { "tazuna:context": cluster().context, "tazuna:kubeconfig": cluster().kubeconfig };
+    await writeFile(path.join(dir, "stacks", "Pulumi.local.yaml"), stringify({ config }));
+  });
+
+  it("applies every Secret with its value, and no output or state file holds a value in the clear", async () => {
+    const applied = await tazuna(["apply", "--yes"]);
+    assert.equal(applied.exitCode, 0, applied.stderr);
+    // The positive control: the values reached the cluster.
+    assert.equal(await secretValue("plain", "token"), SENTINELS.plain);
+    assert.equal(await secretValue("generated", "password"), SENTINELS.kustomize);
+    assert.equal(await secretValue("chart-api", "apiKey"), SENTINELS.helm);
+    assert.equal(await secretValue("dns-token", "token"), SENTINELS.env);
+    assert.equal(await secretValue("dns-token", "zone"), "example.test");
+    assert.equal(await secretValue("repo-creds", "sshPrivateKey"), SENTINELS.file);
+    assert.equal(await secretValue("registry", "password"), SENTINELS.envfile);
+    assert.match(applied.stderr, /GenesisSecret keys token, zone \(values not printed\)/);
+    for (const args of [["plan"], ["status"], ["state", "list"], ["state", "diff"], ["state", "drift"]])
+      await tazuna(args);
+    for (const args of [["status"], ["state", "list"], ["state", "drift"], ["plan"]])
+      await tazuna(["-o", "json", ...args]);
+    // A hand edit of a Secret is drift: shown by key, never by value.
+    await cluster().kubectl()([
+      "patch",
+      "secret",
+      "plain",
+      "-n",
+      "secrets-e2e",
+      "-p",
+      '{"stringData":{"token":"hand-edited"}}',
+    ]);
+    const drift = await tazuna(["state", "drift"]);
+    assert.equal(drift.exitCode, 2, drift.stdout);
+    await tazuna(["apply", "--yes"]);
+    assert.equal(await secretValue("plain", "token"), SENTINELS.plain, "the declaration wins back");
+    assert.deepEqual(await leaks(Object.values(SENTINELS)), []);
+  });
+
+  it("rotation: the source changes, the plan shows that Secret only (masked), apply updates it", async () => {
+    const env = { TAZUNA_E2E_DNS_TOKEN: ROTATED };
+    const plan = await tazuna(["plan"], env);
+    assert.equal(plan.exitCode, 2, plan.stderr);
+    const changes = plan.stdout.split("\n").filter((l) => /^\s+[~+-]/.test(l));
+    assert.deepEqual(
+      changes.map((l) => l.trim().replace(/\s+/g, " ")),
+      ["~ update core/v1:Secret secrets-e2e/dns-token (stringData)"],
+    );
+    const since = new Date().toISOString();
+    const applied = await tazuna(["apply", "--yes"], env);
+    assert.equal(applied.exitCode, 0, applied.stderr);
+    assert.equal(await secretValue("dns-token", "token"), ROTATED);
+    const writes = persistedWritesBy(await readAudit(cluster().auditLog), ADMIN_USER, since);
+    assert.deepEqual(
+      writes.map((e) => `${e.verb} ${e.objectRef?.resource ?? ""} ${e.objectRef?.name ?? ""}`),
+      ["patch secrets dns-token"],
+    );
+    assert.deepEqual(await leaks([ROTATED, ...Object.values(SENTINELS)]), []);
+  });
+
+  it("a missing reference stops the run before any write, naming the add-on, the secret, the key and the reference", async () => {
+    const cases: [string, Record<string, string>, () => Promise<void>, RegExp][] = [
+      [
+        "unset env var",
+        { TAZUNA_E2E_DNS_TOKEN: "" },
+        async () => undefined,
+        /add-on "dns": .*from-env\.yaml: spec\.secrets\[0\] \(env:\/\/, provider environment\), key TAZUNA_E2E_DNS_TOKEN: environment variable TAZUNA_E2E_DNS_TOKEN is not set/,
+      ],
+      [
+        "missing file key",
+        {},
+        () => writeFile(path.join(dir, "genesis/deploy-key.yaml"), "other: x\n"),
+        /add-on "repo": .*from-file\.yaml: spec\.secrets\[0\] \(file:\/\/genesis\/deploy-key\.yaml, provider local-files\), key sshPrivateKey: the source has no key sshPrivateKey/,
+      ],
+    ];
+    for (const [what, env, breakIt, message] of cases) {
+      await breakIt();
+      const since = new Date().toISOString();
+      const res = await tazuna(["apply", "--yes"], env);
+      assert.equal(res.exitCode, 1, `${what}: ${res.stderr}`);
+      assert.match(res.stderr, message, what);
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.deepEqual(persistedWritesBy(await readAudit(cluster().auditLog), ADMIN_USER, since), [], what);
+    }
+    assert.deepEqual(await leaks([ROTATED, ...Object.values(SENTINELS)]), []);
+  });
+});
