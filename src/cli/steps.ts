@@ -43,7 +43,12 @@ export function stepOf(e: EngineEvent): Step | undefined {
   if (m.op === "delete" && m.old?.retainOnDelete)
     return { addon, op: "keep", object: objectOf(m.urn), fields: [whyKept(m.old.inputs)] };
   if (CONTAINERS.has(m.type) || m.type.startsWith("pulumi:providers:")) return undefined;
-  return { addon, op: m.op, object: objectOf(m.urn), fields: m.diffs ?? [] };
+  // A Secret's diff is masked to its top-level fields; its keys are no secret, so name them.
+  const fields =
+    m.type === "kubernetes:core/v1:Secret" && m.detailedDiff
+      ? Object.keys(m.detailedDiff).sort()
+      : (m.diffs ?? []);
+  return { addon, op: m.op, object: objectOf(m.urn), fields };
 }
 
 /** What apply would do: a preview that reads the live objects first, as steps; `exclude`: what the run leaves alone (excludesFor). */
