@@ -58,7 +58,14 @@ export type StatusResult = z.infer<typeof StatusSchema>;
 
 export const StateListSchema = z.object({
   ...base,
-  objects: z.array(z.object({ ...objectRef, apiVersion: z.string() })),
+  objects: z.array(
+    z.object({
+      ...objectRef,
+      apiVersion: z.string(),
+      /** Left in the cluster when its add-on goes: a CRD, helm's keep, a hand-off. */
+      retained: z.boolean(),
+    }),
+  ),
 });
 export type StateListResult = z.infer<typeof StateListSchema>;
 

@@ -63,7 +63,7 @@ describe("renames, moves and CRDs with upstream content (e2e)", function () {
     const objects = (JSON.parse(status.stdout) as { addons: { addon: string; objects: number }[] }).addons;
     assert.deepEqual(
       objects.map((a) => `${a.addon}=${a.objects}`).sort(),
-      ["extras=4", "monitors=1", "prometheus-crds=2"],
+      ["extras=4", "monitors=2", "prometheus-crds=2"],
       "the moved ConfigMap counts under extras now",
     );
   });
@@ -92,11 +92,13 @@ describe("renames, moves and CRDs with upstream content (e2e)", function () {
       plan.stdout,
       /= keep\s+apiextensions.k8s.io\/v1:CustomResourceDefinition prometheuses.monitoring.coreos.com\s+\(a CRD outlives its add-on/,
     );
+    assert.match(plan.stdout, /= keep\s+core\/v1:ConfigMap apps\/kept\s+\(helm\.sh\/resource-policy: keep/);
     mark();
     const applied = await tazuna(["apply", "--yes"]);
     assert.equal(applied.exitCode, 0, applied.stderr);
     const k = cluster().kubectl();
     assert.ok(await exists(k, ["crd", "servicemonitors.monitoring.coreos.com"]), "kept");
+    assert.ok(await exists(k, ["configmap", "kept", "-n", "apps"]), "helm's keep honoured");
     assert.ok(await exists(k, ["servicemonitor", "hand-made", "-n", "default"]), "with its custom resources");
     assert.equal(
       await exists(k, ["servicemonitor", "web", "-n", "apps"]),

@@ -139,7 +139,7 @@ describe("secrets never in the clear (e2e)", function () {
     const changes = plan.stdout.split("\n").filter((l) => /^\s+[~+-]/.test(l));
     assert.deepEqual(
       changes.map((l) => l.trim().replace(/\s+/g, " ")),
-      ["~ update core/v1:Secret secrets-e2e/dns-token (stringData)"],
+      ["~ update core/v1:Secret secrets-e2e/dns-token (data.token)"],
     );
     const since = new Date().toISOString();
     const applied = await tazuna(["apply", "--yes"], env);

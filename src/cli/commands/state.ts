@@ -26,7 +26,7 @@ export const listCommand: ClusterCommand<StateListResult> = {
   schema: StateListSchema,
   run: async (opts, cluster) => {
     const { stack } = await openClusterStack(opts, cluster);
-    const objects = (await installedObjects(stack)).map(({ applied: _a, ...o }) => o);
+    const objects = (await installedObjects(stack)).map(({ applied: _a, urn: _u, ...o }) => o);
     return { schemaVersion: SCHEMA_VERSION, cluster, objects };
   },
   format: (r) => r.objects.map((o) => row(o.addon, o.kind, o.namespace, o.name)).join("\n"),
