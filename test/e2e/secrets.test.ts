@@ -146,10 +146,11 @@ describe("secrets never in the clear (e2e)", function () {
     assert.equal(applied.exitCode, 0, applied.stderr);
     assert.equal(await secretValue("dns-token", "token"), ROTATED);
     const writes = persistedWritesBy(await readAudit(cluster().auditLog), ADMIN_USER, since);
-    assert.deepEqual(
+    // Only that Secret is written (the provider may patch it more than once).
+    const written = new Set(
       writes.map((e) => `${e.verb} ${e.objectRef?.resource ?? ""} ${e.objectRef?.name ?? ""}`),
-      ["patch secrets dns-token"],
     );
+    assert.deepEqual([...written], ["patch secrets dns-token"]);
     assert.deepEqual(await leaks([ROTATED, ...Object.values(SENTINELS)]), []);
   });
 
