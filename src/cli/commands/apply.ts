@@ -104,10 +104,10 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
   const steps = await planSteps(stack, exclude);
   log(formatSteps(cluster, steps));
   const context = target.settings.context;
+  // What state holds before this apply: read once, for the leftovers and the retain flags.
+  const installed = await installedObjects(stack);
   // Listed before the question: nothing is deleted that was not shown.
-  const leftovers = o.pruneLeftovers
-    ? await leftoverObjects(kubeconfig, context, await installedObjects(stack))
-    : [];
+  const leftovers = o.pruneLeftovers ? await leftoverObjects(kubeconfig, context, installed) : [];
   if (o.pruneLeftovers)
     log(
       leftovers.length === 0
@@ -123,7 +123,7 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
     prunedLeftovers: [] as string[],
   } as const;
   const flags = retainFlagsToRecord(
-    await installedObjects(stack),
+    installed,
     target.declaration.addons.filter((a) => !only || only.includes(a.name)),
   );
   if (flags > 0) log(`recording which objects outlive their add-on: ${flags} object(s)`);
