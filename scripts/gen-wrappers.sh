@@ -64,11 +64,17 @@ gen_registry() {
   copy_replaces "$(gomod_of "github.com/distribution/distribution/v3@v$REGISTRY_VERSION")"
   go get -tool "github.com/distribution/distribution/v3/cmd/registry@v$REGISTRY_VERSION"
 }
+gen_sops() {
+  fresh sops
+  copy_replaces "$(gomod_of "github.com/getsops/sops/v3@v$SOPS_VERSION")"
+  go get -tool "github.com/getsops/sops/v3/cmd/sops@v$SOPS_VERSION"
+}
+gen_age() { fresh age; go get -tool "filippo.io/age/cmd/age@v$AGE_VERSION" "filippo.io/age/cmd/age-keygen@v$AGE_VERSION"; }
 gen_helmfile() {
   fresh helmfile
   copy_replaces "$(gomod_of "github.com/helmfile/helmfile@v$HELMFILE_VERSION")"
   go get -tool "github.com/helmfile/helmfile@v$HELMFILE_VERSION"
 }
 
-tools=("$@"); [ ${#tools[@]} -gt 0 ] || tools=(pulumi pulumi-kubernetes kubernetes etcd kwok helm kustomize helmfile oras registry)
+tools=("$@"); [ ${#tools[@]} -gt 0 ] || tools=(pulumi pulumi-kubernetes kubernetes etcd kwok helm kustomize helmfile oras registry sops age)
 for t in "${tools[@]}"; do echo "gen: $t" >&2; (set -e; "gen_$t"); done

@@ -27,6 +27,7 @@ version_of() { # tool -> pinned version
     kubernetes) echo "$KUBE_VERSION" ;; etcd) echo "$ETCD_VERSION" ;; kwok) echo "$KWOK_VERSION" ;;
     kustomize) echo "$KUSTOMIZE_VERSION" ;; helm) echo "$HELM_VERSION" ;; helmfile) echo "$HELMFILE_VERSION" ;;
     oras) echo "$ORAS_VERSION" ;; registry) echo "$REGISTRY_VERSION" ;;
+    sops) echo "$SOPS_VERSION" ;; age) echo "$AGE_VERSION" ;;
   esac
 }
 
@@ -74,6 +75,8 @@ declare -A PKGS=(
   [helmfile]=github.com/helmfile/helmfile
   [oras]=oras.land/oras/cmd/oras
   [registry]=github.com/distribution/distribution/v3/cmd/registry
+  [sops]=github.com/getsops/sops/v3/cmd/sops
+  [age]="filippo.io/age/cmd/age filippo.io/age/cmd/age-keygen"
 )
 
 # On a cold machine about a sixth of the time is module downloads, which each
@@ -199,6 +202,20 @@ build_registry() {
     -o "$out/registry" github.com/distribution/distribution/v3/cmd/registry
 }
 
+# sops decrypts `sops://` secret references at apply time; age is the key
+# type the tests (and most teams) give it.
+build_sops() {
+  local w out; w=$(wrapper sops); out=$(dir_of sops "$SOPS_VERSION")
+  cd "$w"
+  go build -trimpath -ldflags "-s -w" -o "$out/sops" github.com/getsops/sops/v3/cmd/sops
+}
+
+build_age() {
+  local w out; w=$(wrapper age); out=$(dir_of age "$AGE_VERSION")
+  cd "$w"
+  go build -trimpath -ldflags "-s -w" -o "$out/" filippo.io/age/cmd/age filippo.io/age/cmd/age-keygen
+}
+
 # The dynamic-provider shim ships in the @pulumi/pulumi npm package; the engine
 # looks for it next to the pulumi binary. Our copy resolves the SDK from the
 # project root, so it works from any working directory.
@@ -221,13 +238,15 @@ install_k8s_plugin() {
 print_env() {
   cat <<ENV
 export TAZUNA_CACHE=$CACHE
-export PATH=$(dir_of pulumi "$PULUMI_VERSION")/bin:$(dir_of kubernetes "$KUBE_VERSION"):$(dir_of etcd "$ETCD_VERSION"):$(dir_of kwok "$KWOK_VERSION"):$(dir_of helm "$HELM_VERSION"):$(dir_of kustomize "$KUSTOMIZE_VERSION"):$(dir_of helmfile "$HELMFILE_VERSION"):$(dir_of oras "$ORAS_VERSION"):$(dir_of registry "$REGISTRY_VERSION"):\$PATH
+export PATH=$(dir_of pulumi "$PULUMI_VERSION")/bin:$(dir_of kubernetes "$KUBE_VERSION"):$(dir_of etcd "$ETCD_VERSION"):$(dir_of kwok "$KWOK_VERSION"):$(dir_of helm "$HELM_VERSION"):$(dir_of kustomize "$KUSTOMIZE_VERSION"):$(dir_of helmfile "$HELMFILE_VERSION"):$(dir_of oras "$ORAS_VERSION"):$(dir_of registry "$REGISTRY_VERSION"):$(dir_of sops "$SOPS_VERSION"):$(dir_of age "$AGE_VERSION"):\$PATH
 export PULUMI_HOME=$CACHE/pulumi-home
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 export PULUMI_DISABLE_REGISTRY_RESOLVE=true
 export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=false
 export PULUMI_DIY_BACKEND_NO_LEGACY_WARNING=true
+# sops otherwise asks github.com for its latest version on --version.
+export SOPS_DISABLE_VERSION_CHECK=1
 # helmfile otherwise asks github.com for a newer release on every run.
 export HELMFILE_UPGRADE_NOTICE_DISABLED=1
 export HELM_CACHE_HOME=$CACHE/helm/cache HELM_CONFIG_HOME=$CACHE/helm/config HELM_DATA_HOME=$CACHE/helm/data
@@ -245,7 +264,7 @@ main() {
   want pulumi && ! "$(dir_of pulumi "$PULUMI_VERSION")/bin/pulumi" version >/dev/null 2>&1 && todo+=(pulumi)
   want pulumi-kubernetes && ! test -x "$(dir_of pulumi-resource-kubernetes "$PULUMI_K8S_VERSION")/pulumi-resource-kubernetes" && todo+=(pulumi-kubernetes)
   local t bin
-  for t in kubernetes:kubectl etcd:etcd kwok:kwok kustomize:kustomize helm:helm helmfile:helmfile oras:oras registry:registry; do
+  for t in kubernetes:kubectl etcd:etcd kwok:kwok kustomize:kustomize helm:helm helmfile:helmfile oras:oras registry:registry sops:sops age:age; do
     bin=$(dir_of "${t%%:*}" "$(version_of "${t%%:*}")")/${t##*:}
     want "${t%%:*}" && ! test -x "$bin" && todo+=("${t%%:*}")
   done
@@ -260,6 +279,8 @@ main() {
   want helmfile && step helmfile "$HELMFILE_VERSION" "HELMFILE_UPGRADE_NOTICE_DISABLED=1 $(dir_of helmfile "$HELMFILE_VERSION")/helmfile version -o short | grep -q $HELMFILE_VERSION" build_helmfile
   want oras && step oras "$ORAS_VERSION" "$(dir_of oras "$ORAS_VERSION")/oras version | grep -q $ORAS_VERSION" build_oras
   want registry && step registry "$REGISTRY_VERSION" "$(dir_of registry "$REGISTRY_VERSION")/registry --version | grep -q v$REGISTRY_VERSION" build_registry
+  want sops && step sops "$SOPS_VERSION" "SOPS_DISABLE_VERSION_CHECK=1 $(dir_of sops "$SOPS_VERSION")/sops --version | grep -q $SOPS_VERSION" build_sops
+  want age && step age "$AGE_VERSION" "$(dir_of age "$AGE_VERSION")/age --version | grep -q v$AGE_VERSION && test -x $(dir_of age "$AGE_VERSION")/age-keygen" build_age
   if [ "$only" = all ]; then
     eval "$(print_env)"
     PULUMI=$(dir_of pulumi "$PULUMI_VERSION")/bin/pulumi

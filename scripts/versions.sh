@@ -12,3 +12,5 @@ KUSTOMIZE_VERSION=5.8.2
 HELMFILE_VERSION=1.8.0
 ORAS_VERSION=1.3.6               # the oras CLI: pushes test artifacts; the oras add-on pulls with it
 REGISTRY_VERSION=3.1.2           # the CNCF distribution registry, for the oras and oci:// tests
+SOPS_VERSION=3.13.3               # sops: the secrets e2e encrypts and decrypts test files with it
+AGE_VERSION=1.3.2                 # age: the key sops uses in those tests (age-keygen)

@@ -11,6 +11,7 @@ import * as doctor from "./commands/doctor";
 import * as graph from "./commands/graph";
 import * as init from "./commands/init";
 import * as plan from "./commands/plan";
+import * as secret from "./commands/secret";
 import * as state from "./commands/state";
 import * as status from "./commands/status";
 import * as tags from "./commands/tags";
@@ -69,6 +70,7 @@ export function buildProgram(): Command {
     apply,
     destroy,
     state,
+    secret,
     status,
     diffClusters,
     doctor,

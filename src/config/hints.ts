@@ -48,6 +48,8 @@ type HintVar = z.infer<typeof HintVarSchema>;
 export interface GivenVar {
   value: string | string[] | Record<string, string>;
   static: boolean;
+  /** From a secret store (op, sops): may only end up in a Secret. */
+  secret?: boolean;
 }
 
 /** Where the Go tool looks: next to the helmfile when path names a file, else the folder's parent; here the folder itself first. */

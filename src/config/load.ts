@@ -250,6 +250,17 @@ function fileProblems(l: Located, dir: string | undefined, rootDir: string, prob
     [["helmfile", "extraValueFiles"], e.helmfile?.extraValueFiles, helmfileDir],
     [["manifests", "files"], e.manifests?.files, dir ?? rootDir],
   ];
+  // A sops var's file, like a GenesisSecret's sops:// source, is relative to the root folder.
+  for (const [name, v] of Object.entries(e.helmfile?.vars ?? {}))
+    if ("from" in v && v.from === "sops" && !existsSync(path.resolve(rootDir, v.sops.file)))
+      problems.push(
+        problemAt(
+          l,
+          ["helmfile", "vars", name, "sops", "file"],
+          `${v.sops.file} does not exist (resolved to ${path.resolve(rootDir, v.sops.file)})`,
+          `fix the file name, or encrypt it there with sops; it is relative to ${rootDir}`,
+        ),
+      );
   for (const [field, files, base] of lists)
     (files ?? []).forEach((f, i) => {
       const full = base === undefined ? undefined : path.resolve(base, f);

@@ -32,6 +32,12 @@ export const OpFieldSchema = z.strictObject({
   field: z.string().min(1),
 });
 
+/** A key of a file encrypted with sops (this project's addition), decrypted at render time. */
+export const SopsFieldSchema = z.strictObject({
+  file: z.string().min(1),
+  key: z.string().min(1),
+});
+
 /** The Go tool's helmfile var: `from` names the source, a key of the same name holds it. */
 const GoVarSchema = z.discriminatedUnion("from", [
   z.strictObject({ from: z.literal("env"), env: z.string().min(1) }),
@@ -46,6 +52,7 @@ const GoVarSchema = z.discriminatedUnion("from", [
       message: "from: static needs exactly one of static, staticSlice or staticMap",
     }),
   z.strictObject({ from: z.literal("op"), op: OpFieldSchema }),
+  z.strictObject({ from: z.literal("sops"), sops: SopsFieldSchema }),
 ]);
 
 export const VarSourceSchema = z.union([GoVarSchema, ShortVarSchema]);

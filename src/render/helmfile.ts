@@ -11,7 +11,9 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { Addon } from "../config/model";
-import type { VarSource } from "../config/schema";
+import type { z } from "zod";
+import type { OpFieldSchema, SopsFieldSchema, VarSource } from "../config/schema";
+import { opFields, sopsFields, SecretReferenceError, type Fields } from "../secrets/sources";
 import { applyHint, type GivenVar } from "../config/hints";
 import { parseObjects, withDefaultNamespace, type K8sObject } from "./objects";
 import { runTool } from "./run";
@@ -19,28 +21,26 @@ import { RenderError } from "./errors";
 
 type Value = GivenVar["value"];
 
-async function opField(
-  a: Addon,
-  name: string,
-  op: { key: string; vault: string; item: string; field: string },
-) {
-  const out = await runTool({
-    addon: a.name,
-    command: "op",
-    args: ["--format", "json", "item", "get", "--vault", op.vault, op.item],
-    cwd: a.baseDir,
-    fix: "sign in to 1Password (op signin) and check the vault and the item",
-  });
-  const item = JSON.parse(out) as { fields?: { id?: string; label?: string; value?: string }[] };
-  const f = item.fields?.find((x) => (op.key === "id" ? x.id : x.label) === op.field);
-  if (f?.value === undefined)
-    throw new RenderError(
-      a.name,
-      `helmfile var ${name}`,
-      `item ${op.item} in vault ${op.vault} has no field with ${op.key} "${op.field}"`,
-      "fix op.field or op.key",
-    );
-  return f.value;
+/** A var from a secret store: where it came from, to name in errors (never the value). */
+const reference = (a: Addon, name: string, source: string) =>
+  `add-on "${a.name}": helmfile.vars.${name} (${source})`;
+
+async function opField(a: Addon, name: string, op: z.infer<typeof OpFieldSchema>): Promise<string> {
+  const ref = reference(a, name, `op ${op.vault}/${op.item}`);
+  const fields = await opFields(op.vault, op.item, op.key === "label", ref);
+  return pick(fields, op.field, ref, `fix op.field or op.key (matched by ${op.key})`);
+}
+
+async function sopsField(a: Addon, name: string, sops: z.infer<typeof SopsFieldSchema>): Promise<string> {
+  const ref = reference(a, name, `sops ${sops.file}`);
+  return pick(await sopsFields(sops.file, a.baseDir, ref), sops.key, ref, "fix sops.key");
+}
+
+function pick(fields: Fields, key: string, ref: string, fix: string): string {
+  const value = fields[key];
+  if (value === undefined)
+    throw new SecretReferenceError(`${ref}, key ${key}`, `the source has no key ${key}`, fix);
+  return value;
 }
 
 function fromEnv(a: Addon, name: string, variable: string): string {
@@ -60,7 +60,9 @@ async function resolveVar(a: Addon, name: string, src: VarSource): Promise<Given
     if (src.from === "static")
       return { value: src.static ?? src.staticSlice ?? src.staticMap ?? "", static: true };
     if (src.from === "env") return { value: fromEnv(a, name, src.env), static: false };
-    return { value: await opField(a, name, src.op), static: false };
+    if (src.from === "sops")
+      return { value: await sopsField(a, name, src.sops), static: false, secret: true };
+    return { value: await opField(a, name, src.op), static: false, secret: true };
   }
   if ("static" in src) return { value: src.static, static: true };
   if ("env" in src) return { value: fromEnv(a, name, src.env), static: false };
@@ -71,12 +73,47 @@ async function resolveVar(a: Addon, name: string, src: VarSource): Promise<Given
     cwd: a.baseDir,
     fix: "sign in to 1Password (op signin) and check the reference",
   });
-  return { value, static: false };
+  return { value, static: false, secret: true };
 }
 
-async function resolveVars(a: Addon): Promise<Record<string, Value>> {
+interface Vars {
+  values: Record<string, Value>;
+  /** The vars whose values came from a secret store. */
+  secret: Record<string, string>;
+}
+
+async function resolveVars(a: Addon): Promise<Vars> {
   const given: Record<string, GivenVar> = {};
   for (const [k, src] of Object.entries(a.helmfile?.vars ?? {})) given[k] = await resolveVar(a, k, src);
+  const secret = Object.fromEntries(
+    Object.entries(given).flatMap(([k, v]) =>
+      v.secret && typeof v.value === "string" ? [[k, v.value]] : [],
+    ),
+  );
+  return { values: await hinted(a, given), secret };
+}
+
+/**
+ * A value from a secret store may reach the cluster only inside a Secret,
+ * whose data Tazuna keeps encrypted in state; in any other object it would
+ * be stored, and printed in plans, in the clear.
+ */
+function refuseSecretsOutsideSecrets(a: Addon, secret: Record<string, string>, objects: K8sObject[]): void {
+  for (const o of objects) {
+    if (o.kind === "Secret") continue;
+    const text = JSON.stringify(o);
+    const leaked = Object.entries(secret).find(([, v]) => v.length > 0 && text.includes(v));
+    if (leaked)
+      throw new RenderError(
+        a.name,
+        `helmfile.vars.${leaked[0]}`,
+        `its value, from a secret store, ends up in ${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata?.name ?? ""}, which is not a Secret: it would be stored and shown in the clear`,
+        "use the var only in a Secret of the chart (or take it from env if it is not secret)",
+      );
+  }
+}
+
+async function hinted(a: Addon, given: Record<string, GivenVar>): Promise<Record<string, Value>> {
   if (!a.hint) return Object.fromEntries(Object.entries(given).map(([k, v]) => [k, v.value]));
   const broken: string[] = [];
   const out = applyHint(a.hint.hint, given, (n, message) => broken.push(`${n} ${message}`));
@@ -123,7 +160,7 @@ async function asGoRenders(
 
 export async function renderHelmfile(a: Addon): Promise<K8sObject[]> {
   const h = a.helmfile ?? {};
-  const vars = await resolveVars(a);
+  const { values: vars, secret } = await resolveVars(a);
   // Without HELMFILE_UPGRADE_NOTICE_DISABLED, helmfile asks github.com for a newer release.
   const env: Record<string, string> = { HELMFILE_UPGRADE_NOTICE_DISABLED: "1" };
   for (const [k, v] of Object.entries(vars)) if (typeof v === "string") env[k] = v;
@@ -151,10 +188,12 @@ export async function renderHelmfile(a: Addon): Promise<K8sObject[]> {
       env,
       fix: `fix the helmfile ${file}; run the command above to see the same error`,
     });
-    return withDefaultNamespace(
+    const objects = withDefaultNamespace(
       parseObjects(out, `helmfile template ${file}`),
       h.defaultNamespace || a.namespace,
     );
+    refuseSecretsOutsideSecrets(a, secret, objects);
+    return objects;
   } finally {
     await tmpl.cleanup();
     await rm(scratch, { recursive: true, force: true });

@@ -65,7 +65,8 @@ export async function resolveGenesisSecret(spec: GenesisSecret, ctx: ResolveCont
   const provider = name === DEFAULT_OP ? undefined : ctx.providers.find((p) => p.name === name);
   const out: Fields = {};
   for (const [i, e] of (spec.secrets ?? []).entries()) {
-    const reference = `add-on "${ctx.addon}": ${ctx.file}: spec.secrets[${i}] (${e.uri}, provider ${name})`;
+    const shown = provider ? `provider ${name}` : "1Password, through op";
+    const reference = `add-on "${ctx.addon}": ${ctx.file}: spec.secrets[${i}] (${e.uri}, ${shown})`;
     const fields = await fetchEntry(e, provider, reference, ctx);
     const items = e.items ?? Object.fromEntries(Object.keys(fields).map((k) => [k, { mapTo: k }]));
     for (const [key, { mapTo }] of Object.entries(items)) {

@@ -1,7 +1,10 @@
 /**
  * Secrets never in the clear: a Secret from a manifests add-on, one from a
  * kustomize secretGenerator, one from a helm chart's values, and three
- * GenesisSecrets resolved at apply time (env, a plain file, an envfile).
+ * GenesisSecrets resolved at apply time (env, a plain file, an envfile, and
+ * a file encrypted by the real sops with a throwaway age key, and a
+ * 1Password item read through a stand-in `op` on PATH: 1Password itself
+ * cannot be reached from here).
  * Known sentinel values are searched for, as text and base64, in every
  * file of the state backend and the output of every command; the Secrets
  * in the cluster must hold them (the positive control that they were
@@ -13,7 +16,7 @@ import { cp, mkdir, mkdtemp, readFile, readdir, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { execa } from "execa";
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 import { ADMIN_USER } from "../../src/cluster/control-plane";
 import { persistedWritesBy, readAudit } from "../audit";
 import { useCluster } from "./cluster-fixture";
@@ -29,7 +32,11 @@ const SENTINELS = {
   env: "SENTINEL_ENV_93ad27",
   file: "SENTINEL_FILE_c2d81e",
   envfile: "SENTINEL_ENVFILE_0a4d6b",
+  sops: "SENTINEL_SOPS_5d71c2",
+  op: "SENTINEL_OP_8e02b7",
+  helmfileVar: "SENTINEL_HELMFILE_SOPS_3b9e55",
 };
+const STAND_IN_OP = path.join(FIXTURE, "bin");
 const ROTATED = "SENTINEL_ENV_ROTATED_4410fe";
 
 /** Each sentinel as it could leak: itself and its base64 (whole, and as Kubernetes writes it in data). */
@@ -48,12 +55,22 @@ describe("secrets never in the clear (e2e)", function () {
   this.timeout(900_000);
   const cluster = useCluster("tazuna-secrets");
   let dir: string;
+  let ageKey: string;
+  let wrongAgeKey: string;
+  let opItems: string;
   const outputs: { what: string; text: string }[] = [];
   const tazuna = async (args: string[], env: Record<string, string> = {}) => {
     const res = await execa(BIN, ["-p", dir, "--cluster", "local", ...args], {
       reject: false,
       stdin: "ignore",
-      env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, TAZUNA_E2E_DNS_TOKEN: SENTINELS.env, ...env },
+      env: {
+        PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+        TAZUNA_E2E_DNS_TOKEN: SENTINELS.env,
+        SOPS_AGE_KEY_FILE: ageKey,
+        TAZUNA_E2E_OP_ITEMS: opItems,
+        PATH: `${STAND_IN_OP}:${process.env.PATH ?? ""}`,
+        ...env,
+      },
     });
     outputs.push({ what: `tazuna ${args.join(" ")}`, text: `${res.stdout}\n${res.stderr}` });
     return res;
@@ -97,6 +114,31 @@ describe("secrets never in the clear (e2e)", function () {
     await mkdir(path.join(dir, "stacks"));
     const config = { "tazuna:context": cluster().context, "tazuna:kubeconfig": cluster().kubeconfig };
     await writeFile(path.join(dir, "stacks", "Pulumi.local.yaml"), stringify({ config }));
+    // A sops file as a team keeps it in git: encrypted for an age recipient; the plain text never in the project.
+    const keys = await mkdtemp(path.join(tmpdir(), "tazuna-age-"));
+    [ageKey, wrongAgeKey] = [path.join(keys, "key.txt"), path.join(keys, "other.txt")];
+    await execa("age-keygen", ["-o", ageKey]);
+    await execa("age-keygen", ["-o", wrongAgeKey]);
+    const recipient = (await execa("age-keygen", ["-y", ageKey])).stdout.trim();
+    const plain = path.join(keys, "db.yaml");
+    await writeFile(plain, `password: ${SENTINELS.sops}\napiKey: ${SENTINELS.helmfileVar}\n`);
+    const encrypted = await execa("sops", ["--encrypt", "--age", recipient, plain]);
+    assert.ok(!encrypted.stdout.includes(SENTINELS.sops), "sops encrypted the value");
+    await writeFile(path.join(dir, "genesis/db.sops.yaml"), encrypted.stdout);
+    opItems = path.join(keys, "op-items.json");
+    const fields = [{ id: "f1", label: "token", value: SENTINELS.op }];
+    await writeFile(opItems, JSON.stringify({ "platform/argocd-deploy": { fields } }));
+  });
+
+  it("doctor says which secret stores this tazuna.yaml needs and whether each is usable here", async () => {
+    const ok = await tazuna(["doctor"]);
+    assert.equal(ok.exitCode, 0, ok.stdout);
+    assert.match(ok.stdout, /^ok +secrets: sops +\S+\/sops; key: \S+key\.txt$/m);
+    assert.match(ok.stdout, /^ok +secrets: 1Password +\S+\/bin\/op; needs a signed-in op session/m);
+    // Without the (stand-in) op on PATH: this declaration reads 1Password, so that stops it.
+    const missing = await tazuna(["doctor"], { PATH: process.env.PATH ?? "" });
+    assert.equal(missing.exitCode, 1, missing.stdout);
+    assert.match(missing.stdout, /^MISSING secrets: 1Password +op \(the 1Password CLI\) not on PATH\n +fix: /m);
   });
 
   it("applies every Secret with its value, and no output or state file holds a value in the clear", async () => {
@@ -110,6 +152,10 @@ describe("secrets never in the clear (e2e)", function () {
     assert.equal(await secretValue("dns-token", "zone"), "example.test");
     assert.equal(await secretValue("repo-creds", "sshPrivateKey"), SENTINELS.file);
     assert.equal(await secretValue("registry", "password"), SENTINELS.envfile);
+    assert.equal(await secretValue("db", "password"), SENTINELS.sops);
+    assert.equal(await secretValue("db", "username"), "app");
+    assert.equal(await secretValue("op-token", "token"), SENTINELS.op);
+    assert.equal(await secretValue("helmfiled-api", "apiKey"), SENTINELS.helmfileVar);
     assert.match(applied.stderr, /GenesisSecret keys token, zone \(values not printed\)/);
     for (const args of [["plan"], ["status"], ["state", "list"], ["state", "diff"], ["state", "drift"]])
       await tazuna(args);
@@ -163,6 +209,19 @@ describe("secrets never in the clear (e2e)", function () {
         /add-on "dns": .*from-env\.yaml: spec\.secrets\[0\] \(env:\/\/, provider environment\), key TAZUNA_E2E_DNS_TOKEN: environment variable TAZUNA_E2E_DNS_TOKEN is not set/,
       ],
       [
+        "wrong sops key",
+        { SOPS_AGE_KEY_FILE: wrongAgeKey },
+        async () => undefined,
+        // Two add-ons read that file; whichever fails first is named.
+        /(add-on "db": .*from-sops\.yaml: spec\.secrets\[0\] \(sops:\/\/genesis\/db\.sops\.yaml, provider vault-in-git\)|add-on "helmfiled": helmfile\.vars\.apiKey \(sops genesis\/db\.sops\.yaml\)).*sops could not decrypt/,
+      ],
+      [
+        "unknown 1Password item",
+        { TAZUNA_E2E_OP_ITEMS: path.join(FIXTURE, "bin/no-items.json") },
+        async () => undefined,
+        /add-on "onepassword": .*from-op\.yaml: spec\.secrets\[0\] \(op:\/\/my\.1password\.com\/platform\/argocd-deploy, 1Password, through op\).*op could not read the item: .*isn't an item/,
+      ],
+      [
         "missing file key",
         {},
         () => writeFile(path.join(dir, "genesis/deploy-key.yaml"), "other: x\n"),
@@ -179,5 +238,53 @@ describe("secrets never in the clear (e2e)", function () {
       assert.deepEqual(persistedWritesBy(await readAudit(cluster().auditLog), ADMIN_USER, since), [], what);
     }
     assert.deepEqual(await leaks([ROTATED, ...Object.values(SENTINELS)]), []);
+  });
+
+  it("secret export writes a live Secret as a sops file and a GenesisSecret; applied, it takes the Secret over unchanged", async () => {
+    await cp(path.join(FIXTURE, "genesis/deploy-key.yaml"), path.join(dir, "genesis/deploy-key.yaml"));
+    const value = "SENTINEL_EXPORT_6a0f19";
+    await cluster().kubectl()([
+      ...["create", "secret", "generic", "hand-made", "-n", "secrets-e2e"],
+      ...[`--from-literal=password=${value}`, "--from-literal=user=ops"],
+    ]);
+    const recipient = (await execa("age-keygen", ["-y", ageKey])).stdout.trim();
+    const exported = await tazuna([
+      ...["secret", "export", "secrets-e2e/hand-made"],
+      ...["--age", recipient, "--provider", "vault-in-git"],
+    ]);
+    assert.equal(exported.exitCode, 0, exported.stderr);
+    assert.match(exported.stderr, /wrote secrets\/secrets-e2e-hand-made\.sops\.yaml .*keys password, user/);
+    const encrypted = await readFile(path.join(dir, "secrets/secrets-e2e-hand-made.sops.yaml"), "utf8");
+    assert.ok(!forms(value).some((f) => encrypted.includes(f)), "the file holds no value in the clear");
+    const decrypted = await execa(
+      "sops",
+      ["decrypt", path.join(dir, "secrets/secrets-e2e-hand-made.sops.yaml")],
+      {
+        env: { SOPS_AGE_KEY_FILE: ageKey },
+      },
+    );
+    assert.match(
+      decrypted.stdout,
+      new RegExp(`password: ${value}`),
+      "the control: sops gives the value back",
+    );
+    // The printed entry, added as a user would: the declaration now holds the Secret by reference.
+    const entry = parse(exported.stdout) as { manifests: unknown[]; providers?: unknown };
+    assert.equal(entry.providers, undefined, "the provider is declared already");
+    const file = path.join(dir, "tazuna.yaml");
+    const doc = parse(await readFile(file, "utf8")) as { spec: { manifests: unknown[] } };
+    doc.spec.manifests.push(...entry.manifests);
+    await writeFile(file, stringify(doc));
+    const since = new Date().toISOString();
+    const applied = await tazuna(["apply", "--yes"]);
+    assert.equal(applied.exitCode, 0, applied.stderr);
+    assert.equal(await secretValue("hand-made", "password"), value);
+    const writes = persistedWritesBy(await readAudit(cluster().auditLog), ADMIN_USER, since);
+    assert.deepEqual(
+      [...new Set(writes.map((e) => `${e.verb} ${e.objectRef?.resource ?? ""} ${e.objectRef?.name ?? ""}`))],
+      ["patch secrets hand-made"],
+      "taken over in place",
+    );
+    assert.deepEqual(await leaks([value, ...Object.values(SENTINELS)]), []);
   });
 });

@@ -131,6 +131,59 @@ describe("render", function () {
     assert.deepEqual(await data(""), { env: "default", owner: "platform" });
   });
 
+  it("a helmfile var from a secret store may end up in a Secret, never in another object", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "render-"));
+    await mkdir(path.join(dir, "chart", "templates"), { recursive: true });
+    await writeFile(path.join(dir, "chart", "Chart.yaml"), "apiVersion: v2\nname: s\nversion: 0.1.0\n");
+    const kind = (k: string) =>
+      writeFile(
+        path.join(dir, "chart", "templates", "obj.yaml"),
+        `apiVersion: v1\nkind: ${k}\nmetadata: {name: obj}\n${k === "Secret" ? "stringData" : "data"}: {token: {{ .Values.token | quote }}}\n`,
+      );
+    await writeFile(
+      path.join(dir, "helmfile.yaml.gotmpl"),
+      "releases:\n  - name: s\n    chart: ./chart\n    values:\n      - token: {{ .StateValues.token | quote }}\n",
+    );
+    // The 1Password CLI's stand-in from the secrets e2e, with one item.
+    const items = path.join(dir, "items.json");
+    const fields = [{ id: "f", label: "token", value: "from-the-store-4c1d" }];
+    await writeFile(items, JSON.stringify({ "platform/api": { fields } }));
+    const saved = { PATH: process.env.PATH, items: process.env.TAZUNA_E2E_OP_ITEMS };
+    process.env.PATH = `${path.resolve(__dirname, "../fixtures/secrets/bin")}:${process.env.PATH ?? ""}`;
+    process.env.TAZUNA_E2E_OP_ITEMS = items;
+    const render = () =>
+      renderAddon(
+        addon({
+          name: "api",
+          type: "helmfile",
+          dir,
+          helmfile: {
+            vars: {
+              token: { from: "op", op: { key: "label", vault: "platform", item: "api", field: "token" } },
+            },
+          },
+        }),
+      );
+    try {
+      await kind("Secret");
+      const secret = (await render()).find((o) => o.kind === "Secret") as unknown as {
+        stringData: Record<string, string>;
+      };
+      assert.equal(secret.stringData.token, "from-the-store-4c1d", "the control: the value is used");
+      await kind("ConfigMap");
+      await assert.rejects(render(), (err: Error) => {
+        assert.ok(err instanceof RenderError, String(err));
+        assert.match(err.message, /helmfile\.vars\.token.*ends up in ConfigMap obj, which is not a Secret/s);
+        assert.ok(!err.message.includes("from-the-store-4c1d"), "the error never shows the value");
+        return true;
+      });
+    } finally {
+      process.env.PATH = saved.PATH;
+      if (saved.items === undefined) delete process.env.TAZUNA_E2E_OP_ITEMS;
+      else process.env.TAZUNA_E2E_OP_ITEMS = saved.items;
+    }
+  });
+
   it("manifests reads a folder, flattens Lists and defaults the namespace", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "render-"));
     await writeFile(

@@ -310,6 +310,15 @@ const CASES: Case[] = [
     message: /values-prod\.yaml does not exist/,
   },
   {
+    name: "helmfile var from a sops file that is missing",
+    yaml: one(
+      "      type: helmfile\n      path: h\n      helmfile:\n        vars:\n          token: {from: sops, sops: {file: secrets/gone.sops.yaml, key: token}}\n",
+    ),
+    files: { "h/helmfile.yaml": "" },
+    field: "spec.manifests[0].helmfile.vars.token.sops.file",
+    message: /secrets\/gone\.sops\.yaml does not exist/,
+  },
+  {
     name: "manifest file missing",
     yaml: one("      type: manifests\n      path: k\n      manifests:\n        files: [a.yaml, gone.yaml]\n"),
     files: { "k/a.yaml": "" },

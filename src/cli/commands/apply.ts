@@ -101,8 +101,11 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
   await checkIdentity();
   const recovered = await recoverInterrupted(stack, backend, project.name);
   for (const r of recovered) log(`recovered: ${r}`);
-  const steps = await planSteps(stack, exclude);
-  log(formatSteps(cluster, steps));
+  // With --yes nobody reads a plan before the changes start: the up reports
+  // each change as it makes it, and a summary in the plan's format at the end.
+  // A separate preview would read every object and run the program twice.
+  const steps = o.yes ? [] : await planSteps(stack, exclude);
+  if (!o.yes) log(formatSteps(cluster, steps));
   const context = target.settings.context;
   // What state holds before this apply: read once, for the leftovers and the retain flags.
   const installed = await installedObjects(stack);
@@ -127,12 +130,13 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
     target.declaration.addons.filter((a) => !only || only.includes(a.name)),
   );
   if (flags > 0) log(`recording which objects outlive their add-on: ${flags} object(s)`);
-  if (steps.length === 0 && recovered.length === 0 && leftovers.length === 0 && flags === 0)
-    return { ...result, result: "succeeded", changes: [], elapsedMs: 0 };
-  if (!o.yes)
+  if (!o.yes) {
+    if (steps.length === 0 && recovered.length === 0 && leftovers.length === 0 && flags === 0)
+      return { ...result, result: "succeeded", changes: [], elapsedMs: 0 };
     await yesOrStop(
       `apply ${steps.length} change(s)${leftovers.length ? ` and delete ${leftovers.length} leftover(s)` : ""} on cluster ${cluster}?`,
     );
+  }
   const t0 = Date.now();
   const progress = new ApplyProgress(addons);
   const stop = interruptible("the apply");
@@ -144,8 +148,9 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
       signal: stop.signal,
       ...(exclude ? { exclude } : {}),
     });
+    if (o.yes) log(formatSteps(cluster, progress.steps));
     const pruned = await pruneShown(leftovers, kubeconfig, context, stack);
-    if (o.pruneCrds) await pruneKeptCrds(steps, { kubeconfig, context });
+    if (o.pruneCrds) await pruneKeptCrds(progress.steps, { kubeconfig, context });
     await pinCluster(stack, stackFilePath(target.projectDir, cluster));
     return {
       ...result,

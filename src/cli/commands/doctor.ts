@@ -4,6 +4,7 @@
  * backend and where the passphrase comes from; each problem with its fix.
  */
 import { existsSync } from "node:fs";
+import * as os from "node:os";
 import { access, constants } from "node:fs/promises";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,6 +12,8 @@ import type { Command } from "commander";
 import { ConfigError } from "../../config/errors";
 import { currentContext, kubeconfigFiles } from "../../config/kubeconfig";
 import type { AddonType } from "../../config/schema";
+import type { Addon } from "../../config/model";
+import { DEFAULT_OP } from "../../config/genesis-secret";
 import { PLUGIN_FIX, TOOLS, installedK8sPlugins, k8sPluginVersion, versionOf, whichOf } from "../../tools";
 import { EXIT } from "../exit-codes";
 import { SECRETS_FIX, backendOf, secretsSource } from "../cluster-stack";
@@ -25,15 +28,78 @@ export interface Finding {
   fix?: string;
 }
 
-/** Which render programs the declaration needs; all of them when it cannot be read. */
-async function neededRenderers(opts: GlobalOptions): Promise<Set<AddonType> | undefined> {
+/** The declaration's add-ons; undefined when it cannot be read (then everything counts as needed). */
+async function declaredAddons(opts: GlobalOptions): Promise<Addon[] | undefined> {
   try {
-    const t = await loadTarget(opts, await optionalCluster(opts));
-    return new Set(t.declaration.addons.map((a) => a.type));
+    return (await loadTarget(opts, await optionalCluster(opts))).declaration.addons;
   } catch (err) {
     if (err instanceof ConfigError) return undefined;
     throw err;
   }
+}
+
+/** Which render programs the declaration needs; all of them when it cannot be read. */
+async function neededRenderers(opts: GlobalOptions): Promise<Set<AddonType> | undefined> {
+  const addons = await declaredAddons(opts);
+  return addons && new Set(addons.map((a) => a.type));
+}
+
+type SecretStore = "sops" | "op";
+
+/** The secret stores the declaration reads at apply time: GenesisSecrets and helmfile vars. */
+function secretStores(addons: Addon[]): Set<SecretStore> {
+  const out = new Set<SecretStore>();
+  for (const a of addons) {
+    if (a.genesisSecret) {
+      const name = a.genesisSecret.provider || DEFAULT_OP;
+      const type = a.secretProviders?.find((p) => p.name === name)?.type;
+      if (type === "sops") out.add("sops");
+      if (type === undefined) out.add("op");
+    }
+    for (const v of Object.values(a.helmfile?.vars ?? {})) {
+      if ("from" in v && (v.from === "sops" || v.from === "op")) out.add(v.from);
+      if ("op" in v && !("from" in v)) out.add("op");
+    }
+  }
+  return out;
+}
+
+const AGE_KEYS = path.join(os.homedir(), ".config/sops/age/keys.txt");
+
+/** Is each secret store usable here: its CLI on PATH, and where its key or sign-in would come from. */
+async function secretProviders(opts: GlobalOptions): Promise<Finding[]> {
+  const addons = await declaredAddons(opts);
+  // Unreadable: nothing is known to need them, so their absence is a warning.
+  const used = addons ? secretStores(addons) : new Set<SecretStore>();
+  const sops = await whichOf("sops");
+  const op = await whichOf("op");
+  const ageKey = process.env.SOPS_AGE_KEY_FILE ?? (process.env.SOPS_AGE_KEY ? "SOPS_AGE_KEY" : undefined);
+  const keyDetail =
+    ageKey ??
+    (existsSync(AGE_KEYS) ? AGE_KEYS : "no age key (SOPS_AGE_KEY_FILE); KMS or PGP keys may still work");
+  const token = process.env.OP_SERVICE_ACCOUNT_TOKEN
+    ? "OP_SERVICE_ACCOUNT_TOKEN set"
+    : "a signed-in op session (op signin)";
+  const usedNote = (s: SecretStore) => (used.has(s) ? "" : " (not used by this tazuna.yaml)");
+  return [
+    { ok: true, required: false, what: "secrets: env, file", detail: "always usable (read at apply time)" },
+    {
+      ok: sops !== undefined,
+      required: used.has("sops"),
+      what: "secrets: sops",
+      detail: sops ? `${sops}; key: ${keyDetail}${usedNote("sops")}` : `sops not on PATH${usedNote("sops")}`,
+      ...(sops ? {} : { fix: "install sops (github.com/getsops/sops) and put it on PATH" }),
+    },
+    {
+      ok: op !== undefined,
+      required: used.has("op"),
+      what: "secrets: 1Password",
+      detail: op
+        ? `${op}; needs ${token}${usedNote("op")}`
+        : `op (the 1Password CLI) not on PATH${usedNote("op")}`,
+      ...(op ? {} : { fix: "install the 1Password CLI (op) and sign in, or set OP_SERVICE_ACCOUNT_TOKEN" }),
+    },
+  ];
 }
 
 async function programs(opts: GlobalOptions): Promise<Finding[]> {
@@ -154,6 +220,7 @@ export async function diagnose(opts: GlobalOptions): Promise<Finding[]> {
     },
     ...(await programs(opts)),
     ...(await enginePlugins()),
+    ...(await secretProviders(opts)),
     kubeconfig(opts),
     await backend(opts),
     passphrase(),
