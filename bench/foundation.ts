@@ -1,0 +1,330 @@
+/**
+ * `npm run bench`: Tazuna against the kubectl floor, side by side in one run
+ * on local control planes. The floor is a runbook that applies the same
+ * rendered objects (`tazuna build --out`) per add-on in dependency order with
+ * `kubectl apply --server-side`, then waits for CRDs Established and
+ * rollouts done; its no-op pass does the same again. Each figure is a median
+ * of BENCH_RUNS runs (default 3); the machine is shared and noisy, so only
+ * the ratios count. Never part of the tests: timings are not assertions.
+ *
+ *   BENCH_RUNS=3 BENCH_SIZES=10,100,1000 BENCH_FLEET=1,3,5 npm run bench
+ *
+ * Prints a table and writes bench/results/foundation.json.
+ */
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { execa } from "execa";
+import { parseAllDocuments, stringify } from "yaml";
+import { LocalCluster } from "../src/cluster/control-plane";
+import { loadDeclaration } from "../src/config/load";
+import { layers } from "../src/graph/order";
+import { generateFoundation } from "./generate";
+import { measured, median, type Measured } from "./measure";
+
+const ROOT = path.resolve(__dirname, "..");
+const BIN = path.join(ROOT, "dist/cli/bin.js");
+const EXAMPLE = path.join(ROOT, "examples/foundation");
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const SIZES = (process.env.BENCH_SIZES ?? "10,100,1000").split(",").filter(Boolean).map(Number);
+const FLEET = (process.env.BENCH_FLEET ?? "1,3,5").split(",").filter(Boolean).map(Number);
+const ENV = { PULUMI_CONFIG_PASSPHRASE: "bench-only" };
+
+/** A throwaway copy of a foundation with one stack file per cluster (c0, c1, ...). */
+async function project(
+  source: string,
+  clusters: LocalCluster[],
+  vars: Record<string, string>,
+): Promise<string> {
+  const dir = path.join(await mkdtemp(path.join(tmpdir(), "tazuna-bench-")), "project");
+  await cp(source, dir, { recursive: true });
+  await mkdir(path.join(dir, "stacks"), { recursive: true });
+  for (const [i, c] of clusters.entries()) {
+    const config = { "tazuna:context": c.context, "tazuna:kubeconfig": c.kubeconfig, "tazuna:vars": vars };
+    await writeFile(path.join(dir, `stacks/Pulumi.c${i}.yaml`), stringify({ config }));
+  }
+  return dir;
+}
+
+async function tazuna(dir: string, args: string[]): Promise<Measured> {
+  return measured(process.execPath, [BIN, "-p", dir, ...args], ENV);
+}
+
+/** Renders once, as the floor's runbook would have it: one file per add-on, in dependency order. */
+async function rendered(
+  dir: string,
+  vars: Record<string, string>,
+): Promise<{ files: string[]; objects: number; objectBytes: number }> {
+  const out = path.join(dir, "rendered");
+  const res = await execa(process.execPath, [BIN, "-p", dir, "--cluster", "c0", "build", "--out", out], {
+    env: ENV,
+  });
+  if (res.exitCode !== 0) throw new Error(`tazuna build: ${res.stderr}`);
+  const decl = await loadDeclaration(path.join(dir, "tazuna.yaml"), { variables: { cluster: "c0", vars } });
+  const files = layers(decl.addons)
+    .flat()
+    .map((a) => path.join(out, `${a}.yaml`));
+  let objects = 0;
+  let objectBytes = 0;
+  for (const f of files)
+    for (const doc of parseAllDocuments(await readFile(f, "utf8"))) {
+      const o: unknown = doc.toJS();
+      if (!o) continue;
+      objects++;
+      objectBytes += JSON.stringify(o).length;
+    }
+  return { files, objects, objectBytes };
+}
+
+/** The floor: kubectl apply --server-side per add-on, then its CRDs Established and its rollouts done. */
+async function floorPass(files: string[], c: LocalCluster): Promise<number> {
+  const k = ["--kubeconfig", c.kubeconfig, "--context", c.context];
+  const t0 = Date.now();
+  for (const f of files) {
+    const text = await readFile(f, "utf8");
+    if (!text.trim()) continue;
+    await execa("kubectl", [
+      ...k,
+      "apply",
+      "--server-side",
+      "--force-conflicts",
+      "--field-manager=floor",
+      "-f",
+      f,
+    ]);
+    const objs = parseAllDocuments(text).map(
+      (d) => d.toJS() as { kind?: string; metadata?: { name?: string; namespace?: string } } | null,
+    );
+    const crds = objs
+      .filter((o) => o?.kind === "CustomResourceDefinition")
+      .map((o) => `crd/${o?.metadata?.name}`);
+    if (crds.length)
+      await execa("kubectl", [...k, "wait", "--for=condition=Established", "--timeout=300s", ...crds]);
+    for (const o of objs)
+      if (o && ["Deployment", "StatefulSet", "DaemonSet"].includes(o.kind ?? ""))
+        await execa("kubectl", [
+          ...k,
+          ...["rollout", "status", `${o.kind}/${o.metadata?.name}`, "-n", o.metadata?.namespace ?? "default"],
+          "--timeout=300s",
+        ]);
+  }
+  return Date.now() - t0;
+}
+
+async function checkpointBytes(dir: string): Promise<number> {
+  const stacks = path.join(dir, ".tazuna/state/.pulumi/stacks");
+  const files = (await readdir(stacks, { recursive: true })).filter((f) => String(f).endsWith("c0.json"));
+  return (await stat(path.join(stacks, String(files[0])))).size;
+}
+
+interface Row {
+  scenario: string;
+  objects: number;
+  floorFreshMs: number;
+  floorNoopMs: number;
+  freshMs: number;
+  noopMs: number;
+  planMs: number;
+  stateBytesPerObject: number;
+  stateBytesPerObjectOwnExcluded: number;
+  peakTazunaMb: number;
+  peakEngineMb: number;
+}
+
+/** One scenario, RUNS times: a fresh pair of clusters each run, Tazuna on one, the floor on the other. */
+async function scenario(name: string, source: string, vars: Record<string, string>): Promise<Row> {
+  const t = {
+    floorFresh: [] as number[],
+    floorNoop: [] as number[],
+    fresh: [] as number[],
+    noop: [] as number[],
+    plan: [] as number[],
+  };
+  let facts = { objects: 0, objectBytes: 0, state: 0, peakTazuna: 0, peakEngine: 0 };
+  for (let r = 0; r < RUNS; r++) {
+    const [mine, floor] = [
+      await LocalCluster.start({ name: "bench-tazuna" }),
+      await LocalCluster.start({ name: "bench-floor" }),
+    ];
+    try {
+      const dir = await project(source, [mine], vars);
+      const { files, objects, objectBytes } = await rendered(dir, vars);
+      const fresh = await tazuna(dir, ["apply", "--cluster", "c0", "--yes"]);
+      if (fresh.exitCode !== 0) throw new Error(`${name}: fresh apply failed:\n${fresh.stderr}`);
+      const noop = await tazuna(dir, ["apply", "--cluster", "c0", "--yes"]);
+      const plan = await tazuna(dir, ["plan", "--cluster", "c0"]);
+      if (plan.exitCode !== 0) throw new Error(`${name}: the plan after apply is not empty:\n${plan.stdout}`);
+      t.fresh.push(fresh.ms);
+      t.noop.push(noop.ms);
+      t.plan.push(plan.ms);
+      t.floorFresh.push(await floorPass(files, floor));
+      t.floorNoop.push(await floorPass(files, floor));
+      facts = {
+        objects,
+        objectBytes,
+        state: await checkpointBytes(dir),
+        peakTazuna: Math.max(facts.peakTazuna, fresh.peakRootKb, noop.peakRootKb),
+        peakEngine: Math.max(facts.peakEngine, fresh.peakRestKb, noop.peakRestKb),
+      };
+    } finally {
+      await mine.stop();
+      await floor.stop();
+    }
+    console.error(`bench: ${name} run ${r + 1}/${RUNS} done`);
+  }
+  return {
+    scenario: name,
+    objects: facts.objects,
+    floorFreshMs: median(t.floorFresh),
+    floorNoopMs: median(t.floorNoop),
+    freshMs: median(t.fresh),
+    noopMs: median(t.noop),
+    planMs: median(t.plan),
+    stateBytesPerObject: Math.round(facts.state / facts.objects),
+    stateBytesPerObjectOwnExcluded: Math.round((facts.state - facts.objectBytes) / facts.objects),
+    peakTazunaMb: Math.round(facts.peakTazuna / 1024),
+    peakEngineMb: Math.round(facts.peakEngine / 1024),
+  };
+}
+
+/** apply --all, no-op, over n clusters at concurrency n, against one cluster. */
+async function fleet(): Promise<{ clusters: number; noopMs: number; vsOne: number }[]> {
+  const max = Math.max(...FLEET);
+  const clusters: LocalCluster[] = [];
+  try {
+    for (let i = 0; i < max; i++) clusters.push(await LocalCluster.start({ name: `bench-fleet-${i}` }));
+    const dir = await project(EXAMPLE, clusters, { overlay: "local" });
+    const all = clusters.map((_, i) => `c${i}`);
+    const first = await tazuna(dir, [
+      "apply",
+      "--cluster",
+      all.join(","),
+      "--concurrency",
+      String(max),
+      "--yes",
+    ]);
+    if (first.exitCode !== 0) throw new Error(`fleet: first apply failed:\n${first.stdout}\n${first.stderr}`);
+    const times = new Map<number, number[]>(FLEET.map((n) => [n, []]));
+    for (let r = 0; r < RUNS; r++)
+      for (const n of FLEET) {
+        const names = all.slice(0, n).join(",");
+        const res = await tazuna(dir, ["apply", "--cluster", names, "--concurrency", String(n), "--yes"]);
+        if (res.exitCode !== 0) throw new Error(`fleet ${n}: ${res.stderr}`);
+        times.get(n)?.push(res.ms);
+      }
+    const one = median(times.get(FLEET[0] as number) ?? []);
+    return FLEET.map((n) => {
+      const ms = median(times.get(n) ?? []);
+      return { clusters: n, noopMs: ms, vsOne: +(ms / one).toFixed(2) };
+    });
+  } finally {
+    for (const c of clusters) await c.stop();
+  }
+}
+
+const ratio = (a: number, b: number) => +(a / b).toFixed(2);
+
+function print(rows: Row[], fleetRows: Awaited<ReturnType<typeof fleet>>): object[] {
+  const head = [
+    "SCENARIO",
+    "OBJ",
+    "FLOOR",
+    "FRESH",
+    "x",
+    "FLOOR-NOOP",
+    "NOOP",
+    "x",
+    "PLAN",
+    "x",
+    "B/OBJ",
+    "B/OBJ-OWN",
+    "MB TAZ",
+    "MB ENG",
+  ];
+  console.log(head.join("\t"));
+  for (const r of rows)
+    console.log(
+      [
+        r.scenario,
+        r.objects,
+        `${(r.floorFreshMs / 1000).toFixed(1)}s`,
+        `${(r.freshMs / 1000).toFixed(1)}s`,
+        ratio(r.freshMs, r.floorFreshMs),
+        `${(r.floorNoopMs / 1000).toFixed(1)}s`,
+        `${(r.noopMs / 1000).toFixed(1)}s`,
+        ratio(r.noopMs, r.floorNoopMs),
+        `${(r.planMs / 1000).toFixed(1)}s`,
+        ratio(r.planMs, r.floorNoopMs),
+        r.stateBytesPerObject,
+        r.stateBytesPerObjectOwnExcluded,
+        r.peakTazunaMb,
+        r.peakEngineMb,
+      ].join("\t"),
+    );
+  for (const f of fleetRows)
+    console.log(`apply --all (no-op) over ${f.clusters}: ${(f.noopMs / 1000).toFixed(1)}s, ${f.vsOne}x one`);
+  const gen = rows.filter((r) => r.scenario.startsWith("generated"));
+  const perObject = gen.map((r) => r.freshMs / r.objects);
+  const goals = [
+    ...rows.map((r) => ({
+      goal: `${r.scenario}: fresh within 1.5x of the floor`,
+      value: ratio(r.freshMs, r.floorFreshMs),
+      met: r.freshMs <= 1.5 * r.floorFreshMs,
+    })),
+    ...rows.map((r) => ({
+      goal: `${r.scenario}: no-op within 1.5x of the floor's no-op`,
+      value: ratio(r.noopMs, r.floorNoopMs),
+      met: r.noopMs <= 1.5 * r.floorNoopMs,
+    })),
+    ...rows.map((r) => ({
+      goal: `${r.scenario}: plan within 1x of the floor's no-op`,
+      value: ratio(r.planMs, r.floorNoopMs),
+      met: r.planMs <= r.floorNoopMs,
+    })),
+    ...rows.map((r) => ({
+      goal: `${r.scenario}: state within 2 KB per object (own size excluded)`,
+      value: r.stateBytesPerObjectOwnExcluded,
+      met: r.stateBytesPerObjectOwnExcluded <= 2048,
+    })),
+    ...(gen.length > 1
+      ? [
+          {
+            goal: "linear growth: fresh ms per object, largest vs smallest size, within 1.5x",
+            value: ratio(perObject[perObject.length - 1] as number, perObject[0] as number),
+            met: (perObject[perObject.length - 1] as number) <= 1.5 * (perObject[0] as number),
+          },
+        ]
+      : []),
+    ...fleetRows
+      .filter((f) => f.clusters === 5)
+      .map((f) => ({ goal: "--all over 5 clusters within 2x of one", value: f.vsOne, met: f.vsOne <= 2 })),
+  ];
+  for (const g of goals) console.log(`goal: ${g.goal}: ${g.value} ${g.met ? "met" : "NOT met"}`);
+  return goals;
+}
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  rows.push(await scenario("example", EXAMPLE, { overlay: "local" }));
+  for (const n of SIZES) {
+    const dir = await generateFoundation(n);
+    try {
+      rows.push(await scenario(`generated-${n}`, dir, {}));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  const fleetRows = FLEET.length ? await fleet() : [];
+  const goals = print(rows, fleetRows);
+  const out = path.join(ROOT, "bench", "results");
+  await mkdir(out, { recursive: true });
+  await writeFile(
+    path.join(out, "foundation.json"),
+    `${JSON.stringify({ runs: RUNS, rows, fleet: fleetRows, goals }, null, 2)}\n`,
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});
