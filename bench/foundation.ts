@@ -56,9 +56,13 @@ async function rendered(
   vars: Record<string, string>,
 ): Promise<{ files: string[]; objects: number; objectBytes: number }> {
   const out = path.join(dir, "rendered");
-  const res = await execa(process.execPath, [BIN, "-p", dir, "--cluster", "c0", "build", "--out", out], {
-    env: ENV,
-  });
+  const res = await execa(
+    process.execPath,
+    [BIN, "-p", dir, "--cluster", "c0", "build", "--show-secrets", "--out", out],
+    {
+      env: ENV,
+    },
+  );
   if (res.exitCode !== 0) throw new Error(`tazuna build: ${res.stderr}`);
   const decl = await loadDeclaration(path.join(dir, "tazuna.yaml"), { variables: { cluster: "c0", vars } });
   const files = layers(decl.addons)

@@ -19,6 +19,7 @@ import type { Declaration } from "../config/model";
 import { currentContext, expandHome, kubeconfigFiles, stackNameOf } from "../config/kubeconfig";
 import type { StackSettings } from "../config/settings";
 import { listClusters, loadStackSettings, stackFilePath } from "../config/stack-file";
+import { placeholderVars, resolveStackVars } from "../secrets/stack-vars";
 import { UsageError } from "./errors";
 
 export interface GlobalOptions {
@@ -199,13 +200,20 @@ export interface Target {
 export async function loadTarget(
   opts: GlobalOptions,
   cluster: Cluster | undefined,
+  /** Read op and sops references of tazuna:vars (build --show-secrets); else placeholders, offline. */
+  options: { resolveSecrets?: boolean } = {},
 ): Promise<Omit<Target, "cluster" | "settings"> & Partial<Target>> {
   const projectDir = path.resolve(opts.project);
   const settings = cluster?.settings;
   const file = path.resolve(projectDir, opts.file ?? settings?.file ?? "tazuna.yaml");
   const environment = settings?.environment ?? opts.environment;
   const declaration = await loadDeclaration(file, {
-    variables: { cluster: cluster?.name ?? "default", vars: settings?.vars ?? {} },
+    variables: {
+      cluster: cluster?.name ?? "default",
+      vars: options.resolveSecrets
+        ? (await resolveStackVars(settings?.vars ?? {}, projectDir, cluster?.name ?? "default")).values
+        : placeholderVars(settings?.vars ?? {}),
+    },
     ...(environment ? { environment } : {}),
   });
   return {

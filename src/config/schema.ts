@@ -38,9 +38,17 @@ export const SopsFieldSchema = z.strictObject({
   key: z.string().min(1),
 });
 
+const EnvVarSchema = z.strictObject({ from: z.literal("env"), env: z.string().min(1) });
+const OpVarSchema = z.strictObject({ from: z.literal("op"), op: OpFieldSchema });
+const SopsVarSchema = z.strictObject({ from: z.literal("sops"), sops: SopsFieldSchema });
+
+/** A value read at run time from where it is kept: a stack's `tazuna:vars` may be one of these. */
+export const VarReferenceSchema = z.discriminatedUnion("from", [EnvVarSchema, OpVarSchema, SopsVarSchema]);
+export type VarReference = z.infer<typeof VarReferenceSchema>;
+
 /** The Go tool's helmfile var: `from` names the source, a key of the same name holds it. */
 const GoVarSchema = z.discriminatedUnion("from", [
-  z.strictObject({ from: z.literal("env"), env: z.string().min(1) }),
+  EnvVarSchema,
   z
     .strictObject({
       from: z.literal("static"),
@@ -51,8 +59,8 @@ const GoVarSchema = z.discriminatedUnion("from", [
     .refine((v) => [v.static, v.staticSlice, v.staticMap].filter((x) => x !== undefined).length === 1, {
       message: "from: static needs exactly one of static, staticSlice or staticMap",
     }),
-  z.strictObject({ from: z.literal("op"), op: OpFieldSchema }),
-  z.strictObject({ from: z.literal("sops"), sops: SopsFieldSchema }),
+  OpVarSchema,
+  SopsVarSchema,
 ]);
 
 export const VarSourceSchema = z.union([GoVarSchema, ShortVarSchema]);

@@ -10,6 +10,8 @@ import { loadDeclaration } from "../config/load";
 import type { Addon, Check, Declaration } from "../config/model";
 import { CEL_MODULE } from "../config/cel";
 import { kubeconfigPath, mergedKubeconfig } from "../config/kubeconfig";
+import { resolveStackVars } from "../secrets/stack-vars";
+import { refuseOutsideSecrets } from "../secrets/placement";
 import { StackSettingsSchema, type StackSettings } from "../config/settings";
 import { layers, predecessors } from "../graph/order";
 import { renderAll, type K8sObject } from "../render";
@@ -189,8 +191,9 @@ export function registerGraph(
 /** The whole program for one stack; throws before registering anything when validation or the guard fails. */
 export async function tazunaProgram(ctx: ProgramContext) {
   const file = path.resolve(ctx.projectDir, ctx.settings.file ?? "tazuna.yaml");
+  const vars = await resolveStackVars(ctx.settings.vars ?? {}, ctx.projectDir, ctx.stackName);
   const full = await loadDeclaration(file, {
-    variables: { cluster: ctx.stackName, vars: ctx.settings.vars ?? {} },
+    variables: { cluster: ctx.stackName, vars: vars.values },
     ...(ctx.settings.environment ? { environment: ctx.settings.environment } : {}),
   });
   const only = ctx.only ?? onlyFromEnv();
@@ -206,6 +209,7 @@ export async function tazunaProgram(ctx: ProgramContext) {
   const identity = await readIdentity(kubeconfig, ctx.settings.context);
   if (!ctx.throwawayCluster) checkPinned(ctx.settings, identity, ctx.stackName);
   const rendered = await renderAll(decl.addons);
+  for (const [addon, objects] of rendered) refuseOutsideSecrets(addon, "tazuna:vars", vars.secret, objects);
   const hpas = JSON.parse(await kubectl({ kubeconfig, context: ctx.settings.context }, HPA_LIST)) as {
     items: unknown[];
   };

@@ -14,6 +14,7 @@ import type { Addon } from "../config/model";
 import type { z } from "zod";
 import type { OpFieldSchema, SopsFieldSchema, VarSource } from "../config/schema";
 import { opFields, sopsFields, SecretReferenceError, type Fields } from "../secrets/sources";
+import { refuseOutsideSecrets } from "../secrets/placement";
 import { applyHint, type GivenVar } from "../config/hints";
 import { parseObjects, withDefaultNamespace, type K8sObject } from "./objects";
 import { runTool } from "./run";
@@ -91,26 +92,6 @@ async function resolveVars(a: Addon): Promise<Vars> {
     ),
   );
   return { values: await hinted(a, given), secret };
-}
-
-/**
- * A value from a secret store may reach the cluster only inside a Secret,
- * whose data Tazuna keeps encrypted in state; in any other object it would
- * be stored, and printed in plans, in the clear.
- */
-function refuseSecretsOutsideSecrets(a: Addon, secret: Record<string, string>, objects: K8sObject[]): void {
-  for (const o of objects) {
-    if (o.kind === "Secret") continue;
-    const text = JSON.stringify(o);
-    const leaked = Object.entries(secret).find(([, v]) => v.length > 0 && text.includes(v));
-    if (leaked)
-      throw new RenderError(
-        a.name,
-        `helmfile.vars.${leaked[0]}`,
-        `its value, from a secret store, ends up in ${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata?.name ?? ""}, which is not a Secret: it would be stored and shown in the clear`,
-        "use the var only in a Secret of the chart (or take it from env if it is not secret)",
-      );
-  }
 }
 
 async function hinted(a: Addon, given: Record<string, GivenVar>): Promise<Record<string, Value>> {
@@ -192,7 +173,7 @@ export async function renderHelmfile(a: Addon): Promise<K8sObject[]> {
       parseObjects(out, `helmfile template ${file}`),
       h.defaultNamespace || a.namespace,
     );
-    refuseSecretsOutsideSecrets(a, secret, objects);
+    refuseOutsideSecrets(a.name, "helmfile.vars", secret, objects);
     return objects;
   } finally {
     await tmpl.cleanup();

@@ -35,6 +35,7 @@ const SENTINELS = {
   sops: "SENTINEL_SOPS_5d71c2",
   op: "SENTINEL_OP_8e02b7",
   helmfileVar: "SENTINEL_HELMFILE_SOPS_3b9e55",
+  stackVar: "SENTINEL_STACKVAR_SOPS_d20e7a",
 };
 const STAND_IN_OP = path.join(FIXTURE, "bin");
 const ROTATED = "SENTINEL_ENV_ROTATED_4410fe";
@@ -58,9 +59,12 @@ describe("secrets never in the clear (e2e)", function () {
   let ageKey: string;
   let wrongAgeKey: string;
   let opItems: string;
+  /** The temp folder of every tazuna run here: whatever the CLI, the engine or a renderer leaves in it is searched too. */
+  let tmp: string;
   const outputs: { what: string; text: string }[] = [];
   const tazuna = async (args: string[], env: Record<string, string> = {}) => {
-    const res = await execa(BIN, ["-p", dir, "--cluster", "local", ...args], {
+    const cluster = args.includes("diff-clusters") ? [] : ["--cluster", "local"];
+    const res = await execa(BIN, ["-p", dir, ...cluster, ...args], {
       reject: false,
       stdin: "ignore",
       env: {
@@ -69,6 +73,7 @@ describe("secrets never in the clear (e2e)", function () {
         SOPS_AGE_KEY_FILE: ageKey,
         TAZUNA_E2E_OP_ITEMS: opItems,
         PATH: `${STAND_IN_OP}:${process.env.PATH ?? ""}`,
+        TMPDIR: tmp,
         ...env,
       },
     });
@@ -92,10 +97,12 @@ describe("secrets never in the clear (e2e)", function () {
   const leaks = async (values: string[]) => {
     const places = [
       ...(await Promise.all(
-        (await filesUnder(path.join(dir, ".tazuna/state"))).map(async (f) => ({
-          what: f,
-          text: await readFile(f, "utf8"),
-        })),
+        [...(await filesUnder(path.join(dir, ".tazuna/state"))), ...(await filesUnder(tmp))].map(
+          async (f) => ({
+            what: f,
+            text: await readFile(f, "utf8"),
+          }),
+        ),
       )),
       ...outputs,
     ];
@@ -112,8 +119,15 @@ describe("secrets never in the clear (e2e)", function () {
     dir = path.join(await mkdtemp(path.join(tmpdir(), "tazuna-secrets-")), "project");
     await cp(FIXTURE, dir, { recursive: true });
     await mkdir(path.join(dir, "stacks"));
-    const config = { "tazuna:context": cluster().context, "tazuna:kubeconfig": cluster().kubeconfig };
+    const config = {
+      "tazuna:context": cluster().context,
+      "tazuna:kubeconfig": cluster().kubeconfig,
+      "tazuna:vars": { chartKey: { from: "sops", sops: { file: "genesis/db.sops.yaml", key: "chartKey" } } },
+    };
     await writeFile(path.join(dir, "stacks", "Pulumi.local.yaml"), stringify({ config }));
+    // A second stack on the same cluster, for diff-clusters (it has declared objects and no state).
+    await writeFile(path.join(dir, "stacks", "Pulumi.mirror.yaml"), stringify({ config }));
+    tmp = await mkdtemp(path.join(tmpdir(), "tazuna-secrets-tmp-"));
     // A sops file as a team keeps it in git: encrypted for an age recipient; the plain text never in the project.
     const keys = await mkdtemp(path.join(tmpdir(), "tazuna-age-"));
     [ageKey, wrongAgeKey] = [path.join(keys, "key.txt"), path.join(keys, "other.txt")];
@@ -121,7 +135,10 @@ describe("secrets never in the clear (e2e)", function () {
     await execa("age-keygen", ["-o", wrongAgeKey]);
     const recipient = (await execa("age-keygen", ["-y", ageKey])).stdout.trim();
     const plain = path.join(keys, "db.yaml");
-    await writeFile(plain, `password: ${SENTINELS.sops}\napiKey: ${SENTINELS.helmfileVar}\n`);
+    await writeFile(
+      plain,
+      `password: ${SENTINELS.sops}\napiKey: ${SENTINELS.helmfileVar}\nchartKey: ${SENTINELS.stackVar}\n`,
+    );
     const encrypted = await execa("sops", ["--encrypt", "--age", recipient, plain]);
     assert.ok(!encrypted.stdout.includes(SENTINELS.sops), "sops encrypted the value");
     await writeFile(path.join(dir, "genesis/db.sops.yaml"), encrypted.stdout);
@@ -159,11 +176,35 @@ describe("secrets never in the clear (e2e)", function () {
     assert.equal(await secretValue("db", "username"), "app");
     assert.equal(await secretValue("op-token", "token"), SENTINELS.op);
     assert.equal(await secretValue("helmfiled-api", "apiKey"), SENTINELS.helmfileVar);
+    assert.equal(await secretValue("chart-from-vars-api", "apiKey"), SENTINELS.stackVar);
     assert.match(applied.stderr, /GenesisSecret keys token, zone \(values not printed\)/);
     for (const args of [["plan"], ["status"], ["state", "list"], ["state", "diff"], ["state", "drift"]])
       await tazuna(args);
-    for (const args of [["status"], ["state", "list"], ["state", "drift"], ["plan"]])
+    for (const args of [
+      ["status"],
+      ["state", "list"],
+      ["state", "drift"],
+      ["plan"],
+      ["diff-clusters", "local", "mirror"],
+    ])
       await tazuna(["-o", "json", ...args]);
+    const built = await tazuna(["build"]);
+    assert.equal(built.exitCode, 0, built.stderr);
+    assert.match(
+      built.stdout,
+      /token: cmVkYWN0ZWQtYnktdGF6dW5hLWJ1aWxk/,
+      "build prints a Secret's keys only",
+    );
+    const shown = await tazuna(["build", "--show-secrets"]);
+    outputs.pop(); // the control below is asked to show them
+    for (const v of [SENTINELS.plain, SENTINELS.stackVar])
+      assert.ok(shown.stdout.includes(v) || shown.stdout.includes(Buffer.from(v).toString("base64")), v);
+    const clusters = await tazuna(["diff-clusters", "local", "mirror"]);
+    assert.match(
+      clusters.stdout,
+      /Secret/,
+      `diff-clusters went through the Secrets:\n${clusters.stdout}\n${clusters.stderr}`,
+    );
     // A hand edit of a Secret is drift: shown by key, never by value.
     await cluster().kubectl()([
       "patch",
@@ -231,6 +272,20 @@ describe("secrets never in the clear (e2e)", function () {
         /add-on "repo": .*from-file\.yaml: spec\.secrets\[0\] \(file:\/\/genesis\/deploy-key\.yaml, provider local-files\), key sshPrivateKey: the source has no key sshPrivateKey/,
       ],
     ];
+    const file = path.join(dir, "tazuna.yaml");
+    const declared = await readFile(file, "utf8");
+    cases.push([
+      "a secret stack var in a ConfigMap",
+      {},
+      async () => {
+        await cp(path.join(FIXTURE, "genesis/deploy-key.yaml"), path.join(dir, "genesis/deploy-key.yaml"));
+        await writeFile(
+          file,
+          `${declared}    - {name: leaky, type: helm, path: charts/config-ish, namespace: secrets-e2e, dependsOn: [plain], helm: {values: {setting: "\${vars.chartKey}"}}}\n`,
+        );
+      },
+      /add-on "leaky": .*tazuna:vars\.chartKey.*ends up in ConfigMap secrets-e2e\/leaky-config, which is not a Secret/s,
+    ]);
     for (const [what, env, breakIt, message] of cases) {
       await breakIt();
       const since = new Date().toISOString();
@@ -240,6 +295,7 @@ describe("secrets never in the clear (e2e)", function () {
       await new Promise((r) => setTimeout(r, 1000));
       assert.deepEqual(persistedWritesBy(await readAudit(cluster().auditLog), ADMIN_USER, since), [], what);
     }
+    await writeFile(file, declared);
     assert.deepEqual(await leaks([ROTATED, ...Object.values(SENTINELS)]), []);
   });
 

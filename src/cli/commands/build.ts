@@ -8,6 +8,7 @@ import { renderAll } from "../../render";
 import { isHook } from "../../render/hooks";
 import { ownedFields, scaleTargets } from "../../program/ownership";
 import { loadTarget, optionalCluster, type GlobalOptions } from "../project";
+import { redacted } from "../../secrets/redact";
 
 export function register(program: Command, globals: () => GlobalOptions): void {
   program
@@ -18,13 +19,19 @@ export function register(program: Command, globals: () => GlobalOptions): void {
       "only add-ons with any of these tags (comma-separated), plus what they depend on",
     )
     .option("--out <dir>", "write one <add-on>.yaml per add-on into this folder instead of printing")
+    .option(
+      "--show-secrets",
+      "print the values of Secrets (and read the op/sops references of tazuna:vars); by default only their keys",
+    )
     .addHelpText(
       "after",
-      "\nExamples:\n  tazuna build > all.yaml\n  tazuna build --tags network --out rendered/",
+      "\nExamples:\n  tazuna build > all.yaml\n  tazuna build --tags network --out rendered/\n  tazuna build --show-secrets | kubectl apply --server-side --field-manager=tazuna -f -",
     )
-    .action(async (o: { tags?: string; out?: string }) => {
+    .action(async (o: { tags?: string; out?: string; showSecrets?: boolean }) => {
       const opts = globals();
-      const t = await loadTarget(opts, await optionalCluster(opts));
+      const t = await loadTarget(opts, await optionalCluster(opts), {
+        resolveSecrets: o.showSecrets === true,
+      });
       let addons = t.declaration.addons;
       if (o.tags) {
         const sel = selectByTags(addons, o.tags.split(","));
@@ -44,11 +51,12 @@ export function register(program: Command, globals: () => GlobalOptions): void {
           console.error(
             `add-on ${name}: ${hooks.length} helm hook object(s) left out; tazuna apply runs them before or after the add-on`,
           );
-        const objs = ownedFields(
+        const owned = ownedFields(
           all.filter((x) => !isHook(x)),
           scaled,
           a.ignoreFields,
         );
+        const objs = o.showSecrets ? owned : owned.map(redacted);
         const text = objs.map((x) => `# add-on: ${name}\n${toGoYaml(x)}`).join("---\n");
         if (o.out) await writeFile(path.join(o.out, `${name}.yaml`), text);
         else process.stdout.write(`---\n${text}`);

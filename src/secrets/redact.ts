@@ -1,0 +1,19 @@
+/**
+ * What `tazuna build` prints of a Secret: its keys, never its values. Build
+ * output lands in terminals, CI logs and files; `--show-secrets` prints the
+ * values for a pipe into kubectl, as `pulumi stack export --show-secrets`.
+ */
+import type { K8sObject } from "../render/objects";
+
+export const REDACTED = "redacted-by-tazuna-build";
+
+const each = (m: unknown, value: string): Record<string, string> | undefined =>
+  m && typeof m === "object" ? Object.fromEntries(Object.keys(m).map((k) => [k, value])) : undefined;
+
+/** A Secret with every value replaced (data stays valid base64); any other object as it is. */
+export function redacted(o: K8sObject): K8sObject {
+  if (o.kind !== "Secret") return o;
+  const data = each(o.data, Buffer.from(REDACTED).toString("base64"));
+  const stringData = each(o.stringData, REDACTED);
+  return { ...o, ...(data ? { data } : {}), ...(stringData ? { stringData } : {}) };
+}
