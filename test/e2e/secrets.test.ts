@@ -1,15 +1,17 @@
 /**
- * Secrets never in the clear: a Secret from a manifests add-on, one from a
- * kustomize secretGenerator, one from a helm chart's values, and three
- * GenesisSecrets resolved at apply time (env, a plain file, an envfile, and
- * a file encrypted by the real sops with a throwaway age key, and a
- * 1Password item read through a stand-in `op` on PATH: 1Password itself
- * cannot be reached from here).
- * Known sentinel values are searched for, as text and base64, in every
- * file of the state backend and the output of every command; the Secrets
- * in the cluster must hold them (the positive control that they were
- * applied at all). Rotation and missing references are witnessed by the
- * audit log.
+ * Secrets never in the clear, for every render type: a Secret from a
+ * manifests add-on, a kustomize secretGenerator, a helm chart's values, a
+ * helmfile var read from sops, a chart value from a stack var read from
+ * sops, a render plugin, and GenesisSecrets resolved at apply time (env, a
+ * plain file, an envfile, a file encrypted by the real sops with a
+ * throwaway age key, and a 1Password item read through a stand-in `op` on
+ * PATH: 1Password itself cannot be reached from here). Known sentinel
+ * values are searched for, as text and base64, in every file of the state
+ * backend, every file the runs leave in their temp folder, and the output
+ * of every command (plan, apply, status, state, diff-clusters, build, and
+ * the errors); the Secrets in the cluster must hold them (the positive
+ * control that they were applied at all). Rotation and missing references
+ * are witnessed by the audit log.
  */
 import { strict as assert } from "node:assert";
 import { cp, mkdir, mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
@@ -36,6 +38,7 @@ const SENTINELS = {
   op: "SENTINEL_OP_8e02b7",
   helmfileVar: "SENTINEL_HELMFILE_SOPS_3b9e55",
   stackVar: "SENTINEL_STACKVAR_SOPS_d20e7a",
+  plugin: "SENTINEL_PLUGIN_91c4e8",
 };
 const STAND_IN_OP = path.join(FIXTURE, "bin");
 const ROTATED = "SENTINEL_ENV_ROTATED_4410fe";
@@ -177,6 +180,7 @@ describe("secrets never in the clear (e2e)", function () {
     assert.equal(await secretValue("op-token", "token"), SENTINELS.op);
     assert.equal(await secretValue("helmfiled-api", "apiKey"), SENTINELS.helmfileVar);
     assert.equal(await secretValue("chart-from-vars-api", "apiKey"), SENTINELS.stackVar);
+    assert.equal(await secretValue("from-plugin", "token"), SENTINELS.plugin);
     assert.match(applied.stderr, /GenesisSecret keys token, zone \(values not printed\)/);
     for (const args of [["plan"], ["status"], ["state", "list"], ["state", "diff"], ["state", "drift"]])
       await tazuna(args);
@@ -192,9 +196,10 @@ describe("secrets never in the clear (e2e)", function () {
     assert.equal(built.exitCode, 0, built.stderr);
     assert.match(
       built.stdout,
-      /token: cmVkYWN0ZWQtYnktdGF6dW5hLWJ1aWxk/,
-      "build prints a Secret's keys only",
+      /token: redacted-by-tazuna-build/,
+      "build prints a Secret's keys only (stringData)",
     );
+    assert.match(built.stdout, /password: cmVkYWN0ZWQtYnktdGF6dW5hLWJ1aWxk/, "and (data) as valid base64");
     const shown = await tazuna(["build", "--show-secrets"]);
     outputs.pop(); // the control below is asked to show them
     for (const v of [SENTINELS.plain, SENTINELS.stackVar])
@@ -256,8 +261,8 @@ describe("secrets never in the clear (e2e)", function () {
         "wrong sops key",
         { SOPS_AGE_KEY_FILE: wrongAgeKey },
         async () => undefined,
-        // Two add-ons read that file; whichever fails first is named.
-        /(add-on "db": .*from-sops\.yaml: spec\.secrets\[0\] \(sops:\/\/genesis\/db\.sops\.yaml, provider vault-in-git\)|add-on "helmfiled": helmfile\.vars\.apiKey \(sops genesis\/db\.sops\.yaml\)).*sops could not decrypt/,
+        // Two add-ons and a stack var read that file; whichever fails first is named.
+        /(add-on "db": .*from-sops\.yaml: spec\.secrets\[0\] \(sops:\/\/genesis\/db\.sops\.yaml, provider vault-in-git\)|add-on "helmfiled": helmfile\.vars\.apiKey \(sops genesis\/db\.sops\.yaml\)|stack local: tazuna:vars\.chartKey \(sops genesis\/db\.sops\.yaml\)).*sops could not decrypt/,
       ],
       [
         "unknown 1Password item",
