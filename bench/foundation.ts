@@ -80,35 +80,45 @@ async function rendered(
   return { files, objects, objectBytes };
 }
 
-/** The floor: kubectl apply --server-side per add-on, then its CRDs Established and its rollouts done. */
+type Doc = { kind?: string; metadata?: { name?: string; namespace?: string } } | null;
+
+/**
+ * The floor: per add-on, its CRDs applied with kubectl apply --server-side
+ * and waited for (Established), then the rest of its objects, then its
+ * rollouts waited for: what a careful runbook does.
+ */
 async function floorPass(files: string[], c: LocalCluster): Promise<number> {
   const k = ["--kubeconfig", c.kubeconfig, "--context", c.context];
+  const apply = (docs: Doc[]) =>
+    execa(
+      "kubectl",
+      [...k, "apply", "--server-side", "--force-conflicts", "--field-manager=floor", "-f", "-"],
+      { input: docs.map((d) => stringify(d)).join("---\n") },
+    );
   const t0 = Date.now();
   for (const f of files) {
-    const text = await readFile(f, "utf8");
-    if (!text.trim()) continue;
-    await execa("kubectl", [
-      ...k,
-      "apply",
-      "--server-side",
-      "--force-conflicts",
-      "--field-manager=floor",
-      "-f",
-      f,
-    ]);
-    const objs = parseAllDocuments(text).map(
-      (d) => d.toJS() as { kind?: string; metadata?: { name?: string; namespace?: string } } | null,
-    );
-    const crds = objs
-      .filter((o) => o?.kind === "CustomResourceDefinition")
-      .map((o) => `crd/${o?.metadata?.name}`);
-    if (crds.length)
-      await execa("kubectl", [...k, "wait", "--for=condition=Established", "--timeout=300s", ...crds]);
-    for (const o of objs)
-      if (o && ["Deployment", "StatefulSet", "DaemonSet"].includes(o.kind ?? ""))
+    const objs = parseAllDocuments(await readFile(f, "utf8"))
+      .map((d) => d.toJS() as Doc)
+      .filter((o) => o);
+    const crds = objs.filter((o) => o?.kind === "CustomResourceDefinition");
+    const rest = objs.filter((o) => o?.kind !== "CustomResourceDefinition");
+    if (crds.length) {
+      await apply(crds);
+      const names = crds.map((o) => `crd/${o?.metadata?.name}`);
+      await execa("kubectl", [...k, "wait", "--for=condition=Established", "--timeout=300s", ...names]);
+    }
+    if (rest.length) await apply(rest);
+    for (const o of rest)
+      if (["Deployment", "StatefulSet", "DaemonSet"].includes(o?.kind ?? ""))
         await execa("kubectl", [
           ...k,
-          ...["rollout", "status", `${o.kind}/${o.metadata?.name}`, "-n", o.metadata?.namespace ?? "default"],
+          ...[
+            "rollout",
+            "status",
+            `${o?.kind}/${o?.metadata?.name}`,
+            "-n",
+            o?.metadata?.namespace ?? "default",
+          ],
           "--timeout=300s",
         ]);
   }
@@ -147,8 +157,8 @@ async function scenario(name: string, source: string, vars: Record<string, strin
   let facts = { objects: 0, objectBytes: 0, state: 0, peakTazuna: 0, peakEngine: 0 };
   for (let r = 0; r < RUNS; r++) {
     const [mine, floor] = [
-      await LocalCluster.start({ name: "bench-tazuna" }),
-      await LocalCluster.start({ name: "bench-floor" }),
+      await LocalCluster.start({ name: "tazuna-bench-mine" }),
+      await LocalCluster.start({ name: "tazuna-bench-floor" }),
     ];
     try {
       const dir = await project(source, [mine], vars);
@@ -196,7 +206,8 @@ async function fleet(): Promise<{ clusters: number; noopMs: number; vsOne: numbe
   const max = Math.max(...FLEET);
   const clusters: LocalCluster[] = [];
   try {
-    for (let i = 0; i < max; i++) clusters.push(await LocalCluster.start({ name: `bench-fleet-${i}` }));
+    for (let i = 0; i < max; i++)
+      clusters.push(await LocalCluster.start({ name: `tazuna-bench-fleet-${i}` }));
     const dir = await project(EXAMPLE, clusters, { overlay: "local" });
     const all = clusters.map((_, i) => `c${i}`);
     const first = await tazuna(dir, [

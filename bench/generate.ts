@@ -90,7 +90,7 @@ export async function generateFoundation(objects: number): Promise<string> {
     await writeFile(path.join(dir, ns, "objects.yaml"), docs.map((d) => stringify(d)).join("---\n"));
     manifests.push({ name: ns, type: "manifests", path: ns, dependsOn: ["crds"] });
   }
-  const spec = { context_matches: ["bench-.*"], manifests };
+  const spec = { context_matches: ["tazuna-bench-.*"], manifests };
   await writeFile(
     path.join(dir, "tazuna.yaml"),
     stringify({ apiVersion: "tazuna.pepabo.com/v1", kind: "Tazuna", spec }),
