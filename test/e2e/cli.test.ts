@@ -74,6 +74,38 @@ describe("tazuna build, tags, version (no cluster)", function () {
     assert.match(await readFile(path.join(out, "ingress.yaml"), "utf8"), /name: ingress-controller/);
   });
 
+  it("--help, check, build, graph and tags never load the Pulumi or Kubernetes SDKs", async () => {
+    // A preload that reports which of the heavy SDKs the command loads, on stderr.
+    const hook = path.join((await scratchProject()).dir, "..", "report-sdks.js");
+    await writeFile(
+      hook,
+      `const M = require("module"); const load = M._load; const seen = new Set();
+M._load = function (r, ...rest) { if (/^(@pulumi\\/pulumi|@pulumi\\/kubernetes|@kubernetes\\/client-node)$/.test(r) && !seen.has(r)) { seen.add(r); process.stderr.write("SDK " + r + "\\n"); } return load.call(this, r, ...rest); };`,
+    );
+    const sdks = async (args: string[]) => {
+      const res = await execa(process.execPath, ["-r", hook, BIN, ...args], {
+        cwd: repo,
+        reject: false,
+        stdin: "ignore",
+      });
+      return res.stderr
+        .split("\n")
+        .filter((l) => l.startsWith("SDK "))
+        .sort();
+    };
+    for (const args of [["--help"], ["check"], ["build", "--cluster", "local"], ["graph"], ["tags"]])
+      assert.deepEqual(await sdks(args), [], `tazuna ${args.join(" ")}`);
+    // The control: the detector sees the SDK that the engine side loads.
+    const control = await execa(
+      process.execPath,
+      ["-r", hook, "-e", `require(${JSON.stringify(path.join(repo, "dist/program/program.js"))})`],
+      {
+        reject: false,
+      },
+    );
+    assert.match(control.stderr, /^SDK @pulumi\/pulumi$/m, control.stderr);
+  });
+
   it("tags lists each tag with its add-ons; version names every pinned tool", async () => {
     const tags = await run(["tags", "--cluster", "local"]);
     assert.equal(tags.exitCode, 0, tags.stderr);

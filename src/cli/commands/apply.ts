@@ -2,7 +2,6 @@
 import { existsSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
 import { stackFilePath } from "../../config/stack-file";
-import { recordedBinding } from "../../guard/recorded";
 import { writePin } from "../../guard/pinned";
 import type { Command } from "commander";
 import { selectByTags } from "../../graph/order";
@@ -178,6 +177,9 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
  * the binding in state still guards every run that diffs it.
  */
 async function pinCluster(stack: Stack, file: string): Promise<void> {
+  // Loaded on use: it pulls in the Pulumi SDK, which `tazuna --help` and check never need.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { recordedBinding } = require("../../guard/recorded") as typeof import("../../guard/recorded");
   const bound = await recordedBinding(stack);
   if (!bound?.uid || !existsSync(file)) return;
   if (await writePin(file, bound.uid)) log(`pinned stack ${stack.name} to cluster ${bound.uid} in ${file}`);
