@@ -320,11 +320,13 @@ function print(rows: Row[], fleetRows: Awaited<ReturnType<typeof fleet>>): objec
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
-  rows.push(await scenario("example", EXAMPLE, { overlay: "local" }));
+  // Each scenario's row as soon as it is measured: a long run stopped half-way still says something.
+  const done = (r: Row) => (rows.push(r), console.error(`bench: ${JSON.stringify(r)}`));
+  done(await scenario("example", EXAMPLE, { overlay: "local" }));
   for (const n of SIZES) {
     const dir = await generateFoundation(n);
     try {
-      rows.push(await scenario(`generated-${n}`, dir, {}));
+      done(await scenario(`generated-${n}`, dir, {}));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
