@@ -11,9 +11,8 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { Addon } from "../config/model";
-import type { z } from "zod";
-import type { OpFieldSchema, SopsFieldSchema, VarSource } from "../config/schema";
-import { opFields, sopsFields, SecretReferenceError, type Fields } from "../secrets/sources";
+import type { VarSource } from "../config/schema";
+import { storeValue } from "../secrets/sources";
 import { refuseOutsideSecrets } from "../secrets/placement";
 import { applyHint, type GivenVar } from "../config/hints";
 import { parseObjects, withDefaultNamespace, type K8sObject } from "./objects";
@@ -21,28 +20,6 @@ import { runTool } from "./run";
 import { RenderError } from "./errors";
 
 type Value = GivenVar["value"];
-
-/** A var from a secret store: where it came from, to name in errors (never the value). */
-const reference = (a: Addon, name: string, source: string) =>
-  `add-on "${a.name}": helmfile.vars.${name} (${source})`;
-
-async function opField(a: Addon, name: string, op: z.infer<typeof OpFieldSchema>): Promise<string> {
-  const ref = reference(a, name, `op ${op.vault}/${op.item}`);
-  const fields = await opFields(op.vault, op.item, op.key === "label", ref);
-  return pick(fields, op.field, ref, `fix op.field or op.key (matched by ${op.key})`);
-}
-
-async function sopsField(a: Addon, name: string, sops: z.infer<typeof SopsFieldSchema>): Promise<string> {
-  const ref = reference(a, name, `sops ${sops.file}`);
-  return pick(await sopsFields(sops.file, a.baseDir, ref), sops.key, ref, "fix sops.key");
-}
-
-function pick(fields: Fields, key: string, ref: string, fix: string): string {
-  const value = fields[key];
-  if (value === undefined)
-    throw new SecretReferenceError(`${ref}, key ${key}`, `the source has no key ${key}`, fix);
-  return value;
-}
 
 function fromEnv(a: Addon, name: string, variable: string): string {
   const v = process.env[variable];
@@ -61,9 +38,9 @@ async function resolveVar(a: Addon, name: string, src: VarSource): Promise<Given
     if (src.from === "static")
       return { value: src.static ?? src.staticSlice ?? src.staticMap ?? "", static: true };
     if (src.from === "env") return { value: fromEnv(a, name, src.env), static: false };
-    if (src.from === "sops")
-      return { value: await sopsField(a, name, src.sops), static: false, secret: true };
-    return { value: await opField(a, name, src.op), static: false, secret: true };
+    // Named in errors (never the value) as the add-on's var, then the source and key.
+    const value = await storeValue(src, a.baseDir, `add-on "${a.name}": helmfile.vars.${name}`);
+    return { value, static: false, secret: true };
   }
   if ("static" in src) return { value: src.static, static: true };
   if ("env" in src) return { value: fromEnv(a, name, src.env), static: false };

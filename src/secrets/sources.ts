@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { parse as parseDotenv } from "dotenv";
 import { parse as parseYaml } from "yaml";
 import { execa } from "../exec";
+import type { VarReference } from "../config/schema";
 
 /** A reference that cannot be resolved: what and where, never a value. */
 export class SecretReferenceError extends Error {
@@ -128,4 +129,33 @@ export async function opFields(
 
 function lastLine(stderr: string): string {
   return stderr.trim().split("\n").pop() ?? "";
+}
+
+/**
+ * One value from a secret store, as a var names it (helmfile.vars, tazuna:vars):
+ * `where` says whose var it is; the error adds the source and the key.
+ */
+export async function storeValue(
+  v: Exclude<VarReference, { from: "env" }>,
+  baseDir: string,
+  where: string,
+): Promise<string> {
+  const [ref, fields, key, fix] =
+    v.from === "op"
+      ? [
+          `${where} (op ${v.op.vault}/${v.op.item})`,
+          (r: string) => opFields(v.op.vault, v.op.item, v.op.key === "label", r),
+          v.op.field,
+          `fix op.field or op.key (matched by ${v.op.key})`,
+        ]
+      : [
+          `${where} (sops ${v.sops.file})`,
+          (r: string) => sopsFields(v.sops.file, baseDir, r),
+          v.sops.key,
+          "fix sops.key",
+        ];
+  const value = (await fields(ref))[key];
+  if (value === undefined)
+    throw new SecretReferenceError(`${ref}, key ${key}`, `the source has no key ${key}`, fix);
+  return value;
 }

@@ -8,7 +8,7 @@
  * placeholder instead and never read a secret store.
  */
 import type { VarReference } from "../config/schema";
-import { opFields, sopsFields, SecretReferenceError, type Fields } from "./sources";
+import { SecretReferenceError, storeValue } from "./sources";
 
 export type StackVars = Record<string, string | VarReference>;
 
@@ -16,13 +16,6 @@ export interface ResolvedVars {
   values: Record<string, string>;
   /** The vars whose values came from a secret store, by name. */
   secret: Record<string, string>;
-}
-
-function pick(fields: Fields, key: string, ref: string, fix: string): string {
-  const value = fields[key];
-  if (value === undefined)
-    throw new SecretReferenceError(`${ref}, key ${key}`, `the source has no key ${key}`, fix);
-  return value;
 }
 
 async function resolveOne(name: string, v: VarReference, baseDir: string, stack: string): Promise<string> {
@@ -37,13 +30,7 @@ async function resolveOne(name: string, v: VarReference, baseDir: string, stack:
       );
     return value;
   }
-  if (v.from === "op") {
-    const r = `${ref} (op ${v.op.vault}/${v.op.item})`;
-    const fields = await opFields(v.op.vault, v.op.item, v.op.key === "label", r);
-    return pick(fields, v.op.field, r, `fix op.field or op.key (matched by ${v.op.key})`);
-  }
-  const r = `${ref} (sops ${v.sops.file})`;
-  return pick(await sopsFields(v.sops.file, baseDir, r), v.sops.key, r, "fix sops.key");
+  return storeValue(v, baseDir, ref);
 }
 
 /** Reads every referenced var; sops files are relative to the project folder. */

@@ -38,12 +38,6 @@ async function declaredAddons(opts: GlobalOptions): Promise<Addon[] | undefined>
   }
 }
 
-/** Which render programs the declaration needs; all of them when it cannot be read. */
-async function neededRenderers(opts: GlobalOptions): Promise<Set<AddonType> | undefined> {
-  const addons = await declaredAddons(opts);
-  return addons && new Set(addons.map((a) => a.type));
-}
-
 type SecretStore = "sops" | "op";
 
 /** The secret stores the declaration reads at apply time: GenesisSecrets and helmfile vars. */
@@ -67,8 +61,7 @@ function secretStores(addons: Addon[]): Set<SecretStore> {
 const AGE_KEYS = path.join(os.homedir(), ".config/sops/age/keys.txt");
 
 /** Is each secret store usable here: its CLI on PATH, and where its key or sign-in would come from. */
-async function secretProviders(opts: GlobalOptions): Promise<Finding[]> {
-  const addons = await declaredAddons(opts);
+async function secretProviders(addons: Addon[] | undefined): Promise<Finding[]> {
   // Unreadable: nothing is known to need them, so their absence is a warning.
   const used = addons ? secretStores(addons) : new Set<SecretStore>();
   const sops = await whichOf("sops");
@@ -102,8 +95,9 @@ async function secretProviders(opts: GlobalOptions): Promise<Finding[]> {
   ];
 }
 
-async function programs(opts: GlobalOptions): Promise<Finding[]> {
-  const types = await neededRenderers(opts);
+/** The programs Tazuna runs; the render programs the declaration needs (all of them when it cannot be read). */
+async function programs(addons: Addon[] | undefined): Promise<Finding[]> {
+  const types = addons && new Set(addons.map((a) => a.type));
   const uses = (type: AddonType) => types === undefined || types.has(type);
   const needed = {
     pulumi: true,
@@ -211,6 +205,7 @@ function passphrase(): Finding {
 
 export async function diagnose(opts: GlobalOptions): Promise<Finding[]> {
   const project = projectOf(opts);
+  const addons = await declaredAddons(opts);
   return [
     {
       ok: true,
@@ -218,9 +213,9 @@ export async function diagnose(opts: GlobalOptions): Promise<Finding[]> {
       what: "project",
       detail: `${project.dir}: ${project.ownProgram ? `Pulumi project "${project.name}", its own program` : `built-in program, project name "${project.name}"`}`,
     },
-    ...(await programs(opts)),
+    ...(await programs(addons)),
     ...(await enginePlugins()),
-    ...(await secretProviders(opts)),
+    ...(await secretProviders(addons)),
     kubeconfig(opts),
     await backend(opts),
     passphrase(),
