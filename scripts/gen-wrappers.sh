@@ -69,6 +69,7 @@ gen_sops() {
   copy_replaces "$(gomod_of "github.com/getsops/sops/v3@v$SOPS_VERSION")"
   go get -tool "github.com/getsops/sops/v3/cmd/sops@v$SOPS_VERSION"
 }
+gen_gofakes3() { fresh gofakes3; go get -tool "github.com/johannesboyne/gofakes3/cmd/gofakes3@v$GOFAKES3_VERSION"; }
 gen_age() { fresh age; go get -tool "filippo.io/age/cmd/age@v$AGE_VERSION" "filippo.io/age/cmd/age-keygen@v$AGE_VERSION"; }
 gen_helmfile() {
   fresh helmfile
@@ -76,5 +77,5 @@ gen_helmfile() {
   go get -tool "github.com/helmfile/helmfile@v$HELMFILE_VERSION"
 }
 
-tools=("$@"); [ ${#tools[@]} -gt 0 ] || tools=(pulumi pulumi-kubernetes kubernetes etcd kwok helm kustomize helmfile oras registry sops age)
+tools=("$@"); [ ${#tools[@]} -gt 0 ] || tools=(pulumi pulumi-kubernetes kubernetes etcd kwok helm kustomize helmfile oras registry sops age gofakes3)
 for t in "${tools[@]}"; do echo "gen: $t" >&2; (set -e; "gen_$t"); done

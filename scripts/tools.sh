@@ -27,7 +27,7 @@ version_of() { # tool -> pinned version
     kubernetes) echo "$KUBE_VERSION" ;; etcd) echo "$ETCD_VERSION" ;; kwok) echo "$KWOK_VERSION" ;;
     kustomize) echo "$KUSTOMIZE_VERSION" ;; helm) echo "$HELM_VERSION" ;; helmfile) echo "$HELMFILE_VERSION" ;;
     oras) echo "$ORAS_VERSION" ;; registry) echo "$REGISTRY_VERSION" ;;
-    sops) echo "$SOPS_VERSION" ;; age) echo "$AGE_VERSION" ;;
+    sops) echo "$SOPS_VERSION" ;; age) echo "$AGE_VERSION" ;; gofakes3) echo "$GOFAKES3_VERSION" ;;
   esac
 }
 
@@ -77,6 +77,7 @@ declare -A PKGS=(
   [registry]=github.com/distribution/distribution/v3/cmd/registry
   [sops]=github.com/getsops/sops/v3/cmd/sops
   [age]="filippo.io/age/cmd/age filippo.io/age/cmd/age-keygen"
+  [gofakes3]=github.com/johannesboyne/gofakes3/cmd/gofakes3
 )
 
 # On a cold machine about a sixth of the time is module downloads, which each
@@ -210,6 +211,14 @@ build_sops() {
   go build -trimpath -ldflags "-s -w" -o "$out/sops" github.com/getsops/sops/v3/cmd/sops
 }
 
+# Only for tests: an S3-compatible store, so shared state (s3://) is tested
+# against a real object store without reaching a cloud.
+build_gofakes3() {
+  local w out; w=$(wrapper gofakes3); out=$(dir_of gofakes3 "$GOFAKES3_VERSION")
+  cd "$w"
+  go build -trimpath -ldflags "-s -w" -o "$out/gofakes3" github.com/johannesboyne/gofakes3/cmd/gofakes3
+}
+
 build_age() {
   local w out; w=$(wrapper age); out=$(dir_of age "$AGE_VERSION")
   cd "$w"
@@ -238,7 +247,7 @@ install_k8s_plugin() {
 print_env() {
   cat <<ENV
 export TAZUNA_CACHE=$CACHE
-export PATH=$(dir_of pulumi "$PULUMI_VERSION")/bin:$(dir_of kubernetes "$KUBE_VERSION"):$(dir_of etcd "$ETCD_VERSION"):$(dir_of kwok "$KWOK_VERSION"):$(dir_of helm "$HELM_VERSION"):$(dir_of kustomize "$KUSTOMIZE_VERSION"):$(dir_of helmfile "$HELMFILE_VERSION"):$(dir_of oras "$ORAS_VERSION"):$(dir_of registry "$REGISTRY_VERSION"):$(dir_of sops "$SOPS_VERSION"):$(dir_of age "$AGE_VERSION"):\$PATH
+export PATH=$(dir_of pulumi "$PULUMI_VERSION")/bin:$(dir_of kubernetes "$KUBE_VERSION"):$(dir_of etcd "$ETCD_VERSION"):$(dir_of kwok "$KWOK_VERSION"):$(dir_of helm "$HELM_VERSION"):$(dir_of kustomize "$KUSTOMIZE_VERSION"):$(dir_of helmfile "$HELMFILE_VERSION"):$(dir_of oras "$ORAS_VERSION"):$(dir_of registry "$REGISTRY_VERSION"):$(dir_of sops "$SOPS_VERSION"):$(dir_of age "$AGE_VERSION"):$(dir_of gofakes3 "$GOFAKES3_VERSION"):\$PATH
 export PULUMI_HOME=$CACHE/pulumi-home
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
@@ -264,7 +273,7 @@ main() {
   want pulumi && ! "$(dir_of pulumi "$PULUMI_VERSION")/bin/pulumi" version >/dev/null 2>&1 && todo+=(pulumi)
   want pulumi-kubernetes && ! test -x "$(dir_of pulumi-resource-kubernetes "$PULUMI_K8S_VERSION")/pulumi-resource-kubernetes" && todo+=(pulumi-kubernetes)
   local t bin
-  for t in kubernetes:kubectl etcd:etcd kwok:kwok kustomize:kustomize helm:helm helmfile:helmfile oras:oras registry:registry sops:sops age:age; do
+  for t in kubernetes:kubectl etcd:etcd kwok:kwok kustomize:kustomize helm:helm helmfile:helmfile oras:oras registry:registry sops:sops age:age gofakes3:gofakes3; do
     bin=$(dir_of "${t%%:*}" "$(version_of "${t%%:*}")")/${t##*:}
     want "${t%%:*}" && ! test -x "$bin" && todo+=("${t%%:*}")
   done
@@ -281,6 +290,8 @@ main() {
   want registry && step registry "$REGISTRY_VERSION" "$(dir_of registry "$REGISTRY_VERSION")/registry --version | grep -q v$REGISTRY_VERSION" build_registry
   want sops && step sops "$SOPS_VERSION" "SOPS_DISABLE_VERSION_CHECK=1 $(dir_of sops "$SOPS_VERSION")/sops --version | grep -q $SOPS_VERSION" build_sops
   want age && step age "$AGE_VERSION" "$(dir_of age "$AGE_VERSION")/age --version | grep -q v$AGE_VERSION && test -x $(dir_of age "$AGE_VERSION")/age-keygen" build_age
+  # gofakes3 has no version flag; the folder is keyed by version.
+  want gofakes3 && step gofakes3 "$GOFAKES3_VERSION" "test -x $(dir_of gofakes3 "$GOFAKES3_VERSION")/gofakes3" build_gofakes3
   if [ "$only" = all ]; then
     eval "$(print_env)"
     PULUMI=$(dir_of pulumi "$PULUMI_VERSION")/bin/pulumi

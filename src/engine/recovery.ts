@@ -1,7 +1,10 @@
 /**
  * What a killed run leaves behind, cleaned up before the next apply: the
- * lock of a tazuna/pulumi process that no longer exists (file backends, on
- * this host), and the operations the engine had started but not finished.
+ * lock of a tazuna/pulumi process on this host that no longer exists, and
+ * the operations the engine had started but not finished. A file backend's
+ * locks are read up front; an object store's (s3, gs, azblob) only show in
+ * the engine's refusal, so there the refused step is retried once after
+ * `pulumi cancel` removes locks whose every holder is gone.
  * Every Kubernetes write is a server-side apply, so an object created or
  * changed by the dead run is simply applied again and adopted.
  */
@@ -28,6 +31,9 @@ const PendingSchema = z.object({
     .loose(),
 });
 
+const gone = (pid: number) =>
+  `removed the lock of pid ${pid} (no longer running)`;
+
 /** Removes locks of this stack held by processes on this host that are gone; says which. */
 export async function clearStaleLocks(backendUrl: string, project: string, stack: string): Promise<string[]> {
   if (!backendUrl.startsWith("file://")) return [];
@@ -42,11 +48,47 @@ export async function clearStaleLocks(backendUrl: string, project: string, stack
     );
     if (!lock.success || lock.data.hostname !== hostname() || isAlive(lock.data.pid)) continue;
     await unlink(path.join(dir, f));
-    done.push(
-      `removed the lock of pid ${lock.data.pid} (no longer running), taken ${lock.data.timestamp ?? "?"}`,
-    );
+    done.push(`${gone(lock.data.pid)}, taken ${lock.data.timestamp ?? "?"}`);
   }
   return done;
+}
+
+interface Holder {
+  pid: number;
+  host: string;
+  at: string;
+}
+
+/** The holders the engine names when it refuses a locked stack; empty for any other error. */
+export function lockHolders(err: unknown): Holder[] {
+  const text = `${(err as { stderr?: unknown }).stderr ?? ""}\n${err instanceof Error ? err.message : ""}`;
+  if (!/the stack is currently locked/.test(text)) return [];
+  const seen = new Map<string, Holder>();
+  for (const m of text.matchAll(/created by \S*?@(\S+) \(pid (\d+)\) at (\S+)/g))
+    seen.set(m[0], { host: m[1] ?? "", pid: Number(m[2]), at: m[3] ?? "" });
+  return [...seen.values()];
+}
+
+/**
+ * Runs an engine step; when a lock stops it and every holder was a process on
+ * this host that is gone, removes the locks (`pulumi cancel`) and runs the
+ * step once more. A live or remote holder's lock is left, and its error stands.
+ */
+export async function unlockingStale<T>(
+  stack: Stack,
+  step: () => Promise<T>,
+  said: (line: string) => void,
+): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    const holders = lockHolders(err);
+    const stale = holders.length > 0 && holders.every((h) => h.host === hostname() && !isAlive(h.pid));
+    if (!stale) throw err;
+    await stack.cancel();
+    for (const h of holders) said(`${gone(h.pid)}, taken ${h.at}`);
+    return step();
+  }
 }
 
 /** Drops the engine's unfinished operations from state, after saying what they were. */
@@ -67,8 +109,7 @@ export async function recoverInterrupted(
   backendUrl: string,
   project: string,
 ): Promise<string[]> {
-  return [
-    ...(await clearStaleLocks(backendUrl, project, stack.name)),
-    ...(await clearPendingOperations(stack)),
-  ];
+  const done = await clearStaleLocks(backendUrl, project, stack.name);
+  const cleared = await unlockingStale(stack, () => clearPendingOperations(stack), (l) => done.push(l));
+  return [...done, ...cleared];
 }

@@ -5,7 +5,7 @@ import { stackFilePath } from "../../config/stack-file";
 import { writePin } from "../../guard/pinned";
 import type { Command } from "commander";
 import { selectByTags } from "../../graph/order";
-import { recoverInterrupted } from "../../engine/recovery";
+import { recoverInterrupted, unlockingStale } from "../../engine/recovery";
 import { InterruptedError, UsageError } from "../errors";
 import { interruptible } from "../interrupt";
 import { log } from "../output";
@@ -141,11 +141,12 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
   const stop = interruptible("the apply");
   try {
     // refresh: objects changed or deleted by hand are put back, not just new declarations applied.
-    const res = await stack.up({
-      refresh: true,
-      onEvent: progress.onEvent,
-      signal: stop.signal,
-      ...(exclude ? { exclude } : {}),
+    const up = () =>
+      stack.up({ refresh: true, onEvent: progress.onEvent, signal: stop.signal, ...(exclude ? { exclude } : {}) });
+    // An object store's stale lock shows only here, when the engine refuses the stack.
+    const res = await unlockingStale(stack, up, (l) => {
+      log(`recovered: ${l}`);
+      recovered.push(l);
     });
     if (o.yes) log(formatSteps(cluster, progress.steps));
     const pruned = await pruneShown(leftovers, kubeconfig, context, stack);
