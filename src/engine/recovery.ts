@@ -31,8 +31,7 @@ const PendingSchema = z.object({
     .loose(),
 });
 
-const gone = (pid: number) =>
-  `removed the lock of pid ${pid} (no longer running)`;
+const gone = (pid: number) => `removed the lock of pid ${pid} (no longer running)`;
 
 /** Removes locks of this stack held by processes on this host that are gone; says which. */
 export async function clearStaleLocks(backendUrl: string, project: string, stack: string): Promise<string[]> {
@@ -110,6 +109,10 @@ export async function recoverInterrupted(
   project: string,
 ): Promise<string[]> {
   const done = await clearStaleLocks(backendUrl, project, stack.name);
-  const cleared = await unlockingStale(stack, () => clearPendingOperations(stack), (l) => done.push(l));
+  const cleared = await unlockingStale(
+    stack,
+    () => clearPendingOperations(stack),
+    (l) => done.push(l),
+  );
   return [...done, ...cleared];
 }

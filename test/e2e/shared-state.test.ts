@@ -54,7 +54,7 @@ describe("shared state on an object store (e2e, s3://)", function () {
   };
   const setGate = async (cm: string) => {
     const file = path.join(dir, "tazuna.yaml");
-    const text = (await readFile(file, "utf8")).replace(/      tests:\n        - name: go-ahead.*\n.*\n/, "");
+    const text = (await readFile(file, "utf8")).replace(/ {6}tests:\n {8}- name: go-ahead.*\n.*\n/, "");
     await writeFile(file, text.replace("      dependsOn: [cni]\n", `      dependsOn: [cni]\n${gate(cm)}`));
   };
   const goAhead = (cm: string) =>

@@ -142,7 +142,12 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
   try {
     // refresh: objects changed or deleted by hand are put back, not just new declarations applied.
     const up = () =>
-      stack.up({ refresh: true, onEvent: progress.onEvent, signal: stop.signal, ...(exclude ? { exclude } : {}) });
+      stack.up({
+        refresh: true,
+        onEvent: progress.onEvent,
+        signal: stop.signal,
+        ...(exclude ? { exclude } : {}),
+      });
     // An object store's stale lock shows only here, when the engine refuses the stack.
     const res = await unlockingStale(stack, up, (l) => {
       log(`recovered: ${l}`);
