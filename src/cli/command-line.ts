@@ -18,6 +18,7 @@ import * as tags from "./commands/tags";
 import * as version from "./commands/version";
 import * as verify from "./commands/verify";
 import * as migrate from "./commands/migrate";
+import * as summary from "./commands/summary";
 import { positiveInt } from "./errors";
 import { DEFAULT_CONCURRENCY } from "./fan-out";
 import type { GlobalOptions } from "./project";
@@ -76,6 +77,7 @@ export function buildProgram(): Command {
     doctor,
     verify,
     migrate,
+    summary,
   ])
     cmd.register(program, globals);
   version.register(program);

@@ -15,7 +15,7 @@ import type { GlobalOptions } from "./project";
 
 export const DEFAULT_CONCURRENCY = 4;
 
-type Outcome = FanOutResult["clusters"][number];
+export type Outcome = FanOutResult["clusters"][number];
 
 /** Options that pick clusters or the output format belong to the parent, not to each cluster's run. */
 const PARENT_OPTIONS = new Set(["-c", "--cluster", "-o", "--output", "--concurrency"]);
@@ -110,13 +110,17 @@ async function runOne<R>(
   return { ...base, summary: cmd.summarize(ok.data), result: ok.data };
 }
 
+/** A result read back from a job's file may not say how long it took (startedAt 0). */
+const took = (r: Outcome) =>
+  r.startedAt === 0 && r.elapsedMs === 0 ? "-" : `${(r.elapsedMs / 1000).toFixed(1)}s`;
+
 function table(rows: Outcome[]): string {
   const head = ["CLUSTER", "RESULT", "EXIT", "TIME", "SUMMARY"];
   const cells = rows.map((r) => [
     r.cluster,
     r.error ? "failed" : r.exitCode === EXIT.changes ? "changes" : "ok",
     String(r.exitCode),
-    `${(r.elapsedMs / 1000).toFixed(1)}s`,
+    took(r),
     r.error ? (r.error.split("\n")[0] ?? "") : r.summary,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? "").length)));
@@ -148,25 +152,31 @@ export async function fanOut<R>(
   const outcomes = await Promise.all(clusters.map((c) => limit(() => runOne(cmd, c, width, argv)))).finally(
     release,
   );
+  return report(opts, cmd.name, outcomes, (o) => {
+    const ok = o.result === undefined ? undefined : cmd.schema.safeParse(o.result);
+    return ok?.success ? cmd.format(ok.data) : undefined;
+  });
+}
+
+/**
+ * The end of a run over several clusters, also what `tazuna summary` prints
+ * for results gathered from separate jobs: each cluster's result (or its
+ * error), then one table; or the fan-out document. Returns the exit code.
+ */
+export function report(
+  opts: Pick<GlobalOptions, "output">,
+  command: string,
+  outcomes: Outcome[],
+  format: (o: Outcome) => string | undefined,
+): number {
   const exitCode = combinedExit(outcomes.map((o) => o.exitCode));
   if (opts.output === "json") {
-    const doc: FanOutResult = {
-      schemaVersion: SCHEMA_VERSION,
-      command: cmd.name,
-      exitCode,
-      clusters: outcomes,
-    };
+    const doc: FanOutResult = { schemaVersion: SCHEMA_VERSION, command, exitCode, clusters: outcomes };
     print(JSON.stringify(FanOutSchema.parse(doc)));
     return exitCode;
   }
-  for (const o of outcomes) {
-    const ok = o.result === undefined ? undefined : cmd.schema.safeParse(o.result);
-    print(
-      ok?.success
-        ? cmd.format(ok.data)
-        : `cluster ${o.cluster}: failed\n  ${(o.error ?? "").replace(/\n/g, "\n  ")}`,
-    );
-  }
+  for (const o of outcomes)
+    print(format(o) ?? `cluster ${o.cluster}: failed\n  ${(o.error ?? "").replace(/\n/g, "\n  ")}`);
   print(`\n${table(outcomes)}`);
   return exitCode;
 }

@@ -147,6 +147,56 @@ describe("a fleet of three clusters (e2e)", function () {
     assert.doesNotMatch(status.stdout, /^b /m, "only the clusters named");
   });
 
+  it("a fleet split across CI jobs: each job's JSON, merged by tazuna summary, gives --all's results, table and exit code", async () => {
+    // Jobs as a CI matrix would run them: one cluster, and a group. c still has the hand edit above.
+    const jobs = path.join(path.dirname(dir), "jobs");
+    await mkdir(jobs, { recursive: true });
+    const job = async (file: string, cluster: string) => {
+      const res = await tazuna(["state", "drift", "--cluster", cluster, "-o", "json"]);
+      await writeFile(path.join(jobs, file), res.stdout);
+      return res.exitCode;
+    };
+    assert.equal(await job("a.json", "a"), 0);
+    assert.equal(await job("b-c.json", "b,c"), 2);
+    const files = ["a.json", "b-c.json"].map((f) => path.join(jobs, f));
+
+    const merged = await tazuna(["summary", "-o", "json", ...files]);
+    assert.equal(merged.exitCode, 2, merged.stderr);
+    const whole = await tazuna(["state", "drift", "--all", "-o", "json"]);
+    const results = (raw: string) =>
+      checkedJson<FanOut & { command: string }>("fan-out", raw).clusters.map((c) => [
+        c.cluster,
+        c.exitCode,
+        c.result,
+      ]);
+    assert.deepEqual(results(merged.stdout), results(whole.stdout), "the same results as one --all run");
+    assert.equal(JSON.parse(merged.stdout).command, "state drift");
+
+    // The table --all prints: CLUSTER RESULT EXIT TIME SUMMARY, TIME aside.
+    const table = await tazuna(["summary", ...files]);
+    const rows = table.stdout
+      .split("\n")
+      .filter((l) => /^[abc] /.test(l))
+      .map((l) => l.split(/ +/).slice(0, 3));
+    const expected = checkedJson<FanOut>("fan-out", whole.stdout).clusters.map((c) => [
+      c.cluster,
+      c.exitCode === 0 ? "ok" : c.exitCode === 2 ? "changes" : "failed",
+      String(c.exitCode),
+    ]);
+    assert.deepEqual(rows, expected, table.stdout);
+    assert.equal(table.exitCode, 2);
+
+    // A job that uploaded nothing is a failure once the fleet is named (--all).
+    const missing = await tazuna(["summary", "--all", files[0] as string]);
+    assert.equal(missing.exitCode, 1);
+    assert.match(missing.stdout, /^b +failed +1 +- +no result/m);
+    const plan = path.join(jobs, "plan-a.json");
+    await writeFile(plan, (await tazuna(["plan", "--cluster", "a", "-o", "json"])).stdout);
+    const mixed = await tazuna(["summary", plan, files[1] as string]);
+    assert.equal(mixed.exitCode, 1);
+    assert.match(mixed.stderr, /different commands \(plan, state drift\)/);
+  });
+
   it("diff-clusters shows what two clusters declare and run differently", async () => {
     const same = await tazuna(["diff-clusters", "a", "b"]);
     assert.equal(same.exitCode, 0, `${same.stdout}\n${same.stderr}`);
