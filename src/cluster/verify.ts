@@ -19,6 +19,7 @@ import { ApplyProgress } from "../cli/progress";
 import { planSteps } from "../cli/steps";
 import { LocalCluster } from "./control-plane";
 import { inventory, inventoryDiff } from "./inventory";
+import { writingState } from "../state/resources";
 
 export interface VerifyStep {
   step: string;
@@ -106,7 +107,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyReport> {
     const s = stack;
     await timed(report, "apply from zero, with every readiness gate and test", opts.log, async () => {
       try {
-        await s.up({ onEvent: progress.onEvent });
+        await writingState(s, () => s.up({ onEvent: progress.onEvent }));
       } finally {
         report.addons = progress.report();
       }

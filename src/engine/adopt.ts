@@ -10,6 +10,7 @@
 import type { Stack } from "@pulumi/pulumi/automation";
 import { ADOPT_ENV, ONLY_ENV, adoptKey, urnParts } from "../program/urns";
 import { DIRECTIVES, OWN_FIELD_MANAGER } from "../program/readiness";
+import { writingState } from "../state/resources";
 
 type Props = Record<string, unknown>;
 
@@ -71,7 +72,9 @@ export async function adoptObjects(
       },
     }),
   );
-  await withEnv({ ...only, [ADOPT_ENV]: JSON.stringify(imports) }, () => stack.up(target));
+  await writingState(stack, () =>
+    withEnv({ ...only, [ADOPT_ENV]: JSON.stringify(imports) }, () => stack.up(target)),
+  );
   const exported = await stack.exportStack();
   const resources =
     (exported.deployment as { resources?: { urn: string; inputs?: Props; outputs?: Props }[] }).resources ??
@@ -85,6 +88,6 @@ export async function adoptObjects(
     r.outputs = { ...r.outputs, __inputs: r.inputs, ...(manager ? { __fieldManager: manager } : {}) };
     taken.push(r.urn);
   }
-  await stack.importStack(exported);
+  await writingState(stack, () => stack.importStack(exported));
   return taken;
 }

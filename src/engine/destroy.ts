@@ -6,6 +6,7 @@
  */
 import type { Stack } from "@pulumi/pulumi/automation";
 import { installedObjects } from "../state/inventory";
+import { writingState } from "../state/resources";
 import { deleteRetained } from "../live/retained";
 import type { ClusterAccess } from "../live/kubectl";
 
@@ -23,7 +24,7 @@ export async function destroyStack(
   opts: { runProgram?: boolean } = {},
 ): Promise<Destroyed> {
   const installed = await installedObjects(stack);
-  const res = await stack.destroy(opts.runProgram ? { runProgram: true } : {});
+  const res = await writingState(stack, () => stack.destroy(opts.runProgram ? { runProgram: true } : {}));
   return { result: res.summary.result, ...(await deleteRetained(cluster, installed)) };
 }
 

@@ -16,6 +16,7 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import { z } from "zod";
 import { nameOf } from "../program/urns";
 import { isAlive } from "../pids";
+import { exportedState, writingState } from "../state/resources";
 
 const LockSchema = z
   .object({ pid: z.number(), hostname: z.string(), timestamp: z.string().optional() })
@@ -84,7 +85,7 @@ export async function unlockingStale<T>(
     const holders = lockHolders(err);
     const stale = holders.length > 0 && holders.every((h) => h.host === hostname() && !isAlive(h.pid));
     if (!stale) throw err;
-    await stack.cancel();
+    await writingState(stack, () => stack.cancel());
     for (const h of holders) said(`${gone(h.pid)}, taken ${h.at}`);
     return step();
   }
@@ -92,11 +93,13 @@ export async function unlockingStale<T>(
 
 /** Drops the engine's unfinished operations from state, after saying what they were. */
 export async function clearPendingOperations(stack: Stack): Promise<string[]> {
-  const state = await stack.exportStack();
+  const state = await exportedState(stack);
   const pending = PendingSchema.parse(state).deployment.pending_operations ?? [];
   if (pending.length === 0) return [];
   const deployment = state.deployment as Record<string, unknown>;
-  await stack.importStack({ ...state, deployment: { ...deployment, pending_operations: [] } });
+  await writingState(stack, () =>
+    stack.importStack({ ...state, deployment: { ...deployment, pending_operations: [] } }),
+  );
   const verb: Record<string, string> = { creating: "create", updating: "update", deleting: "delete" };
   return pending.map(
     (p) => `cleared an unfinished ${verb[p.type] ?? p.type} of ${nameOf(p.resource.urn)} (applied again now)`,

@@ -4,7 +4,8 @@
  * longer matches, its diff fails and nothing else is applied. Re-binding is
  * explicit: set tazuna:rebindTo to the new cluster's kube-system UID.
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
+import { ByPathResource, type Operations } from "../program/by-path";
 import type { ClusterIdentity } from "./identity";
 
 export interface BindingProps extends ClusterIdentity {
@@ -16,15 +17,14 @@ export interface BindingProps extends ClusterIdentity {
 /**
  * The guard's one rule for "the same cluster": the same kube-system UID and
  * the same CA. The binding's diff below and the check before destroy
- * (recorded.ts) both use it. It must stay free of imports: the engine stores
- * the provider's code, with the functions it calls, in state.
+ * (recorded.ts) both use it.
  */
 export function sameCluster(a: ClusterIdentity, b: ClusterIdentity): boolean {
   return a.uid === b.uid && a.caFingerprint === b.caFingerprint;
 }
 
-// Self-contained on purpose (sameCluster aside): the engine stores this object's code in state.
-export const bindingProvider: pulumi.dynamic.ResourceProvider<BindingProps, BindingProps> = {
+/** Loaded by path in the engine's dynamic-provider process (see program/by-path.ts). */
+export const bindingOps: Operations<BindingProps> = {
   async create(inputs) {
     return { id: inputs.uid, outs: inputs };
   },
@@ -45,19 +45,13 @@ export const bindingProvider: pulumi.dynamic.ResourceProvider<BindingProps, Bind
   async update(_id, _olds, news) {
     return { outs: news };
   },
-  async read(id, props) {
-    return { id, props: props ?? ({} as BindingProps) };
-  },
-  async delete() {
-    // Nothing lives outside state.
-  },
 };
 
-export class ClusterBinding extends pulumi.dynamic.Resource {
+export class ClusterBinding extends ByPathResource {
   declare readonly uid: pulumi.Output<string>;
   declare readonly caFingerprint: pulumi.Output<string>;
 
   constructor(name: string, props: BindingProps, opts?: pulumi.CustomResourceOptions) {
-    super(bindingProvider, name, props, opts, "tazuna", "ClusterBinding");
+    super("ClusterBinding", name, { ...props }, { file: __filename, exportName: "bindingOps" }, opts);
   }
 }

@@ -35,6 +35,7 @@ const DEFAULT_OBJECTS = new Set(["ServiceAccount/default", "ConfigMap/kube-root-
 /** A refresh preview reports, per resource, what reading it back from the cluster would change. */
 async function refreshDrift(stack: Stack, installed: InstalledObject[]): Promise<DriftEntry[]> {
   const out: DriftEntry[] = [];
+  // A preview only: it writes no state, so the export stays current.
   await stack.refresh({
     previewOnly: true,
     onEvent: (e) => {

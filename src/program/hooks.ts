@@ -9,7 +9,8 @@
  * again whenever the add-on's render changes (upgrade). Test hooks are left
  * out when rendering (helm --skip-tests) and here.
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
+import { ByPathResource, type Operations } from "./by-path";
 import type { Hook, HookPhase } from "../render/hooks";
 
 export interface HookProps {
@@ -25,7 +26,6 @@ export interface HookProps {
   timeoutSeconds: number;
 }
 
-// Self-contained on purpose: the engine stores this function's code in state.
 /** Runs the hooks of one event in order; throws naming the hook that failed and why. */
 async function runHooks(inputs: HookProps, event: "install" | "upgrade"): Promise<void> {
   const { execFile } = await import("node:child_process");
@@ -100,7 +100,7 @@ async function runHooks(inputs: HookProps, event: "install" | "upgrade"): Promis
   for (const h of ran) if (h.deletePolicies.includes("hook-succeeded")) await remove(h);
 }
 
-export const hooksProvider: pulumi.dynamic.ResourceProvider<HookProps, HookProps> = {
+export const hooksOps: Operations<HookProps> = {
   async create(inputs) {
     await runHooks(inputs, "install");
     return { id: `${inputs.label}:${inputs.phase}`, outs: inputs };
@@ -112,20 +112,14 @@ export const hooksProvider: pulumi.dynamic.ResourceProvider<HookProps, HookProps
   async diff(_id, olds, news) {
     return { changes: olds.digest !== news.digest || olds.hooks !== news.hooks };
   },
-  async read(id, props) {
-    return { id, props: props ?? ({} as HookProps) };
-  },
-  async delete() {
-    // Hooks leave nothing behind (pre-delete and post-delete hooks are not run).
-  },
 };
 
-export class HelmHooks extends pulumi.dynamic.Resource {
+export class HelmHooks extends ByPathResource {
   constructor(
     name: string,
     props: { [K in keyof HookProps]: pulumi.Input<HookProps[K]> },
     opts?: pulumi.CustomResourceOptions,
   ) {
-    super(hooksProvider, name, props, opts, "tazuna", "HelmHooks");
+    super("HelmHooks", name, props, { file: __filename, exportName: "hooksOps" }, opts);
   }
 }

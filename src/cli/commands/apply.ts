@@ -22,7 +22,7 @@ import { excludesFor } from "../../program/urns";
 import { deleteCrds } from "../../live/retained";
 import { retainFlagsToRecord } from "../../program/ownership";
 import { kubectl, type ClusterAccess } from "../../live/kubectl";
-import { stateResources } from "../../state/resources";
+import { stateResources, writingState } from "../../state/resources";
 import type { Stack } from "@pulumi/pulumi/automation";
 import type { Step } from "../results";
 import { deleteLeftovers, leftoverObjects, leftoverRef, type Leftover } from "../../live/drift";
@@ -136,6 +136,7 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
       `apply ${steps.length} change(s)${leftovers.length ? ` and delete ${leftovers.length} leftover(s)` : ""} on cluster ${cluster}?`,
     );
   }
+  const boundBefore = (await recorded().recordedBinding(stack))?.uid;
   const t0 = Date.now();
   const progress = new ApplyProgress(addons);
   const stop = interruptible("the apply");
@@ -149,14 +150,21 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
         ...(exclude ? { exclude } : {}),
       });
     // An object store's stale lock shows only here, when the engine refuses the stack.
-    const res = await unlockingStale(stack, up, (l) => {
-      log(`recovered: ${l}`);
-      recovered.push(l);
-    });
+    const res = await unlockingStale(
+      stack,
+      () => writingState(stack, up),
+      (l) => {
+        log(`recovered: ${l}`);
+        recovered.push(l);
+      },
+    );
     if (o.yes) log(formatSteps(cluster, progress.steps));
     const pruned = await pruneShown(leftovers, kubeconfig, context, stack);
     if (o.pruneCrds) await pruneKeptCrds(progress.steps, { kubeconfig, context });
-    await pinCluster(stack, stackFilePath(target.projectDir, cluster));
+    await pinCluster(stack, stackFilePath(target.projectDir, cluster), {
+      before: boundBefore,
+      rebinding: Boolean(target.settings.rebindTo),
+    });
     return {
       ...result,
       result: res.summary.result,
@@ -182,13 +190,23 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
  * engine path. A folder without stack files has no stack file to pin in;
  * the binding in state still guards every run that diffs it.
  */
-async function pinCluster(stack: Stack, file: string): Promise<void> {
-  // Loaded on use: it pulls in the Pulumi SDK, which `tazuna --help` and check never need.
+async function pinCluster(
+  stack: Stack,
+  file: string,
+  binding: { before: string | undefined; rebinding: boolean },
+): Promise<void> {
+  if (!existsSync(file)) return;
+  // The binding is new only on the first apply or a re-bind; otherwise the one read before the up stands.
+  const uid =
+    binding.before && !binding.rebinding ? binding.before : (await recorded().recordedBinding(stack))?.uid;
+  if (!uid) return;
+  if (await writePin(file, uid)) log(`pinned stack ${stack.name} to cluster ${uid} in ${file}`);
+}
+
+/** Loaded on use: it pulls in the Pulumi SDK, which `tazuna --help` and check never need. */
+function recorded(): typeof import("../../guard/recorded") {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { recordedBinding } = require("../../guard/recorded") as typeof import("../../guard/recorded");
-  const bound = await recordedBinding(stack);
-  if (!bound?.uid || !existsSync(file)) return;
-  if (await writePin(file, bound.uid)) log(`pinned stack ${stack.name} to cluster ${bound.uid} in ${file}`);
+  return require("../../guard/recorded") as typeof import("../../guard/recorded");
 }
 
 /** --prune-crds: the CRDs the plan showed as kept go, with their custom resources (counted). */

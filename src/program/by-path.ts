@@ -1,0 +1,52 @@
+/**
+ * Our dynamic resources (readiness gates, Helm hooks, the cluster binding)
+ * without Pulumi's closure serializer. pulumi.dynamic.Resource stores the
+ * provider's serialized code with every resource, in inputs and outputs
+ * alike (7 KB twice per gate), and serializing it loads TypeScript and the
+ * V8 inspector into every program run (about 1 s). Here the stored provider
+ * is a few lines that require the operations from this installed package by
+ * path. create, update and diff run the provider of the program running now,
+ * so the path is always this install's; read and delete, which also run the
+ * copies stored in state, need no code and stay right after a move or upgrade.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+/** What a provider's module exports under its name: the operations that need code. */
+export type Operations<P> = Required<
+  Pick<pulumi.dynamic.ResourceProvider<P, P>, "create" | "update" | "diff">
+>;
+
+/** The provider module the engine's dynamic-provider process loads (`handler()` returns the provider). */
+export function providerModule(file: string, exportName: string): string {
+  // The tests' in-process programs run the .ts sources; the provider process needs ts-node for them.
+  const register = file.endsWith(".ts")
+    ? `require(${JSON.stringify(require.resolve("ts-node/register/transpile-only"))}); `
+    : "";
+  return [
+    "// Written by tazuna (src/program/by-path.ts).",
+    "exports.handler = () => {",
+    `  const ops = () => { ${register}return require(${JSON.stringify(file)})[${JSON.stringify(exportName)}]; };`,
+    "  return {",
+    "    create: async (inputs) => ops().create(inputs),",
+    "    update: async (id, olds, news) => ops().update(id, olds, news),",
+    "    diff: async (id, olds, news) => ops().diff(id, olds, news),",
+    "    read: async (id, props) => ({ id, props: props || {} }),",
+    "    delete: async () => {},",
+    "  };",
+    "};",
+  ].join("\n");
+}
+
+/** A dynamic resource of type pulumi-nodejs:dynamic/tazuna:<kind>, its operations exported by `file`. */
+export class ByPathResource extends pulumi.CustomResource {
+  constructor(
+    kind: string,
+    name: string,
+    props: pulumi.Inputs,
+    operations: { file: string; exportName: string },
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    const __provider = providerModule(operations.file, operations.exportName);
+    super(`pulumi-nodejs:dynamic/tazuna:${kind}`, name, { ...props, __provider }, opts);
+  }
+}
