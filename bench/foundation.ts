@@ -125,10 +125,40 @@ async function floorPass(files: string[], c: LocalCluster): Promise<number> {
   return Date.now() - t0;
 }
 
-async function checkpointBytes(dir: string): Promise<number> {
+async function checkpointFile(dir: string): Promise<string> {
   const stacks = path.join(dir, ".tazuna/state/.pulumi/stacks");
   const files = (await readdir(stacks, { recursive: true })).filter((f) => String(f).endsWith("c0.json"));
-  return (await stat(path.join(stacks, String(files[0])))).size;
+  return path.join(stacks, String(files[0]));
+}
+
+interface StateResource {
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+  dependencies?: unknown;
+  propertyDependencies?: unknown;
+}
+
+/** Where the checkpoint's bytes go, as shares of its size: what to cut first. */
+async function stateParts(file: string): Promise<Record<string, number>> {
+  const text = await readFile(file, "utf8");
+  const doc = JSON.parse(text) as { checkpoint: { latest: { resources?: StateResource[] } } };
+  const size = (v: unknown) => (v === undefined ? 0 : JSON.stringify(v).length);
+  const parts = { inputs: 0, outputs: 0, outputsInputsCopy: 0, dependencies: 0, provider: 0 };
+  for (const r of doc.checkpoint.latest.resources ?? []) {
+    const { __inputs, __provider: outProvider, ...outs } = r.outputs ?? {};
+    const { __provider: inProvider, ...ins } = r.inputs ?? {};
+    parts.inputs += size(ins);
+    parts.outputs += size(outs);
+    parts.outputsInputsCopy += size(__inputs);
+    parts.provider += size(inProvider) + size(outProvider);
+    parts.dependencies += size(r.dependencies) + size(r.propertyDependencies);
+  }
+  const whole = JSON.stringify(doc).length;
+  const shares = Object.fromEntries(
+    Object.entries(parts).map(([k, v]) => [k, Math.round((100 * v) / whole)]),
+  );
+  const named = Object.values(shares).reduce((a, b) => a + b, 0);
+  return { ...shares, other: 100 - named };
 }
 
 interface Row {
@@ -141,6 +171,8 @@ interface Row {
   planMs: number;
   stateBytesPerObject: number;
   stateBytesPerObjectOwnExcluded: number;
+  /** Percent of the checkpoint in each part (compact JSON). */
+  stateParts: Record<string, number>;
   peakTazunaMb: number;
   peakEngineMb: number;
 }
@@ -154,7 +186,14 @@ async function scenario(name: string, source: string, vars: Record<string, strin
     noop: [] as number[],
     plan: [] as number[],
   };
-  let facts = { objects: 0, objectBytes: 0, state: 0, peakTazuna: 0, peakEngine: 0 };
+  let facts = {
+    objects: 0,
+    objectBytes: 0,
+    state: 0,
+    parts: {} as Record<string, number>,
+    peakTazuna: 0,
+    peakEngine: 0,
+  };
   for (let r = 0; r < RUNS; r++) {
     const [mine, floor] = [
       await LocalCluster.start({ name: "tazuna-bench-mine" }),
@@ -176,7 +215,8 @@ async function scenario(name: string, source: string, vars: Record<string, strin
       facts = {
         objects,
         objectBytes,
-        state: await checkpointBytes(dir),
+        state: (await stat(await checkpointFile(dir))).size,
+        parts: await stateParts(await checkpointFile(dir)),
         peakTazuna: Math.max(facts.peakTazuna, fresh.peakRootKb, noop.peakRootKb),
         peakEngine: Math.max(facts.peakEngine, fresh.peakRestKb, noop.peakRestKb),
       };
@@ -196,6 +236,7 @@ async function scenario(name: string, source: string, vars: Record<string, strin
     planMs: median(t.plan),
     stateBytesPerObject: Math.round(facts.state / facts.objects),
     stateBytesPerObjectOwnExcluded: Math.round((facts.state - facts.objectBytes) / facts.objects),
+    stateParts: facts.parts,
     peakTazunaMb: Math.round(facts.peakTazuna / 1024),
     peakEngineMb: Math.round(facts.peakEngine / 1024),
   };
@@ -275,6 +316,12 @@ function print(rows: Row[], fleetRows: Awaited<ReturnType<typeof fleet>>): objec
         r.peakTazunaMb,
         r.peakEngineMb,
       ].join("\t"),
+    );
+  for (const r of rows)
+    console.log(
+      `state of ${r.scenario}, % of the checkpoint: ${Object.entries(r.stateParts)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")}`,
     );
   for (const f of fleetRows)
     console.log(`apply --all (no-op) over ${f.clusters}: ${(f.noopMs / 1000).toFixed(1)}s, ${f.vsOne}x one`);

@@ -104,6 +104,9 @@ async function waitFor(what: string, timeoutMs: number, check: () => Promise<boo
   );
 }
 
+/** Each running cluster's exit hook, removed when it stops (a bench starts dozens). */
+const exitHooks = new WeakMap<Daemon[], () => void>();
+
 export class LocalCluster {
   private constructor(readonly info: ClusterInfo) {}
 
@@ -128,7 +131,10 @@ export class LocalCluster {
     const timeout = opts.startTimeoutMs ?? 120_000;
     const daemons: Daemon[] = [];
     const onExit = () => killDaemonsNow(daemons);
-    if (opts.stopOnExit !== false) process.on("exit", onExit);
+    if (opts.stopOnExit !== false) {
+      process.on("exit", onExit);
+      exitHooks.set(daemons, onExit);
+    }
     try {
       const pki = await createPki(path.join(dir, "pki"));
       const ports = { etcd: await freePort(), peer: await freePort(), api: await freePort() };
@@ -226,6 +232,8 @@ export class LocalCluster {
 
   async stop(opts: { keepDir?: boolean } = {}): Promise<void> {
     await stopDaemons(this.info.daemons);
+    const hook = exitHooks.get(this.info.daemons);
+    if (hook) process.off("exit", hook);
     if (!opts.keepDir) await rm(this.info.dir, { recursive: true, force: true });
   }
 }
