@@ -136,6 +136,8 @@ interface StateResource {
   outputs?: Record<string, unknown>;
   dependencies?: unknown;
   propertyDependencies?: unknown;
+  stackTrace?: unknown;
+  sourcePosition?: unknown;
 }
 
 /** Where the checkpoint's bytes go, as shares of its size: what to cut first. */
@@ -143,7 +145,7 @@ async function stateParts(file: string): Promise<Record<string, number>> {
   const text = await readFile(file, "utf8");
   const doc = JSON.parse(text) as { checkpoint: { latest: { resources?: StateResource[] } } };
   const size = (v: unknown) => (v === undefined ? 0 : JSON.stringify(v).length);
-  const parts = { inputs: 0, outputs: 0, outputsInputsCopy: 0, dependencies: 0, provider: 0 };
+  const parts = { inputs: 0, outputs: 0, outputsInputsCopy: 0, dependencies: 0, provider: 0, stackTrace: 0 };
   for (const r of doc.checkpoint.latest.resources ?? []) {
     const { __inputs, __provider: outProvider, ...outs } = r.outputs ?? {};
     const { __provider: inProvider, ...ins } = r.inputs ?? {};
@@ -152,6 +154,7 @@ async function stateParts(file: string): Promise<Record<string, number>> {
     parts.outputsInputsCopy += size(__inputs);
     parts.provider += size(inProvider) + size(outProvider);
     parts.dependencies += size(r.dependencies) + size(r.propertyDependencies);
+    parts.stackTrace += size(r.stackTrace) + size(r.sourcePosition);
   }
   const whole = JSON.stringify(doc).length;
   const shares = Object.fromEntries(

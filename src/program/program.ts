@@ -23,6 +23,7 @@ import { readIdentity, type ClusterIdentity } from "../guard/identity";
 import { checkPinned } from "../guard/pinned";
 import { readinessGates, forProvider } from "./readiness";
 import { WaitUntil } from "./wait";
+import { withoutRegistrationStacks } from "./registration-stacks";
 import { kubectlTarget } from "../render/objects";
 import { kubectl } from "../live/kubectl";
 import { isHook } from "../render/hooks";
@@ -131,61 +132,63 @@ export function registerGraph(
   /** Workloads an HPA scales (declared or live): their spec.replicas is the HPA's. */
   scaled: ScaleTarget[] = scaleTargets([...rendered.values()].flat()),
 ) {
-  // ConfigMaps and Secrets change in place, as with kubectl apply; the
-  // provider's default would replace them (delete, then create).
-  const provider = new k8s.Provider("cluster", {
-    // Inline credentials go to state encrypted, as every secret does.
-    kubeconfig:
-      target.kubeconfig || (target.kubeconfigData ? pulumi.secret(target.kubeconfigData) : undefined),
-    context: target.context,
-    enableConfigMapMutable: true,
-    enableSecretMutable: true,
+  return withoutRegistrationStacks(() => {
+    // ConfigMaps and Secrets change in place, as with kubectl apply; the
+    // provider's default would replace them (delete, then create).
+    const provider = new k8s.Provider("cluster", {
+      // Inline credentials go to state encrypted, as every secret does.
+      kubeconfig:
+        target.kubeconfig || (target.kubeconfigData ? pulumi.secret(target.kubeconfigData) : undefined),
+      context: target.context,
+      enableConfigMapMutable: true,
+      enableSecretMutable: true,
+    });
+    const binding = new ClusterBinding("cluster", {
+      ...target.identity,
+      context: target.context,
+      rebindTo: target.rebindTo,
+    });
+    const byName = new Map(decl.addons.map((a) => [a.name, a]));
+    const deps = predecessors(decl.addons);
+    // What a dependent waits for: the add-on's objects, ready, and its tests.
+    const gates = new Map<string, pulumi.Resource[]>();
+    const components: Record<string, AddonComponent> = {};
+    for (const name of layers(decl.addons).flat()) {
+      const a = byName.get(name) as Addon;
+      const objects = rendered.get(a.name) ?? [];
+      const comp = new AddonComponent(
+        a.name,
+        {
+          objects: ownedFields(forProvider(objects), scaled, a.ignoreFields),
+          gates: readinessGates(
+            a,
+            objects.filter((o) => !isHook(o)),
+          ),
+          cluster: { kubeconfig: target.kubeconfig, context: target.context },
+          adopt: target.adopt ?? {},
+          pruneCrds: a.pruneCrds,
+          timeoutSeconds: a.timeoutSeconds,
+          handOff: a.handOff,
+          type: a.type,
+          ...(a.description ? { description: a.description } : {}),
+          ...(a.helm?.version ? { version: a.helm.version } : {}),
+        },
+        {
+          providers: { kubernetes: provider },
+          dependsOn: [binding, ...(deps.get(a.name) ?? []).flatMap((d) => gates.get(d) ?? [])],
+        },
+      );
+      const tests = a.tests.map((t) => testWait(t, `${a.name}-test-${t.name}`, target, [comp]));
+      gates.set(a.name, [comp, ...tests]);
+      components[a.name] = comp;
+    }
+    const all = [...gates.values()].flat();
+    decl.tests.forEach((t) => testWait(t, `test-${t.name}`, target, all));
+    return {
+      cluster: { uid: binding.uid, context: target.context },
+      addons: Object.fromEntries(Object.entries(components).map(([n, c]) => [n, c.objectCount])),
+    };
   });
-  const binding = new ClusterBinding("cluster", {
-    ...target.identity,
-    context: target.context,
-    rebindTo: target.rebindTo,
-  });
-  const byName = new Map(decl.addons.map((a) => [a.name, a]));
-  const deps = predecessors(decl.addons);
-  // What a dependent waits for: the add-on's objects, ready, and its tests.
-  const gates = new Map<string, pulumi.Resource[]>();
-  const components: Record<string, AddonComponent> = {};
-  for (const name of layers(decl.addons).flat()) {
-    const a = byName.get(name) as Addon;
-    const objects = rendered.get(a.name) ?? [];
-    const comp = new AddonComponent(
-      a.name,
-      {
-        objects: ownedFields(forProvider(objects), scaled, a.ignoreFields),
-        gates: readinessGates(
-          a,
-          objects.filter((o) => !isHook(o)),
-        ),
-        cluster: { kubeconfig: target.kubeconfig, context: target.context },
-        adopt: target.adopt ?? {},
-        pruneCrds: a.pruneCrds,
-        timeoutSeconds: a.timeoutSeconds,
-        handOff: a.handOff,
-        type: a.type,
-        ...(a.description ? { description: a.description } : {}),
-        ...(a.helm?.version ? { version: a.helm.version } : {}),
-      },
-      {
-        providers: { kubernetes: provider },
-        dependsOn: [binding, ...(deps.get(a.name) ?? []).flatMap((d) => gates.get(d) ?? [])],
-      },
-    );
-    const tests = a.tests.map((t) => testWait(t, `${a.name}-test-${t.name}`, target, [comp]));
-    gates.set(a.name, [comp, ...tests]);
-    components[a.name] = comp;
-  }
-  const all = [...gates.values()].flat();
-  decl.tests.forEach((t) => testWait(t, `test-${t.name}`, target, all));
-  return {
-    cluster: { uid: binding.uid, context: target.context },
-    addons: Object.fromEntries(Object.entries(components).map(([n, c]) => [n, c.objectCount])),
-  };
 }
 
 /** The whole program for one stack; throws before registering anything when validation or the guard fails. */
