@@ -13,14 +13,12 @@ import { execa, type ResultPromise } from "execa";
 import { stringify } from "yaml";
 import { useCluster } from "./cluster-fixture";
 import { descendants, killAll } from "./process-tree";
+import { gate, stderrOf, waitFor } from "./held-apply";
 import type { StackSettings } from "../../src/config/settings";
 import { PASSPHRASE, exists, scratchProject, tazunaStack } from "./tazuna-fixture";
 import { builtInProjectName } from "../../src/cli/project";
 
 const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
-
-const gate = (cm: string) =>
-  `      tests:\n        - name: ${cm}\n          waitUntil: {kind: ConfigMap, name: ${cm}, namespace: default, jsonpath: "{.data.ok}=yes", timeout: 5m}\n`;
 
 describe("interrupted applies (e2e)", function () {
   this.timeout(900_000);
@@ -34,20 +32,6 @@ describe("interrupted applies (e2e)", function () {
       stdin: "ignore",
       env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE },
     });
-
-  const stderrOf = (run: ResultPromise) => {
-    let text = "";
-    run.stderr?.on("data", (d: Buffer) => (text += d.toString()));
-    return () => text;
-  };
-
-  const waitFor = async (what: string, ok: () => boolean | Promise<boolean>) => {
-    const deadline = Date.now() + 120_000;
-    while (!(await ok())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  };
 
   const locks = async () =>
     (await readdir(path.join(stateDir(), "locks"), { recursive: true }).catch(() => [])).filter((f) =>

@@ -14,12 +14,10 @@ import { useCluster } from "./cluster-fixture";
 import { useObjectStore } from "./object-store-fixture";
 import { inOtherNetns, serveSockets } from "./other-netns";
 import { descendants, killAll } from "./process-tree";
+import { gate, stderrOf, waitFor } from "./held-apply";
 import { PASSPHRASE, exists, scratchProject, tazunaStack } from "./tazuna-fixture";
 
 const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
-
-const gate = (cm: string) =>
-  `      tests:\n        - name: ${cm}\n          waitUntil: {kind: ConfigMap, name: ${cm}, namespace: default, jsonpath: "{.data.ok}=yes", timeout: 5m}\n`;
 
 describe("shared state on an object store (e2e, s3://)", function () {
   this.timeout(900_000);
@@ -40,18 +38,6 @@ describe("shared state on an object store (e2e, s3://)", function () {
     return inOtherNetns(sockets, ports, process.execPath, [BIN, ...argv(args)], { env: env() });
   };
 
-  const stderrOf = (run: ResultPromise) => {
-    let text = "";
-    run.stderr?.on("data", (d: Buffer) => (text += d.toString()));
-    return () => text;
-  };
-  const waitFor = async (what: string, ok: () => boolean | Promise<boolean>, seen = () => "") => {
-    const deadline = Date.now() + 120_000;
-    while (!(await ok())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; its stderr:\n${seen()}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  };
   const setGate = async (cm: string) => {
     const file = path.join(dir, "tazuna.yaml");
     const text = (await readFile(file, "utf8")).replace(/ {6}tests:\n {8}- name: go-ahead.*\n.*\n/, "");
