@@ -215,11 +215,12 @@ async function scenario(name: string, source: string, vars: Record<string, strin
       t.plan.push(plan.ms);
       t.floorFresh.push(await floorPass(files, floor));
       t.floorNoop.push(await floorPass(files, floor));
+      const checkpoint = await checkpointFile(dir);
       facts = {
         objects,
         objectBytes,
-        state: (await stat(await checkpointFile(dir))).size,
-        parts: await stateParts(await checkpointFile(dir)),
+        state: (await stat(checkpoint)).size,
+        parts: await stateParts(checkpoint),
         peakTazuna: Math.max(facts.peakTazuna, fresh.peakRootKb, noop.peakRootKb),
         peakEngine: Math.max(facts.peakEngine, fresh.peakRestKb, noop.peakRestKb),
       };

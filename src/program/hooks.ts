@@ -9,6 +9,7 @@
  * again whenever the add-on's render changes (upgrade). Test hooks are left
  * out when rendering (helm --skip-tests) and here.
  */
+import { execFile } from "node:child_process";
 import type * as pulumi from "@pulumi/pulumi";
 import { ByPathResource, type Operations } from "./by-path";
 import type { Hook, HookPhase } from "../render/hooks";
@@ -28,7 +29,6 @@ export interface HookProps {
 
 /** Runs the hooks of one event in order; throws naming the hook that failed and why. */
 async function runHooks(inputs: HookProps, event: "install" | "upgrade"): Promise<void> {
-  const { execFile } = await import("node:child_process");
   const flags = [
     ...(inputs.kubeconfig ? ["--kubeconfig", inputs.kubeconfig] : []),
     "--context",

@@ -3,6 +3,8 @@
  * dynamic-provider process loads this file by path (see by-path.ts), so it
  * imports only Node's own modules.
  */
+import { execFile } from "node:child_process";
+import { pathToFileURL } from "node:url";
 import type { Operations } from "./by-path";
 
 export interface WaitProps {
@@ -34,7 +36,6 @@ export interface WaitProps {
 
 /** Waits until the object is ready, or throws a message that says why not. */
 export async function waitReady(inputs: WaitProps): Promise<{ id: string; outs: WaitProps }> {
-  const { execFile } = await import("node:child_process");
   const run = (args: string[]) =>
     new Promise<{ ok: boolean; out: string; stdout: string }>((resolve, reject) =>
       execFile(
@@ -64,7 +65,6 @@ export async function waitReady(inputs: WaitProps): Promise<{ id: string; outs: 
   const deadline = Date.now() + inputs.timeoutSeconds * 1000;
   const cel = expr.startsWith("cel=")
     ? await (async () => {
-        const { pathToFileURL } = await import("node:url");
         const mod = (await import(pathToFileURL(inputs.celModule ?? "").href)) as {
           Environment: new () => {
             registerVariable(n: string, t: string): { evaluate(e: string, ctx: object): unknown };
