@@ -125,6 +125,30 @@ async function floorPass(files: string[], c: LocalCluster): Promise<number> {
   return Date.now() - t0;
 }
 
+/**
+ * The floor of destroy: per add-on in reverse order, `kubectl delete --wait`
+ * of its objects (CRDs kept back), then every CRD, last, as Tazuna does.
+ */
+async function floorDelete(files: string[], c: LocalCluster): Promise<number> {
+  const k = ["--kubeconfig", c.kubeconfig, "--context", c.context];
+  const del = (docs: Doc[]) =>
+    execa("kubectl", [...k, "delete", "--wait", "--ignore-not-found", "--timeout=300s", "-f", "-"], {
+      input: docs.map((d) => stringify(d)).join("---\n"),
+    });
+  const t0 = Date.now();
+  const crds: Doc[] = [];
+  for (const f of [...files].reverse()) {
+    const objs = parseAllDocuments(await readFile(f, "utf8"))
+      .map((d) => d.toJS() as Doc)
+      .filter((o) => o);
+    crds.push(...objs.filter((o) => o?.kind === "CustomResourceDefinition"));
+    const rest = objs.filter((o) => o?.kind !== "CustomResourceDefinition");
+    if (rest.length) await del(rest);
+  }
+  if (crds.length) await del(crds);
+  return Date.now() - t0;
+}
+
 async function checkpointFile(dir: string): Promise<string> {
   const stacks = path.join(dir, ".tazuna/state/.pulumi/stacks");
   const files = (await readdir(stacks, { recursive: true })).filter((f) => String(f).endsWith("c0.json"));
@@ -169,6 +193,8 @@ interface Row {
   objects: number;
   floorFreshMs: number;
   floorNoopMs: number;
+  floorDestroyMs: number;
+  destroyMs: number;
   freshMs: number;
   noopMs: number;
   planMs: number;
@@ -185,6 +211,8 @@ async function scenario(name: string, source: string, vars: Record<string, strin
   const t = {
     floorFresh: [] as number[],
     floorNoop: [] as number[],
+    floorDestroy: [] as number[],
+    destroy: [] as number[],
     fresh: [] as number[],
     noop: [] as number[],
     plan: [] as number[],
@@ -216,11 +244,17 @@ async function scenario(name: string, source: string, vars: Record<string, strin
       t.floorFresh.push(await floorPass(files, floor));
       t.floorNoop.push(await floorPass(files, floor));
       const checkpoint = await checkpointFile(dir);
+      const size = (await stat(checkpoint)).size;
+      const parts = await stateParts(checkpoint);
+      const destroy = await tazuna(dir, ["destroy", "--cluster", "c0", "--yes"]);
+      if (destroy.exitCode !== 0) throw new Error(`${name}: destroy failed:\n${destroy.stderr}`);
+      t.destroy.push(destroy.ms);
+      t.floorDestroy.push(await floorDelete(files, floor));
       facts = {
         objects,
         objectBytes,
-        state: (await stat(checkpoint)).size,
-        parts: await stateParts(checkpoint),
+        state: size,
+        parts,
         peakTazuna: Math.max(facts.peakTazuna, fresh.peakRootKb, noop.peakRootKb),
         peakEngine: Math.max(facts.peakEngine, fresh.peakRestKb, noop.peakRestKb),
       };
@@ -235,6 +269,8 @@ async function scenario(name: string, source: string, vars: Record<string, strin
     objects: facts.objects,
     floorFreshMs: median(t.floorFresh),
     floorNoopMs: median(t.floorNoop),
+    floorDestroyMs: median(t.floorDestroy),
+    destroyMs: median(t.destroy),
     freshMs: median(t.fresh),
     noopMs: median(t.noop),
     planMs: median(t.plan),
@@ -296,6 +332,9 @@ function print(rows: Row[], fleetRows: Awaited<ReturnType<typeof fleet>>): objec
     "x",
     "PLAN",
     "x",
+    "FLOOR-DEL",
+    "DESTROY",
+    "x",
     "B/OBJ",
     "B/OBJ-OWN",
     "MB TAZ",
@@ -315,6 +354,9 @@ function print(rows: Row[], fleetRows: Awaited<ReturnType<typeof fleet>>): objec
         ratio(r.noopMs, r.floorNoopMs),
         `${(r.planMs / 1000).toFixed(1)}s`,
         ratio(r.planMs, r.floorNoopMs),
+        `${(r.floorDestroyMs / 1000).toFixed(1)}s`,
+        `${(r.destroyMs / 1000).toFixed(1)}s`,
+        ratio(r.destroyMs, r.floorDestroyMs),
         r.stateBytesPerObject,
         r.stateBytesPerObjectOwnExcluded,
         r.peakTazunaMb,
@@ -351,6 +393,11 @@ function print(rows: Row[], fleetRows: Awaited<ReturnType<typeof fleet>>): objec
       goal: `${r.scenario}: plan within 1x of the floor's no-op`,
       value: ratio(r.planMs, r.floorNoopMs),
       met: r.planMs <= r.floorNoopMs,
+    })),
+    ...rows.map((r) => ({
+      goal: `${r.scenario}: destroy within 1.5x of kubectl delete --wait`,
+      value: ratio(r.destroyMs, r.floorDestroyMs),
+      met: r.destroyMs <= 1.5 * r.floorDestroyMs,
     })),
     ...rows.map((r) => ({
       goal: `${r.scenario}: state within 2 KB per object (own size excluded)`,

@@ -4,15 +4,32 @@
  * is required only here, when a command needs a stack, so commands that need
  * none start without the Pulumi and Kubernetes SDKs (bench/cli.ts).
  */
-import { mkdir, readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { kubeconfigPath } from "../config/kubeconfig";
+import { expandHome, kubeconfigPath } from "../config/kubeconfig";
 import { ONLY_ENV } from "../program/urns";
 import { missingFix, whichOf } from "../tools";
 import { UsageError } from "./errors";
-import { clusterOf, loadTarget, projectOf, type GlobalOptions, type Project, type Target } from "./project";
+import { runEnv } from "../program/run-env";
+import { preflight } from "./preflight";
+import {
+  clusterOf,
+  flagsFor,
+  loadTarget,
+  projectOf,
+  type GlobalOptions,
+  type Project,
+  type Target,
+} from "./project";
+
+/** -f and --var reach a project's own program, which reads only stack config otherwise. */
+function runEnvOf(opts: GlobalOptions, settings: Target["settings"]): Record<string, string> {
+  const flags = flagsFor(opts, settings);
+  return flags ? runEnv(flags) : {};
+}
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded on use, see above */
 const engineSide = () => ({
@@ -64,12 +81,33 @@ export function secretsSource(env = process.env): SecretsSource | undefined {
 export const SECRETS_FIX =
   "export PULUMI_CONFIG_PASSPHRASE_FILE=<file> (or PULUMI_CONFIG_PASSPHRASE, or TAZUNA_SECRETS_PROVIDER=awskms://..., a cloud KMS)";
 
+/** A passphrase file's content, or what is wrong with it and how to fix that. */
+export function readPassphraseFile(file: string): { value: string } | { problem: string; fix: string } {
+  const create = `create it with a random passphrase: (umask 077; openssl rand -base64 32 > ${file}); tazuna init does this`;
+  let value: string;
+  try {
+    value = readFileSync(expandHome(file), "utf8").trim();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT")
+      return { problem: `PULUMI_CONFIG_PASSPHRASE_FILE names ${file}, which does not exist`, fix: create };
+    return {
+      problem: `PULUMI_CONFIG_PASSPHRASE_FILE names ${file}, which cannot be read (${code ?? String(err)})`,
+      fix: `make it readable by this user only: chmod 600 ${file}`,
+    };
+  }
+  if (!value) return { problem: `PULUMI_CONFIG_PASSPHRASE_FILE names ${file}, which is empty`, fix: create };
+  return { value };
+}
+
 export async function secrets(): Promise<{ secretsProvider: string } | { passphrase: string }> {
   const source = secretsSource();
   if (!source) throw new UsageError(`no passphrase for the state's secrets\n  fix: ${SECRETS_FIX}`);
   if (source.kind === "kms") return { secretsProvider: source.url };
   if (source.kind === "passphrase") return { passphrase: source.value };
-  return { passphrase: (await readFile(source.file, "utf8")).trim() };
+  const read = readPassphraseFile(source.file);
+  if ("problem" in read) throw new UsageError(`${read.problem}\n  fix: ${read.fix}`);
+  return { passphrase: read.value };
 }
 
 export interface ClusterStack {
@@ -83,6 +121,8 @@ export interface ClusterStack {
   only?: readonly string[];
   /** Refuses (GuardError) when the context now reaches another cluster than the stack recorded. */
   checkIdentity: () => Promise<void>;
+  /** Where each var's value came from (--var, --var-file FILE, the stack file). */
+  varSources: Record<string, string>;
 }
 
 export async function openClusterStack(
@@ -96,6 +136,7 @@ export async function openClusterStack(
   if (!(await whichOf("kubectl")))
     throw new UsageError(`kubectl was not found on PATH\n  fix: ${missingFix("kubectl")}`);
   const target = { ...(await loadTarget(opts, cluster)), cluster: cluster.name, settings: cluster.settings };
+  preflight(opts, cluster, target.declaration);
   const project = projectOf(opts);
   const only = select?.(target);
   const backend = await backendUrl(opts, project);
@@ -105,7 +146,7 @@ export async function openClusterStack(
     ? await workspace.openProjectStack({
         ...common,
         workDir: project.dir,
-        ...(only ? { env: { [ONLY_ENV]: only.join(",") } } : {}),
+        env: { ...(only ? { [ONLY_ENV]: only.join(",") } : {}), ...runEnvOf(opts, cluster.settings) },
       })
     : await workspace.openStack({
         ...common,
@@ -126,5 +167,14 @@ export async function openClusterStack(
       cluster.settings.context,
       cluster.settings.rebindTo ?? "",
     );
-  return { target, project, stack, kubeconfig, backend, checkIdentity, ...(only ? { only } : {}) };
+  return {
+    target,
+    project,
+    stack,
+    kubeconfig,
+    backend,
+    checkIdentity,
+    varSources: cluster.varSources,
+    ...(only ? { only } : {}),
+  };
 }

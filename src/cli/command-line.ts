@@ -19,6 +19,7 @@ import * as version from "./commands/version";
 import * as verify from "./commands/verify";
 import * as migrate from "./commands/migrate";
 import * as summary from "./commands/summary";
+import { collectVar } from "../config/var-flags";
 import { positiveInt } from "./errors";
 import { DEFAULT_CONCURRENCY } from "./fan-out";
 import type { GlobalOptions } from "./project";
@@ -52,9 +53,19 @@ export function buildProgram(): Command {
       "-e, --environment <name>",
       "the Go tool's environment: {{ .Environment }} in tazuna.yaml and spec.environments.<name>'s guard (with stack files: tazuna:environment)",
     )
+    .option(
+      "--var <name=value>",
+      "a ${vars.NAME} value, repeatable; wins over --var-file and the stack's tazuna:vars",
+      collectVar,
+    )
+    .option(
+      "--var-file <file>",
+      "a YAML map of ${vars.NAME} values (the shape of tazuna:vars), repeatable; wins over the stack's tazuna:vars",
+      (v: string, prev: string[] = []) => [...prev, path.resolve(v)],
+    )
     .option("--backend <url>", "state backend URL (default: $TAZUNA_BACKEND, else .tazuna/state)")
     .option("-o, --output <format>", "text or json", "text")
-    .showHelpAfterError();
+    .showHelpAfterError("(tazuna --help lists the commands and options)");
   const globals = () => program.opts<GlobalOptions>();
   // Like kubectl's flag: every tool Tazuna starts (engine, provider, kubectl) reads the same file.
   program.hook("preAction", () => {

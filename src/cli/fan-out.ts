@@ -66,7 +66,11 @@ export function globalArgv(opts: GlobalOptions): string[] {
     ["--project-name", opts.projectName],
     ["--environment", opts.environment],
   ];
-  return pairs.flatMap(([flag, value]) => (value === undefined ? [] : [flag, value]));
+  const repeated = [
+    ...(opts.var ?? []).flatMap((v) => ["--var", v]),
+    ...(opts.varFile ?? []).flatMap((f) => ["--var-file", f]),
+  ];
+  return [...pairs.flatMap(([flag, value]) => (value === undefined ? [] : [flag, value])), ...repeated];
 }
 
 async function runOne<R>(

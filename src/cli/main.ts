@@ -4,6 +4,13 @@ import { buildProgram } from "./command-line";
 import type { GlobalOptions } from "./project";
 import { SCHEMA_VERSION } from "./results";
 
+// `tazuna build | head -3`: the reader left; stop quietly, as cat does, not with an EPIPE stack trace.
+for (const stream of [process.stdout, process.stderr])
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+    process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+  });
+
 const program = buildProgram();
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = describe(err);

@@ -18,9 +18,12 @@ import { loadDeclaration } from "../config/load";
 import type { Declaration } from "../config/model";
 import { currentContext, expandHome, kubeconfigFiles, stackNameOf } from "../config/kubeconfig";
 import type { StackSettings } from "../config/settings";
-import { listClusters, loadStackSettings, stackFilePath } from "../config/stack-file";
+import { listClusters, loadStackSettings, stackFileLabel, stackFilePath } from "../config/stack-file";
 import { placeholderVars, resolveStackVars } from "../secrets/stack-vars";
+import { layeredVars } from "../config/var-flags";
+import type { RunFlags } from "../program/run-env";
 import { UsageError } from "./errors";
+import { refuseKubeconfig } from "./preflight";
 
 export interface GlobalOptions {
   /** The tazuna.yaml to use; default the stack's tazuna:file, then ./tazuna.yaml. */
@@ -42,6 +45,10 @@ export interface GlobalOptions {
   projectName?: string;
   /** The Go tool's -e: the environment, where no stack file names one. */
   environment?: string;
+  /** --var NAME=VALUE, repeatable: over the stack file's tazuna:vars. */
+  var?: string[];
+  /** --var-file FILE, repeatable: a YAML map of vars, under --var. */
+  varFile?: string[];
 }
 
 export interface Project {
@@ -108,18 +115,64 @@ export interface Cluster {
   settings: StackSettings;
   /** Where the settings came from: a stack file, or the kubeconfig alone (a folder without stacks/). */
   source: "stack file" | "kubeconfig";
+  /** Where each var's value came from (--var, --var-file FILE, the stack file). */
+  varSources: Record<string, string>;
+}
+
+/**
+ * -f, --var and --var-file over a cluster's settings: one setting each, so
+ * the CLI and the engine's program read the same file and vars. A -f that
+ * names another file than the stack's tazuna:file is refused, naming both.
+ */
+export async function withFlags<S extends Partial<StackSettings>>(
+  opts: GlobalOptions,
+  settings: S,
+  stackFile?: string,
+): Promise<{ settings: S; varSources: Record<string, string> }> {
+  const dir = path.resolve(opts.project);
+  let file = settings.file;
+  if (opts.file !== undefined) {
+    const given = path.resolve(dir, opts.file);
+    if (settings.file !== undefined && path.resolve(dir, settings.file) !== given)
+      throw new UsageError(
+        `-f ${opts.file}: ${stackFile ?? "the stack file"} sets tazuna:file: ${settings.file}, another file
+` + `  fix: drop -f, or set tazuna:file: ${opts.file} in ${stackFile ?? "the stack file"}`,
+      );
+    file = given;
+  }
+  const layered = await layeredVars(
+    { ...(opts.var ? { var: opts.var } : {}), ...(opts.varFile ? { varFile: opts.varFile } : {}) },
+    { ...(settings.vars ? { vars: settings.vars } : {}), ...(stackFile ? { file: stackFile } : {}) },
+  );
+  const vars = Object.keys(layered.vars).length > 0 ? { vars: layered.vars } : {};
+  return { settings: { ...settings, ...(file ? { file } : {}), ...vars }, varSources: layered.sources };
+}
+
+/** What the command line changed over the stack file, for a program the engine starts (run-env.ts). */
+export function flagsFor(opts: GlobalOptions, settings: StackSettings): RunFlags | undefined {
+  if (opts.file === undefined && !opts.var?.length && !opts.varFile?.length) return undefined;
+  return {
+    ...(settings.file ? { file: settings.file } : {}),
+    ...(settings.vars ? { vars: settings.vars } : {}),
+  };
 }
 
 /** The cluster of a folder without stack files: the current context (or --context), a stack named after it. */
 export function contextCluster(opts: GlobalOptions): Cluster {
   const files = opts.kubeconfig ? [opts.kubeconfig] : kubeconfigFiles();
+  if (!opts.context) refuseKubeconfig(opts, { name: "", source: "kubeconfig", settings: {} });
   const context = opts.context ?? currentContext(files);
   if (!context)
     throw new UsageError(
       `no current context in ${files.join(path.delimiter)}\n  fix: pass --context NAME, run kubectl config use-context NAME, or add stacks/Pulumi.<cluster>.yaml`,
     );
   const environment = opts.environment ? { environment: opts.environment } : {};
-  return { name: stackNameOf(context), settings: { context, ...environment }, source: "kubeconfig" };
+  return {
+    name: stackNameOf(context),
+    settings: { context, ...environment },
+    source: "kubeconfig",
+    varSources: {},
+  };
 }
 
 /** The clusters named by --cluster / --all, or the one a folder implies. */
@@ -164,29 +217,28 @@ export async function requireCluster(opts: GlobalOptions): Promise<string> {
 }
 
 /** A cluster whose settings come from its stack file. */
-export async function stackFileCluster(
-  projectDir: string,
-  name: string,
-  environment?: string,
-): Promise<Cluster> {
-  const settings = await loadStackSettings(projectDir, name);
+export async function stackFileCluster(opts: GlobalOptions, name: string): Promise<Cluster> {
+  const projectDir = path.resolve(opts.project);
+  const environment = opts.environment;
+  const stored = await loadStackSettings(projectDir, name);
+  const { settings, varSources } = await withFlags(opts, stored, stackFileLabel(name));
   // The stack file is what plain `pulumi up` reads too; -e may not make the CLI apply something else.
   if (environment && environment !== settings.environment)
     throw new UsageError(
       `-e ${environment}: cluster ${name}'s stack file ${settings.environment ? `names environment ${settings.environment}` : "names no environment"}\n` +
         `  fix: set tazuna:environment: ${environment} in ${stackFilePath(projectDir, name)}, or drop -e`,
     );
-  return { name, settings, source: "stack file" };
+  return { name, settings, source: "stack file", varSources };
 }
 
 /** A cluster's settings: its stack file, or the kubeconfig's context in a folder without stack files. */
 export async function clusterOf(opts: GlobalOptions, name: string): Promise<Cluster> {
   const dir = path.resolve(opts.project);
-  if (existsSync(stackFilePath(dir, name))) return stackFileCluster(dir, name, opts.environment);
+  if (existsSync(stackFilePath(dir, name))) return stackFileCluster(opts, name);
   const implied = contextCluster(opts);
   if (implied.name !== name)
     throw new UsageError(`no stack file for cluster ${name}\n  fix: add ${stackFilePath(dir, name)}`);
-  return implied;
+  return { ...implied, ...(await withFlags(opts, implied.settings)) };
 }
 
 export interface Target {
@@ -204,15 +256,16 @@ export async function loadTarget(
   options: { resolveSecrets?: boolean } = {},
 ): Promise<Omit<Target, "cluster" | "settings"> & Partial<Target>> {
   const projectDir = path.resolve(opts.project);
-  const settings = cluster?.settings;
-  const file = path.resolve(projectDir, opts.file ?? settings?.file ?? "tazuna.yaml");
-  const environment = settings?.environment ?? opts.environment;
+  const settings: Partial<StackSettings> = cluster?.settings ?? (await withFlags(opts, {})).settings;
+  const file = path.resolve(projectDir, settings.file ?? "tazuna.yaml");
+  const environment = settings.environment ?? opts.environment;
   const declaration = await loadDeclaration(file, {
     variables: {
       cluster: cluster?.name ?? "default",
       vars: options.resolveSecrets
-        ? (await resolveStackVars(settings?.vars ?? {}, projectDir, cluster?.name ?? "default")).values
-        : placeholderVars(settings?.vars ?? {}),
+        ? (await resolveStackVars(settings.vars ?? {}, projectDir, cluster?.name ?? "default")).values
+        : placeholderVars(settings.vars ?? {}),
+      ...(cluster?.source === "stack file" ? { stackFile: stackFileLabel(cluster.name) } : {}),
     },
     ...(environment ? { environment } : {}),
   });
@@ -233,5 +286,5 @@ export async function optionalCluster(opts: GlobalOptions): Promise<Cluster | un
   const name = opts.cluster ?? (known.length === 1 ? known[0] : undefined);
   if (!name) return undefined;
   if (opts.cluster?.includes(",")) throw new UsageError("this command takes one cluster, not a list");
-  return stackFileCluster(dir, name, opts.environment);
+  return stackFileCluster(opts, name);
 }

@@ -18,7 +18,16 @@ export const StepSchema = z.object({
 });
 export type Step = z.infer<typeof StepSchema>;
 
-export const PlanSchema = z.object({ ...base, changes: z.array(StepSchema) });
+export const PlanSchema = z.object({
+  ...base,
+  changes: z.array(StepSchema),
+  vars: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe(
+      "where each ${vars.NAME} value came from: --var, --var-file FILE or the stack file (never the value)",
+    ),
+});
 export type PlanResult = z.infer<typeof PlanSchema>;
 
 export const ApplySchema = z.object({

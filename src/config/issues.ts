@@ -24,6 +24,19 @@ function fixFor(issue: z.core.$ZodIssue): string {
   }
 }
 
+/** "did you mean" for a misspelt choice (type: kustomise), as for field names and dependsOn. */
+function closeOption(
+  parsed: ParsedFile,
+  path: readonly PropertyKey[],
+  issue: z.core.$ZodIssue,
+): string | undefined {
+  if (issue.code !== "invalid_value") return undefined;
+  const given = parsed.doc.getIn(path as unknown[]);
+  const options = issue.values.filter((v): v is string => typeof v === "string");
+  const hint = typeof given === "string" ? didYouMean(given, options) : undefined;
+  return hint ? `did you mean "${hint}"? (one of: ${options.join(", ")})` : undefined;
+}
+
 /** How far data is from a branch: one per problem, one per unknown key. */
 const distance = (issues: readonly z.core.$ZodIssue[]) =>
   issues.reduce((n, i) => n + (i.code === "unrecognized_keys" ? i.keys.length : 1), 0);
@@ -72,7 +85,7 @@ export function zodProblems(
       field: fieldPath(path),
       line: lineOf(parsed, path),
       message: issue.message,
-      fix: fixFor(issue),
+      fix: closeOption(parsed, path, issue) ?? fixFor(issue),
     });
   }
   return out;

@@ -73,3 +73,44 @@ export function currentContext(files: string[]): string | undefined {
 export function stackNameOf(context: string): string {
   return context.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/^-+|-+$/g, "") || "default";
 }
+
+const KubeconfigSchema = z
+  .object({ contexts: z.array(z.object({ name: z.string() }).loose()).nullish() })
+  .loose();
+
+/** What is wrong with the kubeconfig a run would use, before any tool reads it; undefined when fine. */
+export type KubeconfigProblem =
+  | { kind: "missing"; files: string[] }
+  | { kind: "unreadable"; file: string; reason: string }
+  | { kind: "no such context"; files: string[]; context: string; known: string[] };
+
+/** Reads the files as kubectl would (missing ones of a list skipped) and looks for the context. */
+export function kubeconfigProblem(files: string[], context?: string): KubeconfigProblem | undefined {
+  const known: string[] = [];
+  let found = 0;
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") continue;
+      return { kind: "unreadable", file, reason: code ?? String(err) };
+    }
+    found++;
+    let doc: unknown;
+    try {
+      doc = parse(text);
+    } catch (err) {
+      return { kind: "unreadable", file, reason: `not valid YAML: ${(err as Error).message.split("\n")[0]}` };
+    }
+    const res = KubeconfigSchema.safeParse(doc ?? {});
+    if (!res.success)
+      return { kind: "unreadable", file, reason: "not a kubeconfig (contexts is not a list)" };
+    known.push(...(res.data.contexts ?? []).map((c) => c.name));
+  }
+  if (found === 0) return { kind: "missing", files };
+  if (context !== undefined && !known.includes(context))
+    return { kind: "no such context", files, context, known };
+  return undefined;
+}

@@ -21,6 +21,11 @@ export function stackFilePath(projectDir: string, cluster: string): string {
   return path.join(projectDir, "stacks", `Pulumi.${cluster}.yaml`);
 }
 
+/** The stack file's name as every message gives it, relative to the project folder. */
+export function stackFileLabel(cluster: string): string {
+  return `stacks/Pulumi.${cluster}.yaml`;
+}
+
 /** The clusters that have a stack file, in name order. */
 export async function listClusters(projectDir: string): Promise<string[]> {
   const files = await readdir(path.join(projectDir, "stacks")).catch(() => [] as string[]);

@@ -10,6 +10,14 @@ import { didYouMean } from "./suggest";
 export interface Variables {
   cluster: string;
   vars: Record<string, string>;
+  /** The stack file the cluster's vars come from, when it has one: named in the fix. */
+  stackFile?: string;
+}
+
+/** Where a missing var can be set, the same words from check, plan and the engine's program. */
+export function whereVarsGo(name: string, stackFile?: string): string {
+  const file = stackFile ?? "the cluster's stack file (stacks/Pulumi.<cluster>.yaml)";
+  return `pass --var ${name}=VALUE (or --var-file FILE), or set tazuna:vars.${name} in ${file}; write $\${ for a literal`;
 }
 
 const REF = /\$(\$?)\{([^}]*)\}/g;
@@ -44,9 +52,7 @@ export function expandVariables(
         file,
         field: fieldPath(path),
         message: `unknown variable \${${ref}}`,
-        fix: hint
-          ? `did you mean \${vars.${hint}}?`
-          : `define it under tazuna:vars in the stack file stacks/Pulumi.${v.cluster}.yaml, or write $\${ for a literal`,
+        fix: hint ? `did you mean \${vars.${hint}}?` : whereVarsGo(name, v.stackFile),
       });
     });
   }

@@ -30,6 +30,8 @@ export function checkContext(
   mode: "or" | "and",
   /** Where the patterns are written: "spec.context_matches of /x/tazuna.yaml". */
   where: string,
+  /** How to pick another cluster, in the way the caller chose this one. */
+  fix = "select the stack of the cluster you meant (pulumi stack select / --cluster), or fix tazuna:context in its stack file",
 ): void {
   if (patterns.length === 0) return;
   const hits = patterns.map((p) => contextMatches(p, context));
@@ -38,6 +40,6 @@ export function checkContext(
   throw new GuardError(
     `kubeconfig context "${context}" does not match ${where} ` +
       `(${mode === "and" ? "all" : "any"} of: ${patterns.map((p) => `/${p}/`).join(", ")}, each matched against the whole name); nothing was applied`,
-    "select the stack of the cluster you meant (pulumi stack select / --cluster), or fix tazuna:context in its stack file",
+    fix,
   );
 }

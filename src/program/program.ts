@@ -3,6 +3,7 @@
  * the guard, render every add-on, then register one component per add-on
  * with dependsOn edges, all behind the cluster binding.
  */
+import { existsSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
@@ -17,6 +18,7 @@ import { layers, predecessors } from "../graph/order";
 import { renderAll, type K8sObject } from "../render";
 import { AddonComponent } from "./addon";
 import { adoptFromEnv, onlyFromEnv } from "./urns";
+import { runFromEnv } from "./run-env";
 import { ClusterBinding } from "../guard/binding";
 import { checkContext } from "../guard/context";
 import { readIdentity, type ClusterIdentity } from "../guard/identity";
@@ -69,7 +71,10 @@ export class StackSettingsError extends Error {
   }
 }
 
-/** Reads the `tazuna:` config of the running stack. */
+/**
+ * Reads the `tazuna:` config of the running stack, with what the tazuna
+ * command line set for this run (-f, --var) over it.
+ */
 export function settingsFromConfig(stack: string): StackSettings {
   const cfg = new pulumi.Config("tazuna");
   const raw = {
@@ -88,7 +93,7 @@ export function settingsFromConfig(stack: string): StackSettings {
     const i = res.error.issues[0];
     throw new StackSettingsError(stack, `tazuna:${String(i?.path[0] ?? "")}: ${i?.message ?? "invalid"}`);
   }
-  return res.data;
+  return { ...res.data, ...runFromEnv() };
 }
 
 /** The gate's forExpr for a test (see WaitProps.forExpr). */
@@ -195,8 +200,13 @@ export function registerGraph(
 export async function tazunaProgram(ctx: ProgramContext) {
   const file = path.resolve(ctx.projectDir, ctx.settings.file ?? "tazuna.yaml");
   const vars = await resolveStackVars(ctx.settings.vars ?? {}, ctx.projectDir, ctx.stackName);
+  const stackFile = path.join("stacks", `Pulumi.${ctx.stackName}.yaml`);
   const full = await loadDeclaration(file, {
-    variables: { cluster: ctx.stackName, vars: vars.values },
+    variables: {
+      cluster: ctx.stackName,
+      vars: vars.values,
+      ...(existsSync(path.resolve(ctx.projectDir, stackFile)) ? { stackFile } : {}),
+    },
     ...(ctx.settings.environment ? { environment: ctx.settings.environment } : {}),
   });
   const only = ctx.only ?? onlyFromEnv();

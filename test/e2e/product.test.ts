@@ -5,7 +5,7 @@
  * Go tool's folder-only habit; safe defaults; doctor.
  */
 import { strict as assert } from "node:assert";
-import { appendFile, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { access, appendFile, mkdir, mkdtemp, readFile, realpath, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { execa } from "execa";
@@ -88,8 +88,16 @@ describe("the packed package, installed into empty folders", function () {
       ]);
       assert.match(await readFile(path.join(app, ".gitignore"), "utf8"), /^\.tazuna\/$/m);
       assert.match(await readFile(path.join(app, "index.ts"), "utf8"), /from "tazuna"/);
-      const npm = await execa("npm", ["install", ...NPM_OFFLINE, TARBALL], { cwd: app, reject: false });
+      // Installed from the tarball, init depends on that tarball: the README's plain `npm install`
+      // then works with no registry that has tazuna (offline here).
+      assert.equal(pkg.dependencies.tazuna, `file:${await realpath(TARBALL)}`);
+      assert.match(
+        init.stdout,
+        /package\.json: tazuna file:.*tazuna\.tgz, from the tarball this tazuna was installed from/,
+      );
+      const npm = await execa("npm", ["install", ...NPM_OFFLINE], { cwd: app, reject: false });
       assert.equal(npm.exitCode, 0, npm.stderr);
+      await access(path.join(app, "node_modules", "tazuna", "dist", "library.js"));
     });
 
     it("check, apply --yes and plan (exit 0) through the project's own program", async () => {

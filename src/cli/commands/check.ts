@@ -18,10 +18,7 @@ export function register(program: Command, globals: () => GlobalOptions): void {
       let failed = false;
       for (const cluster of clusters.length > 0 ? clusters : [undefined]) {
         try {
-          const t = await loadTarget(
-            opts,
-            cluster ? await stackFileCluster(dir, cluster, opts.environment) : undefined,
-          );
+          const t = await loadTarget(opts, cluster ? await stackFileCluster(opts, cluster) : undefined);
           console.log(
             `ok: ${t.declaration.file}${cluster ? ` for cluster ${cluster}` : ""}` +
               `${t.declaration.environment ? ` in environment ${t.declaration.environment}` : ""} (${t.declaration.addons.length} add-ons)`,

@@ -10,13 +10,13 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { ConfigError } from "../../config/errors";
-import { currentContext, kubeconfigFiles } from "../../config/kubeconfig";
+import { currentContext, kubeconfigFiles, kubeconfigProblem } from "../../config/kubeconfig";
 import type { AddonType } from "../../config/schema";
 import type { Addon } from "../../config/model";
 import { DEFAULT_OP } from "../../config/genesis-secret";
 import { PLUGIN_FIX, TOOLS, installedK8sPlugins, k8sPluginVersion, versionOf, whichOf } from "../../tools";
 import { EXIT } from "../exit-codes";
-import { SECRETS_FIX, backendOf, secretsSource } from "../cluster-stack";
+import { SECRETS_FIX, backendOf, readPassphraseFile, secretsSource } from "../cluster-stack";
 import { loadTarget, optionalCluster, projectOf, type GlobalOptions } from "../project";
 
 export interface Finding {
@@ -153,6 +153,18 @@ async function enginePlugins(): Promise<Finding[]> {
 
 function kubeconfig(opts: GlobalOptions): Finding {
   const files = opts.kubeconfig ? [path.resolve(opts.kubeconfig)] : kubeconfigFiles();
+  const problem = kubeconfigProblem(files);
+  if (problem && problem.kind !== "no such context")
+    return {
+      ok: false,
+      required: false,
+      what: "kubeconfig",
+      detail:
+        problem.kind === "missing"
+          ? `${files.join(path.delimiter)} does not exist`
+          : `cannot read ${problem.file} (${problem.reason})`,
+      fix: "pass --kubeconfig FILE or export KUBECONFIG=FILE (or tazuna:kubeconfig in a stack file)",
+    };
   const context = opts.context ?? currentContext(files);
   return {
     ok: context !== undefined,
@@ -194,6 +206,9 @@ function passphrase(): Finding {
       : s.kind === "passphrase"
         ? "PULUMI_CONFIG_PASSPHRASE"
         : `PULUMI_CONFIG_PASSPHRASE_FILE (${s.file})`;
+  const file = s?.kind === "passphrase file" ? readPassphraseFile(s.file) : undefined;
+  if (file && "problem" in file)
+    return { ok: false, required: true, what: "secrets in state", detail: file.problem, fix: file.fix };
   return {
     ok: s !== undefined,
     required: true,

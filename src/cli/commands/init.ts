@@ -3,7 +3,11 @@
  * one add-on, the Pulumi program (Pulumi.yaml, index.ts, package.json,
  * tsconfig.json), one stack file and a .gitignore. Never overwrites, never asks.
  */
-import { access, mkdir, writeFile } from "node:fs/promises";
+import { existsSync, readFileSync } from "node:fs";
+import { access, mkdir, open, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import { expandHome } from "../../config/kubeconfig";
 import * as path from "node:path";
 import type { Command } from "commander";
 import { TAZUNA_VERSION } from "../../version";
@@ -70,7 +74,61 @@ const TSCONFIG = `${JSON.stringify(
   2,
 )}\n`;
 
-function packageJson(name: string): string {
+const LockSchema = z
+  .object({
+    packages: z.record(z.string(), z.object({ resolved: z.string().optional() }).loose()).optional(),
+  })
+  .loose();
+
+/** Where npm says it got the package at `root`: the lockfile of the tree it was installed into. */
+function resolvedFrom(root: string): string | undefined {
+  const nodeModules = path.dirname(root);
+  if (path.basename(nodeModules) !== "node_modules") return undefined;
+  const tree = path.dirname(nodeModules);
+  const key = path.relative(tree, root).split(path.sep).join("/");
+  for (const lock of [path.join(nodeModules, ".package-lock.json"), path.join(tree, "package-lock.json")]) {
+    let text: string;
+    try {
+      text = readFileSync(lock, "utf8");
+    } catch {
+      continue;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      continue;
+    }
+    const parsed = LockSchema.safeParse(json);
+    const resolved = parsed.success ? parsed.data.packages?.[key]?.resolved : undefined;
+    if (!resolved) continue;
+    // npm writes a tarball it installed from disk relative to the tree's folder.
+    return resolved.startsWith("file:") ? `file:${path.resolve(tree, resolved.slice(5))}` : resolved;
+  }
+  return undefined;
+}
+
+/**
+ * The project's dependency on tazuna, the way the running tazuna was
+ * installed: the same tarball (file:) when it came from one that still
+ * exists, else the registry version. Says which, for init's output.
+ */
+export function tazunaDependency(root = path.resolve(__dirname, "..", "..", "..")): {
+  spec: string;
+  from: string;
+} {
+  const resolved = resolvedFrom(root);
+  if (resolved?.startsWith("file:") && resolved.endsWith(".tgz") && existsSync(resolved.slice(5)))
+    return { spec: resolved, from: `the tarball this tazuna was installed from (${resolved.slice(5)})` };
+  return {
+    spec: `^${TAZUNA_VERSION}`,
+    from: resolved?.startsWith("http")
+      ? "the npm registry, as this tazuna was installed"
+      : `the npm registry; this tazuna was not installed from a tarball that still exists, so if the registry has no tazuna, run npm install <path to tazuna-${TAZUNA_VERSION}.tgz> in the project`,
+  };
+}
+
+function packageJson(name: string, tazuna: string): string {
   const sdk = sdkVersions();
   return `${JSON.stringify(
     {
@@ -80,7 +138,7 @@ function packageJson(name: string): string {
       dependencies: {
         "@pulumi/kubernetes": sdk.kubernetes,
         "@pulumi/pulumi": sdk.pulumi,
-        tazuna: `^${TAZUNA_VERSION}`,
+        tazuna,
       },
       devDependencies: { "@types/node": "^20", typescript: "^5.9.3" },
     },
@@ -136,10 +194,11 @@ export function register(program: Command, globals: () => GlobalOptions): void {
       const name = builtInProjectName(dir, opts.projectName);
       // --context is also a global option; wherever it is given, it names the first cluster's context.
       const context = o.context ?? opts.context ?? "my-cluster";
+      const dependency = tazunaDependency();
       const files: [string, string][] = [
         ["tazuna.yaml", tazunaYaml(context)],
         ["base/namespace.yaml", BASE],
-        ["package.json", packageJson(name)],
+        ["package.json", packageJson(name, dependency.spec)],
         ["tsconfig.json", TSCONFIG],
         ["Pulumi.yaml", pulumiYaml(name)],
         ["index.ts", INDEX_TS],
@@ -157,8 +216,10 @@ export function register(program: Command, globals: () => GlobalOptions): void {
         await writeFile(path.join(dir, f), text);
         console.log(`wrote ${f}`);
       }
+      console.log(`package.json: tazuna ${dependency.spec}, from ${dependency.from}`);
       // pulumi refuses a file backend whose folder does not exist.
       await mkdir(path.join(dir, ".tazuna", "state"), { recursive: true });
+      const passphrase = await ensurePassphraseFile();
       const cd = path.relative(process.cwd(), dir) || ".";
       console.log(
         [
@@ -167,7 +228,7 @@ export function register(program: Command, globals: () => GlobalOptions): void {
           "Next:",
           ...(cd !== "." ? [`  cd ${cd}`] : []),
           "  npm install                                  # tazuna, @pulumi/pulumi, @pulumi/kubernetes",
-          "  export PULUMI_CONFIG_PASSPHRASE_FILE=~/.tazuna-passphrase   # encrypts secrets in state",
+          ...(passphrase.export ? [`  ${passphrase.export}   # encrypts secrets in state`] : []),
           "  tazuna doctor                                # the programs Tazuna needs",
           "  tazuna check                                 # validate, no cluster needed",
           `  tazuna plan --cluster ${cluster}`,
@@ -175,5 +236,44 @@ export function register(program: Command, globals: () => GlobalOptions): void {
           `With Pulumi itself, on the same program and state: pulumi up --stack ${cluster}`,
         ].join("\n"),
       );
+      console.log(passphrase.note);
     });
+}
+
+const DEFAULT_PASSPHRASE_FILE = "~/.tazuna-passphrase";
+
+/**
+ * The passphrase that encrypts secrets in state: the file that
+ * PULUMI_CONFIG_PASSPHRASE_FILE names (else ~/.tazuna-passphrase) is
+ * created with a random value, mode 0600, when it does not exist; an
+ * existing one is never touched.
+ */
+async function ensurePassphraseFile(env = process.env): Promise<{ export?: string; note: string }> {
+  if (env.TAZUNA_SECRETS_PROVIDER && env.TAZUNA_SECRETS_PROVIDER !== "passphrase")
+    return {
+      note: `Secrets in state: encrypted by ${env.TAZUNA_SECRETS_PROVIDER} (TAZUNA_SECRETS_PROVIDER).`,
+    };
+  if (env.PULUMI_CONFIG_PASSPHRASE && !env.PULUMI_CONFIG_PASSPHRASE_FILE)
+    return { note: "Secrets in state: encrypted with PULUMI_CONFIG_PASSPHRASE, as set in this shell." };
+  const shown = env.PULUMI_CONFIG_PASSPHRASE_FILE ?? DEFAULT_PASSPHRASE_FILE;
+  const file = expandHome(shown);
+  const exportLine = env.PULUMI_CONFIG_PASSPHRASE_FILE
+    ? undefined
+    : `export PULUMI_CONFIG_PASSPHRASE_FILE=${shown}`;
+  try {
+    // "wx": never overwrite, never follow a planted link; 0600 from the start.
+    const handle = await open(file, "wx", 0o600);
+    await handle.writeFile(`${randomBytes(32).toString("base64")}\n`);
+    await handle.close();
+    return {
+      ...(exportLine ? { export: exportLine } : {}),
+      note: `Created ${shown} (mode 0600) with a random passphrase: it encrypts the secrets in state. Keep a copy somewhere safe (a password manager); without it those secrets cannot be read.`,
+    };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    return {
+      ...(exportLine ? { export: exportLine } : {}),
+      note: `Kept the existing ${shown}: its passphrase encrypts the secrets in state.`,
+    };
+  }
 }

@@ -1,5 +1,6 @@
 /** `tazuna plan`: what apply would do; exit 0 when nothing changes, 2 when something does. */
 import type { Command } from "commander";
+import { describeSources } from "../../config/var-flags";
 import { EXIT } from "../exit-codes";
 import { formatSteps, planSteps } from "../steps";
 import { runPerCluster, type ClusterCommand } from "../per-cluster";
@@ -11,11 +12,13 @@ export const planCommand: ClusterCommand<PlanResult> = {
   name: "plan",
   schema: PlanSchema,
   run: async (opts, cluster) => {
-    const { stack, checkIdentity } = await openClusterStack(opts, cluster);
+    const { stack, checkIdentity, varSources } = await openClusterStack(opts, cluster);
     await checkIdentity();
-    return { schemaVersion: SCHEMA_VERSION, cluster, changes: await planSteps(stack) };
+    const vars = Object.keys(varSources).length > 0 ? { vars: varSources } : {};
+    return { schemaVersion: SCHEMA_VERSION, cluster, changes: await planSteps(stack), ...vars };
   },
-  format: (r) => formatSteps(r.cluster, r.changes),
+  format: (r) =>
+    [formatSteps(r.cluster, r.changes), ...(r.vars ? [`  vars: ${describeSources(r.vars)}`] : [])].join("\n"),
   summarize: (r) => (r.changes.length === 0 ? "no changes" : `${r.changes.length} changes`),
   exitOf: (r) => (r.changes.length > 0 ? EXIT.changes : EXIT.ok),
 };

@@ -3,9 +3,10 @@
  * cluster, on a throwaway local control plane (src/cluster/verify.ts).
  */
 import type { Command } from "commander";
+import type { StackSettings } from "../../config/settings";
 import { EXIT } from "../exit-codes";
 import { log, print } from "../output";
-import { loadTarget, optionalCluster, type GlobalOptions } from "../project";
+import { loadTarget, optionalCluster, withFlags, type GlobalOptions } from "../project";
 import { SCHEMA_VERSION, type VerifyResult } from "../results";
 
 function table(r: VerifyResult): string {
@@ -43,7 +44,8 @@ export function register(program: Command, globals: () => GlobalOptions): void {
       const opts = globals();
       const cluster = await optionalCluster(opts);
       const t = await loadTarget(opts, cluster);
-      const { context: _c, kubeconfig: _k, rebindTo: _r, ...settings } = cluster?.settings ?? { context: "" };
+      const flagged: StackSettings = cluster?.settings ?? (await withFlags(opts, { context: "" })).settings;
+      const { context: _c, kubeconfig: _k, rebindTo: _r, clusterUid: _u, ...settings } = flagged;
       // The engine and the control plane load only when verify runs (start-up stays light).
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { verify } = require("../../cluster/verify") as typeof import("../../cluster/verify");
