@@ -10,10 +10,9 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { expandHome, kubeconfigPath } from "../config/kubeconfig";
-import { ONLY_ENV } from "../program/urns";
 import { missingFix, whichOf } from "../tools";
 import { UsageError } from "./errors";
-import { runEnv } from "../program/run-env";
+import { ONLY_ENV, runEnv } from "../program/run-env";
 import { preflight } from "./preflight";
 import {
   clusterOf,

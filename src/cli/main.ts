@@ -1,6 +1,7 @@
 /** The tazuna command: the bootstrap lifecycle through Automation API, for people who never touch Pulumi. */
 import { describe, exitCodeOf } from "./errors";
 import { buildProgram } from "./command-line";
+import { startTazunaRun } from "../program/run-env";
 import type { GlobalOptions } from "./project";
 import { SCHEMA_VERSION } from "./results";
 
@@ -11,6 +12,7 @@ for (const stream of [process.stdout, process.stderr])
     process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
   });
 
+startTazunaRun();
 const program = buildProgram();
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = describe(err);

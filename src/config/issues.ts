@@ -34,7 +34,7 @@ function closeOption(
   const given = parsed.doc.getIn(path as unknown[]);
   const options = issue.values.filter((v): v is string => typeof v === "string");
   const hint = typeof given === "string" ? didYouMean(given, options) : undefined;
-  return hint ? `did you mean "${hint}"? (one of: ${options.join(", ")})` : undefined;
+  return hint ? `did you mean "${hint}"? (one of: ${options.map((o) => `"${o}"`).join(", ")})` : undefined;
 }
 
 /** How far data is from a branch: one per problem, one per unknown key. */

@@ -8,7 +8,8 @@
  * conflicts.
  */
 import type { Stack } from "@pulumi/pulumi/automation";
-import { ADOPT_ENV, ONLY_ENV, adoptKey, urnParts } from "../program/urns";
+import { adoptKey, urnParts } from "../program/urns";
+import { ADOPT_ENV, ONLY_ENV } from "../program/run-env";
 import { DIRECTIVES, OWN_FIELD_MANAGER } from "../program/readiness";
 import { writingState } from "../state/resources";
 

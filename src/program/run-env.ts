@@ -1,28 +1,40 @@
 /**
- * What the tazuna command line sets for one run (-f, --var, --var-file),
- * carried to a project's own program, which the engine starts through its
- * language host and which otherwise reads only the stack's config. The
- * program takes it only from the tazuna process that started it: a
- * TAZUNA_RUN left exported in a shell names a process that is not its
- * ancestor, and is ignored.
+ * What the tazuna command line tells the program for one run: its flags
+ * (-f, --var, --var-file; TAZUNA_RUN), the add-ons a --tags run registers
+ * (TAZUNA_ONLY_ADDONS) and the objects migrate imports (TAZUNA_ADOPT). A
+ * project's own program, which the engine starts through its language host,
+ * otherwise reads only the stack's config.
+ *
+ * The program takes them only from the tazuna process that started it:
+ * tazuna clears them from its own environment when it starts and records
+ * its pid in TAZUNA_CLI_PID, and the program checks that this pid is itself
+ * or an ancestor. A value left exported in a shell is ignored by `pulumi up`
+ * and dropped by `tazuna`.
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { StackSettingsSchema } from "../config/settings";
 
 export const RUN_ENV = "TAZUNA_RUN";
+export const ONLY_ENV = "TAZUNA_ONLY_ADDONS";
+export const ADOPT_ENV = "TAZUNA_ADOPT";
+export const CLI_PID_ENV = "TAZUNA_CLI_PID";
 
 const RunSchema = z.strictObject({
-  /** The pid of the tazuna process that set it. */
-  cli: z.number().int().positive(),
   file: z.string().min(1).optional(),
   vars: StackSettingsSchema.shape.vars,
 });
-export type RunFlags = Omit<z.infer<typeof RunSchema>, "cli">;
+export type RunFlags = z.infer<typeof RunSchema>;
 
-/** The environment entry for the engine: this process's flags. */
+/** Called first by the tazuna command: no leftover from a shell reaches a program through it. */
+export function startTazunaRun(env: NodeJS.ProcessEnv = process.env): void {
+  for (const name of [RUN_ENV, ONLY_ENV, ADOPT_ENV]) delete env[name];
+  env[CLI_PID_ENV] = String(process.pid);
+}
+
+/** The environment entry for the engine: this run's flags. */
 export function runEnv(flags: RunFlags): Record<string, string> {
-  return { [RUN_ENV]: JSON.stringify({ cli: process.pid, ...flags }) };
+  return { [RUN_ENV]: JSON.stringify(flags) };
 }
 
 function parentOf(pid: number): number | undefined {
@@ -37,15 +49,22 @@ function parentOf(pid: number): number | undefined {
 
 /** True when `pid` started this process, however many processes lie between. */
 export function isAncestor(pid: number, from = process.pid): boolean {
+  if (!Number.isInteger(pid) || pid <= 1) return false;
   for (let p = parentOf(from), hops = 0; p !== undefined && p > 1 && hops < 64; p = parentOf(p), hops++)
     if (p === pid) return true;
   return false;
 }
 
+/** Whether the run's variables were set by the tazuna process running this program (itself or an ancestor). */
+export function fromOwnTazuna(env: NodeJS.ProcessEnv = process.env): boolean {
+  const pid = Number(env[CLI_PID_ENV]);
+  return pid === process.pid || isAncestor(pid);
+}
+
 /** The flags of the tazuna run that started this program, if one did. */
 export function runFromEnv(env: NodeJS.ProcessEnv = process.env): RunFlags | undefined {
   const raw = env[RUN_ENV];
-  if (!raw) return undefined;
+  if (!raw || !fromOwnTazuna(env)) return undefined;
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -53,7 +72,20 @@ export function runFromEnv(env: NodeJS.ProcessEnv = process.env): RunFlags | und
     return undefined;
   }
   const parsed = RunSchema.safeParse(json);
-  if (!parsed.success || !isAncestor(parsed.data.cli)) return undefined;
-  const { cli: _cli, ...flags } = parsed.data;
-  return flags;
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** The add-ons a --tags run registers, or undefined for all. */
+export function onlyFromEnv(env: NodeJS.ProcessEnv = process.env): string[] | undefined {
+  const names = (env[ONLY_ENV] ?? "").split(",").filter(Boolean);
+  return names.length > 0 && fromOwnTazuna(env) ? names : undefined;
+}
+
+const AdoptSchema = z.record(z.string(), z.string());
+
+/** The objects `tazuna migrate` imports rather than applies: adoptKey to import id. */
+export function adoptFromEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const raw = env[ADOPT_ENV];
+  if (!raw || !fromOwnTazuna(env)) return {};
+  return AdoptSchema.parse(JSON.parse(raw));
 }

@@ -5,29 +5,6 @@
 
 import { splitApiVersion } from "../render/objects";
 
-/**
- * How the tazuna CLI tells a project's own program (index.ts, run by the
- * engine in its own process) which add-ons a --tags run registers.
- */
-export const ONLY_ENV = "TAZUNA_ONLY_ADDONS";
-
-/** The add-ons named in $TAZUNA_ONLY_ADDONS, or undefined for all. */
-export function onlyFromEnv(env = process.env): string[] | undefined {
-  const names = (env[ONLY_ENV] ?? "").split(",").filter(Boolean);
-  return names.length > 0 ? names : undefined;
-}
-
-/**
- * How `tazuna migrate` tells the program which objects to import rather than
- * apply: a JSON object of `<pulumi type>::<resource name>` to the import id.
- */
-export const ADOPT_ENV = "TAZUNA_ADOPT";
-
-/** The objects named in $TAZUNA_ADOPT. */
-export function adoptFromEnv(env = process.env): Record<string, string> {
-  return env[ADOPT_ENV] ? (JSON.parse(env[ADOPT_ENV]) as Record<string, string>) : {};
-}
-
 /** The key of an object in an adopt map. */
 export const adoptKey = (type: string, name: string): string => `${type}::${name}`;
 

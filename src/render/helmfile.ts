@@ -49,6 +49,7 @@ async function resolveVar(a: Addon, name: string, src: VarSource): Promise<Given
     command: "op",
     args: ["read", src.op],
     cwd: a.baseDir,
+    inherit: [/^OP_/],
     fix: "sign in to 1Password (op signin) and check the reference",
   });
   return { value, static: false, secret: true };

@@ -9,8 +9,38 @@ export interface ToolRun {
   args: string[];
   cwd: string;
   env?: Record<string, string>;
+  /** Variables of Tazuna's environment this tool needs beyond TOOL_ENV (the 1Password CLI's OP_*). */
+  inherit?: readonly RegExp[];
   /** What to tell the user when the tool is missing or fails. */
   fix: string;
+}
+
+/**
+ * What a render tool sees of Tazuna's environment: where programs, home,
+ * temp and caches are, the locale, the proxy and CA settings, and the tools'
+ * own settings. Never the state's passphrase (PULUMI_*), secret-store
+ * credentials (OP_*, SOPS_*, age keys), cloud credentials (AWS_*, GOOGLE_*,
+ * AZURE_*, ...), tokens or kubeconfigs: a template (helmfile's env,
+ * requiredEnv) or a plugin could print any of them into an object.
+ */
+export const TOOL_ENV: readonly RegExp[] = [
+  /^(PATH|HOME|USER|LOGNAME|SHELL|TMPDIR|TZ|LANG|LANGUAGE|TERM)$/,
+  /^LC_[A-Z]+$/,
+  /^XDG_(CACHE|CONFIG|DATA|STATE)_HOME$/,
+  /^(HTTP|HTTPS|NO|ALL)_PROXY$/i,
+  /^SSL_CERT_(FILE|DIR)$/,
+  /^(HELM|HELMFILE|KUSTOMIZE|ORAS)_[A-Z0-9_]+$/,
+  /^DOCKER_CONFIG$/,
+];
+
+/** The allowlisted part of `env`, plus what `inherit` names. */
+export function toolEnv(inherit: readonly RegExp[] = [], env = process.env): Record<string, string> {
+  const allowed = [...TOOL_ENV, ...inherit];
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      (e): e is [string, string] => e[1] !== undefined && allowed.some((r) => r.test(e[0])),
+    ),
+  );
 }
 
 const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
@@ -33,7 +63,8 @@ export async function runTool(run: ToolRun): Promise<string> {
   const timeout = renderTimeoutMs();
   const res = await execa(run.command, run.args, {
     cwd: run.cwd,
-    env: run.env ?? {},
+    extendEnv: false,
+    env: { ...toolEnv(run.inherit), ...run.env },
     reject: false,
     maxBuffer: 512 * 1024 * 1024,
     timeout,

@@ -227,6 +227,52 @@ describe("render", function () {
     assert.match(err.message, /\| boom/);
   });
 
+  it("a render tool sees an allowlisted environment: never the passphrase, cloud or secret-store credentials", async () => {
+    const planted = {
+      PULUMI_CONFIG_PASSPHRASE: "sentinel-passphrase",
+      AWS_SECRET_ACCESS_KEY: "sentinel-aws",
+      OP_SERVICE_ACCOUNT_TOKEN: "sentinel-op",
+      SOPS_AGE_KEY: "AGE-SECRET-KEY-SENTINEL",
+      HELM_CACHE_HOME: "/tmp/helm-cache-allowed",
+    };
+    const saved = Object.fromEntries(Object.keys(planted).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, planted);
+    try {
+      const objs = await renderAddon(
+        addon({
+          name: "env",
+          type: "plugin",
+          plugin: {
+            command: "sh",
+            // Every variable the plugin sees, as one ConfigMap key each.
+            args: [
+              "-c",
+              "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: env}\\ndata:\\n'; env | sed -n 's/^\\([A-Za-z_][A-Za-z0-9_]*\\)=\\(.*\\)$/  \\1: \"\\2\"/p'",
+            ],
+            env: { DECLARED: "by-the-plugin-block" },
+          },
+        }),
+      );
+      const data = (objs[0] as { data?: Record<string, string> }).data ?? {};
+      for (const name of [
+        "PULUMI_CONFIG_PASSPHRASE",
+        "AWS_SECRET_ACCESS_KEY",
+        "OP_SERVICE_ACCOUNT_TOKEN",
+        "SOPS_AGE_KEY",
+      ])
+        assert.equal(data[name], undefined, `${name} reached the plugin`);
+      assert.doesNotMatch(JSON.stringify(data), /sentinel|SENTINEL/);
+      // The controls: what a tool needs, and what the declaration gives it, do arrive.
+      assert.equal(data.PATH, process.env.PATH);
+      assert.equal(data.HELM_CACHE_HOME, "/tmp/helm-cache-allowed");
+      assert.equal(data.DECLARED, "by-the-plugin-block");
+    } finally {
+      for (const [k, v] of Object.entries(saved))
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+    }
+  });
+
   it("a failing kustomize shows its stderr and exact command line", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "render-"));
     await mkdir(path.join(dir, "k"));

@@ -6,7 +6,14 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { ConfigError } from "../../src/config/errors";
 import { collectVar, describeSources, layeredVars } from "../../src/config/var-flags";
-import { RUN_ENV, isAncestor, runFromEnv } from "../../src/program/run-env";
+import {
+  CLI_PID_ENV,
+  ONLY_ENV,
+  RUN_ENV,
+  isAncestor,
+  onlyFromEnv,
+  runFromEnv,
+} from "../../src/program/run-env";
 
 describe("--var and --var-file", () => {
   it("layer the stack file's vars, then each var file, then each --var; each keeps its source", async () => {
@@ -51,12 +58,15 @@ describe("--var and --var-file", () => {
   });
 });
 
-describe("TAZUNA_RUN: the run's flags reach only a program its own tazuna started", () => {
+describe("TAZUNA_RUN and TAZUNA_ONLY_ADDONS reach only a program its own tazuna started", () => {
   const flags = { file: "/x/other.yaml", vars: { overlay: "prod" } };
 
   it("is taken from an ancestor: the process that started this one", () => {
     assert.ok(isAncestor(process.ppid));
-    assert.deepEqual(runFromEnv({ [RUN_ENV]: JSON.stringify({ cli: process.ppid, ...flags }) }), flags);
+    const env = { [CLI_PID_ENV]: String(process.ppid), [RUN_ENV]: JSON.stringify(flags), [ONLY_ENV]: "a,b" };
+    assert.deepEqual(runFromEnv(env), flags);
+    assert.deepEqual(onlyFromEnv(env), ["a", "b"]);
+    assert.deepEqual(runFromEnv({ ...env, [CLI_PID_ENV]: String(process.pid) }), flags, "an inline program");
   });
 
   it("is ignored when it names a process that is not an ancestor (a value left exported in a shell)", async () => {
@@ -64,8 +74,11 @@ describe("TAZUNA_RUN: the run's flags reach only a program its own tazuna starte
     try {
       const pid = other.pid as number;
       assert.equal(isAncestor(pid), false);
-      assert.equal(runFromEnv({ [RUN_ENV]: JSON.stringify({ cli: pid, ...flags }) }), undefined);
-      assert.equal(runFromEnv({ [RUN_ENV]: "not json" }), undefined);
+      const env = { [CLI_PID_ENV]: String(pid), [RUN_ENV]: JSON.stringify(flags), [ONLY_ENV]: "a,b" };
+      assert.equal(runFromEnv(env), undefined);
+      assert.equal(onlyFromEnv(env), undefined, "a TAZUNA_ONLY_ADDONS left in a shell");
+      assert.equal(runFromEnv({ [RUN_ENV]: JSON.stringify(flags) }), undefined, "no pid at all");
+      assert.equal(runFromEnv({ [CLI_PID_ENV]: String(process.pid), [RUN_ENV]: "not json" }), undefined);
     } finally {
       other.kill();
     }

@@ -97,7 +97,7 @@ const CASES: Case[] = [
     field: "spec.manifests[0].type",
     message: /Invalid option/,
     line: 6,
-    fix: /"kustomize"/,
+    fix: /^did you mean "kustomize"\?/,
   },
   {
     name: "missing type",
