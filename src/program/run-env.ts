@@ -28,7 +28,7 @@ export type RunFlags = z.infer<typeof RunSchema>;
 
 /** Called first by the tazuna command: no leftover from a shell reaches a program through it. */
 export function startTazunaRun(env: NodeJS.ProcessEnv = process.env): void {
-  for (const name of [RUN_ENV, ONLY_ENV, ADOPT_ENV]) delete env[name];
+  for (const name of [RUN_ENV, ONLY_ENV, ADOPT_ENV]) Reflect.deleteProperty(env, name);
   env[CLI_PID_ENV] = String(process.pid);
 }
 

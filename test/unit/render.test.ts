@@ -268,7 +268,7 @@ describe("render", function () {
       assert.equal(data.DECLARED, "by-the-plugin-block");
     } finally {
       for (const [k, v] of Object.entries(saved))
-        if (v === undefined) delete process.env[k];
+        if (v === undefined) Reflect.deleteProperty(process.env, k);
         else process.env[k] = v;
     }
   });
