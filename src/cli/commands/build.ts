@@ -1,5 +1,5 @@
 /** `tazuna build`: render every add-on and print or write the manifests, without a cluster. */
-import { mkdir, writeFile } from "node:fs/promises";
+import { chmod, mkdir, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import type { Command } from "commander";
 import { toGoYaml } from "../../render/yaml-out";
@@ -40,7 +40,7 @@ export function register(program: Command, globals: () => GlobalOptions): void {
         addons = addons.filter((a) => sel.names.has(a.name));
       }
       const rendered = await renderAll(addons);
-      if (o.out) await mkdir(o.out, { recursive: true });
+      if (o.out) await mkdir(o.out, { recursive: true, mode: 0o700 });
       // The objects as apply sends them: no hooks (they run around the apply), no fields left to others.
       const scaled = scaleTargets([...rendered.values()].flat());
       for (const a of addons) {
@@ -58,7 +58,12 @@ export function register(program: Command, globals: () => GlobalOptions): void {
         );
         const objs = o.showSecrets ? owned : owned.map(redacted);
         const text = objs.map((x) => `# add-on: ${name}\n${toGoYaml(x)}`).join("---\n");
-        if (o.out) await writeFile(path.join(o.out, `${name}.yaml`), text);
+        // 0600: with --show-secrets the files hold Secrets' values; without, they are still the cluster's configuration.
+        if (o.out) {
+          const file = path.join(o.out, `${name}.yaml`);
+          await writeFile(file, text, { mode: 0o600 });
+          await chmod(file, 0o600); // writeFile's mode applies only to a new file
+        }
         else process.stdout.write(`---\n${text}`);
       }
     });
