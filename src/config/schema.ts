@@ -69,6 +69,32 @@ const KustomizeSchema = z.strictObject({
   defaultNamespace: z.string().optional(),
 });
 
+/**
+ * Values Tazuna passes to a render tool as arguments: each must have its
+ * own format, so none can smuggle in a flag (`v1 --post-renderer x`) or
+ * pass for one (a leading "-").
+ */
+const ApiVersionSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9.-]+(\/[A-Za-z0-9.-]+){0,2}$/, {
+    message: "must be an API version like monitoring.coreos.com/v1 (or group/version/Kind), nothing else",
+  });
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const NamespaceSchema = z.string().max(63).regex(DNS_LABEL, {
+  message: "must be a Kubernetes namespace name: lower-case letters, digits and -, at most 63",
+});
+const ReleaseNameSchema = z
+  .string()
+  .max(53)
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, {
+    message: "must be a helm release name: lower-case letters, digits, - and ., at most 53",
+  });
+/** A chart, repository, version or reference: anything but an option. */
+const ArgumentSchema = z
+  .string()
+  .min(1)
+  .refine((v) => !v.startsWith("-") && !/\s/.test(v), { message: "must not start with - or hold spaces" });
+
 const HelmfileSchema = z.strictObject({
   vars: z.record(z.string(), VarSourceSchema).optional(),
   environment: z.string().min(1).optional(),
@@ -79,26 +105,26 @@ const HelmfileSchema = z.strictObject({
   wait: z.boolean().optional(),
   /** The Go tool's limit for `wait`; here the add-on's readiness timeout. */
   timeoutSeconds: z.number().int().min(0).optional(),
-  kubeVersion: z.string().optional(),
+  kubeVersion: z.union([z.literal(""), ArgumentSchema]).optional(),
   /** helm's --api-versions: APIs the charts may test for with .Capabilities.APIVersions.Has. */
-  apiVersions: z.array(z.string().min(1)).optional(),
+  apiVersions: z.array(ApiVersionSchema).optional(),
 });
 
 const HelmSchema = z.strictObject({
   /** A chart folder (relative to the file), a chart name in `repo`, or oci://registry/repo/chart. */
-  chart: z.string().min(1).optional(),
+  chart: ArgumentSchema.optional(),
   /** For an http:// repository or registry (helm --plain-http). */
   plainHTTP: z.boolean().optional(),
   insecureSkipTLSVerify: z.boolean().optional(),
-  repo: z.string().min(1).optional(),
-  version: z.string().min(1).optional(),
-  releaseName: z.string().min(1).optional(),
+  repo: ArgumentSchema.optional(),
+  version: ArgumentSchema.optional(),
+  releaseName: ReleaseNameSchema.optional(),
   valuesFiles: z.array(z.string().min(1)).optional(),
   values: z.record(z.string(), z.unknown()).optional(),
   includeCRDs: z.boolean().optional(),
-  kubeVersion: z.string().min(1).optional(),
+  kubeVersion: ArgumentSchema.optional(),
   /** helm's --api-versions: APIs the chart may test for with .Capabilities.APIVersions.Has. */
-  apiVersions: z.array(z.string().min(1)).optional(),
+  apiVersions: z.array(ApiVersionSchema).optional(),
 });
 
 const ManifestsSchema = z.strictObject({
@@ -115,7 +141,7 @@ const PluginSchema = z.strictObject({
 
 const OrasSchema = z.strictObject({
   /** host/repo:tag or host/repo@sha256:... */
-  reference: z.string().min(1),
+  reference: ArgumentSchema,
   /** A folder inside the artifact. */
   target: z.string().optional(),
   plainHTTP: z.boolean().optional(),
@@ -224,7 +250,7 @@ export const ManifestSchema = z.strictObject({
   tags: z.array(z.string().min(1)).optional(),
   dependsOn: z.array(z.string()).optional(),
   includes: z.array(z.strictObject({ path: z.string().min(1) })).optional(),
-  namespace: z.string().min(1).optional(),
+  namespace: NamespaceSchema.optional(),
   timeout: DurationSchema.optional(),
   readiness: ReadinessSchema.optional(),
   kustomize: KustomizeSchema.optional(),

@@ -215,6 +215,29 @@ const CASES: Case[] = [
     line: 2,
   },
   {
+    name: "an API version that smuggles in a helm flag",
+    yaml: one(
+      "      type: helm\n      path: c\n      helm: {apiVersions: ['v1 --post-renderer /tmp/evil.sh']}\n",
+    ),
+    files: { "c/Chart.yaml": "" },
+    field: "spec.manifests[0].helm.apiVersions[0]",
+    message: /must be an API version like monitoring\.coreos\.com\/v1/,
+  },
+  {
+    name: "a release name that reads as an option",
+    yaml: one("      type: helm\n      path: c\n      helm: {releaseName: --debug, chart: -x}\n"),
+    files: { "c/Chart.yaml": "" },
+    field: "spec.manifests[0].helm.releaseName",
+    message: /must be a helm release name/,
+  },
+  {
+    name: "a namespace Kubernetes would refuse",
+    yaml: one("      type: kustomize\n      path: k\n      namespace: -n kube-system\n"),
+    files: { "k/kustomization.yaml": "" },
+    field: "spec.manifests[0].namespace",
+    message: /must be a Kubernetes namespace name/,
+  },
+  {
     name: "bad match mode",
     yaml: "spec:\n  context_match_mode: xor\n  manifests: [{name: a, type: kustomize, path: k}]\n",
     files: { "k/kustomization.yaml": "" },
