@@ -2,7 +2,7 @@
  * How Tazuna reaches the Pulumi engine: the self-built CLI from the tool
  * cache, with every switch that could make it touch the network turned off.
  */
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { execaSync } from "execa";
@@ -34,18 +34,19 @@ export function pulumiRoot(): string {
  * (Automation API's abort signal): the engine's graceful cancel. Two SIGINTs,
  * the terminal's and ours, would make it terminate at once, mid-operation.
  */
-function sessionRoot(real: string): string {
-  const root = path.join(tmpdir(), `tazuna-engine-${process.getuid?.() ?? 0}`, path.basename(real));
-  mkdirSync(path.join(root, "bin"), { recursive: true });
+export function sessionRoot(real: string): string {
+  // A fresh folder of this run's own (mkdtemp: 0700, a new name, created by
+  // us): a fixed shared path could be planted beforehand by another user.
+  const root = mkdtempSync(path.join(tmpdir(), "tazuna-engine-"));
+  process.once("exit", () => rmSync(root, { recursive: true, force: true }));
+  mkdirSync(path.join(root, "bin"), { mode: 0o700 });
   const bin = path.join(real, "bin");
-  const file = path.join(root, "bin", "pulumi");
-  // Write and rename: another tazuna may be running the script right now.
+  // "wx": created here or not at all, never through a link.
   writeFileSync(
-    `${file}.${process.pid}`,
+    path.join(root, "bin", "pulumi"),
     `#!/bin/sh\n# Written by tazuna (src/engine/process.ts).\nPATH="${bin}:$PATH" exec setsid "${bin}/pulumi" "$@"\n`,
-    { mode: 0o755 },
+    { mode: 0o700, flag: "wx" },
   );
-  renameSync(`${file}.${process.pid}`, file);
   return root;
 }
 
