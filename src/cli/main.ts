@@ -1,6 +1,7 @@
 /** The tazuna command: the bootstrap lifecycle through Automation API, for people who never touch Pulumi. */
 import { describe, exitCodeOf } from "./errors";
 import { buildProgram } from "./command-line";
+import { scrub } from "../secrets/scrub";
 import { startTazunaRun } from "../program/run-env";
 import type { GlobalOptions } from "./project";
 import { SCHEMA_VERSION } from "./results";
@@ -15,7 +16,7 @@ for (const stream of [process.stdout, process.stderr])
 startTazunaRun();
 const program = buildProgram();
 program.parseAsync(process.argv).catch((err: unknown) => {
-  const message = describe(err);
+  const message = scrub(describe(err));
   const exitCode = exitCodeOf(err);
   console.error(`error: ${message}`);
   // A json reader (a script, or tazuna --all) gets the failure as a document too.

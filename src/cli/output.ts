@@ -1,6 +1,7 @@
 /** Where output goes and whether it is colored: results to stdout, logs to stderr, color only on a terminal. */
 import type { WriteStream } from "node:tty";
 import { createColors } from "picocolors";
+import { scrub } from "../secrets/scrub";
 
 /** NO_COLOR (any non-empty value) wins; FORCE_COLOR forces; otherwise only a terminal gets color. */
 export function colorEnabled(stream: { isTTY?: boolean }, env = process.env): boolean {
@@ -11,5 +12,5 @@ export function colorEnabled(stream: { isTTY?: boolean }, env = process.env): bo
 
 export const paint = createColors(colorEnabled(process.stderr as WriteStream));
 
-export const log = (line: string): void => void process.stderr.write(`${line}\n`);
+export const log = (line: string): void => void process.stderr.write(`${scrub(line)}\n`);
 export const print = (text: string): void => void process.stdout.write(`${text}\n`);

@@ -186,7 +186,7 @@ export function applyHint(
     if (h.format && typeof v === "string" && v !== "" && !formatOk(h.format, v))
       problem(
         name,
-        `"${v}" is not a valid ${h.format}`,
+        `its value is not a valid ${h.format} (not shown: it may be a secret)`,
         `give a ${h.format}${h.description ? ` (${h.description})` : ""}`,
       );
   }

@@ -1,3 +1,5 @@
+import { scrub } from "../secrets/scrub";
+
 /** A render tool failed; the message names the add-on, the exact command line and its stderr. */
 export class RenderError extends Error {
   constructor(
@@ -7,8 +9,11 @@ export class RenderError extends Error {
     readonly fix: string,
   ) {
     // The reason goes on the first line too: the engine may pass on only that line.
+    // Scrubbed here, in the process that resolved the secrets (a project's own program runs in another).
     super(
-      `add-on "${addon}": rendering failed: ${reason(stderr)}\n  command: ${command}\n${indent(stderr)}\n  fix: ${fix}`,
+      scrub(
+        `add-on "${addon}": rendering failed: ${reason(stderr)}\n  command: ${command}\n${indent(stderr)}\n  fix: ${fix}`,
+      ),
     );
     this.name = "RenderError";
   }

@@ -17,6 +17,7 @@ import { refuseOutsideSecrets } from "../secrets/placement";
 import { applyHint, type GivenVar } from "../config/hints";
 import { parseObjects, withDefaultNamespace, type K8sObject } from "./objects";
 import { runTool } from "./run";
+import { rememberSecret } from "../secrets/scrub";
 import { RenderError } from "./errors";
 
 type Value = GivenVar["value"];
@@ -52,6 +53,7 @@ async function resolveVar(a: Addon, name: string, src: VarSource): Promise<Given
     inherit: [/^OP_/],
     fix: "sign in to 1Password (op signin) and check the reference",
   });
+  rememberSecret(value);
   return { value, static: false, secret: true };
 }
 

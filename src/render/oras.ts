@@ -19,6 +19,7 @@ import { renderHelmfile } from "./helmfile";
 import { renderKustomize } from "./kustomize";
 import type { K8sObject } from "./objects";
 import { runTool } from "./run";
+import { rememberSecret } from "../secrets/scrub";
 import { HINT_FILE, hintFileFor, loadHint } from "../config/hints";
 import { formatProblem, type ConfigProblem } from "../config/errors";
 
@@ -28,22 +29,26 @@ export function orasCacheDir(): string {
   return path.join(process.env.XDG_CACHE_HOME || path.join(homedir(), ".cache"), "tazuna", "oras");
 }
 
-function transport(o: Oras): string[] {
+/** The registry flags; a password goes on stdin (--password-stdin), never on the command line. */
+function transport(o: Oras): { args: string[]; input?: string } {
   const args: string[] = [];
   if (o.plainHTTP) args.push("--plain-http");
   if (o.insecureSkipVerify) args.push("--insecure");
-  if (o.auth?.username || o.auth?.password)
-    args.push("--username", o.auth.username ?? "", "--password", o.auth.password ?? "");
-  return args;
+  if (!o.auth?.username && !o.auth?.password) return { args };
+  args.push("--username", o.auth.username ?? "", "--password-stdin");
+  rememberSecret(o.auth.password ?? "");
+  return { args, input: o.auth.password ?? "" };
 }
 
 async function oras(a: Addon, args: string[], what: string): Promise<string> {
   const o = a.oras as Oras;
   try {
+    const t = transport(o);
     return await runTool({
       addon: a.name,
       command: "oras",
-      args: [...args, ...transport(o)],
+      args: [...args, ...t.args],
+      ...(t.input !== undefined ? { input: t.input } : {}),
       cwd: a.baseDir,
       fix: "",
     });
@@ -52,7 +57,7 @@ async function oras(a: Addon, args: string[], what: string): Promise<string> {
     const missing = /not found|NAME_UNKNOWN|MANIFEST_UNKNOWN/i.test(err.stderr);
     throw new RenderError(
       a.name,
-      err.command.replace(/(--password )\S+/, "$1***"),
+      err.command,
       `${what} ${o.reference}: ${err.stderr}`,
       missing
         ? `no artifact or tag ${o.reference} in the registry: check oras.reference (push it with oras push, or fix the tag)`

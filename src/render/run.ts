@@ -9,6 +9,8 @@ export interface ToolRun {
   args: string[];
   cwd: string;
   env?: Record<string, string>;
+  /** What the tool reads on stdin (a password, never on the command line, where ps shows it). */
+  input?: string;
   /** Variables of Tazuna's environment this tool needs beyond TOOL_ENV (the 1Password CLI's OP_*). */
   inherit?: readonly RegExp[];
   /** What to tell the user when the tool is missing or fails. */
@@ -64,6 +66,7 @@ export async function runTool(run: ToolRun): Promise<string> {
   const res = await execa(run.command, run.args, {
     cwd: run.cwd,
     extendEnv: false,
+    ...(run.input !== undefined ? { input: run.input } : { stdin: "ignore" as const }),
     env: { ...toolEnv(run.inherit), ...run.env },
     reject: false,
     maxBuffer: 512 * 1024 * 1024,

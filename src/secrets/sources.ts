@@ -11,6 +11,7 @@ import { parse as parseDotenv } from "dotenv";
 import { parse as parseYaml } from "yaml";
 import { execa } from "../exec";
 import type { VarReference } from "../config/schema";
+import { rememberSecret } from "./scrub";
 
 /** A reference that cannot be resolved: what and where, never a value. */
 export class SecretReferenceError extends Error {
@@ -48,15 +49,37 @@ export function dotenvFields(text: string, source: string): Fields {
 
 /** A flat map of strings from YAML or JSON (what file and sops sources hold). */
 function mapFields(text: string, source: string): Fields {
-  const data: unknown = /\.env$/.test(source) ? dotenvFields(text, source) : parseYaml(text);
+  const data = /\.env$/.test(source) ? dotenvFields(text, source) : yamlOf(text, source);
   if (typeof data !== "object" || data === null || Array.isArray(data))
     throw new SecretReferenceError(source, "is not a map of keys to values", "write KEY: value lines");
-  return Object.fromEntries(
-    Object.entries(data as Record<string, unknown>).map(([k, v]) => [
-      k,
-      typeof v === "string" ? v : JSON.stringify(v),
-    ]),
+  return remembered(
+    Object.fromEntries(
+      Object.entries(data as Record<string, unknown>).map(([k, v]) => [
+        k,
+        typeof v === "string" ? v : JSON.stringify(v),
+      ]),
+    ),
   );
+}
+
+/** Every value read from a store is a secret from here on: scrubbed from every message. */
+function remembered(fields: Fields): Fields {
+  for (const v of Object.values(fields)) rememberSecret(v);
+  return fields;
+}
+
+/** YAML of a secret file: an error names the line, never shows it (it may hold a value). */
+function yamlOf(text: string, source: string): unknown {
+  try {
+    return parseYaml(text);
+  } catch (err) {
+    const line = (err as { linePos?: { line: number }[] }).linePos?.[0]?.line;
+    throw new SecretReferenceError(
+      `${source}${line ? `:${line}` : ""}`,
+      "is not valid YAML",
+      `fix the YAML syntax${line ? ` at line ${line}` : ""} (the line is not shown: it may hold a secret)`,
+    );
+  }
 }
 
 async function readSource(file: string, reference: string): Promise<string> {
@@ -120,10 +143,12 @@ export async function opFields(
       "sign in to 1Password (op signin) and check the vault and the item",
     );
   const parsed = JSON.parse(res.stdout) as { fields?: { id?: string; label?: string; value?: string }[] };
-  return Object.fromEntries(
+  return remembered(
+    Object.fromEntries(
     (parsed.fields ?? [])
       .map((f) => [byLabel ? f.label : f.id, f.value] as const)
       .filter((e): e is [string, string] => e[0] !== undefined && e[1] !== undefined),
+    ),
   );
 }
 
