@@ -186,7 +186,10 @@ export function applyHint(
     if (h.format && typeof v === "string" && v !== "" && !formatOk(h.format, v))
       problem(
         name,
-        `its value is not a valid ${h.format} (not shown: it may be a secret)`,
+        // A static value is in the file already; any other may be a secret.
+        given[name]?.static
+          ? `"${v}" is not a valid ${h.format}`
+          : `its value is not a valid ${h.format} (not shown: it may be a secret)`,
         `give a ${h.format}${h.description ? ` (${h.description})` : ""}`,
       );
   }
