@@ -9,6 +9,7 @@ import { execa } from "../exec";
 import pLimit from "p-limit";
 import { ErrorSchema, FanOutSchema, SCHEMA_VERSION, type FanOutResult } from "./results";
 import { EXIT, combinedExit } from "./exit-codes";
+import { deferSignals } from "../scratch";
 import { log, paint, print } from "./output";
 import type { ClusterCommand } from "./per-cluster";
 import type { GlobalOptions } from "./project";
@@ -50,7 +51,9 @@ function waitForClustersOnSignals(): () => void {
   };
   process.on("SIGINT", onInt);
   process.on("SIGTERM", onTerm);
+  const undefer = deferSignals();
   return () => {
+    undefer();
     process.off("SIGINT", onInt);
     process.off("SIGTERM", onTerm);
   };

@@ -3,6 +3,7 @@
  * point (operations in flight finish, nothing new starts, state is written
  * and the lock released); a second one quits at once.
  */
+import { deferSignals } from "../scratch";
 import { log } from "./output";
 
 export interface Interruptible {
@@ -24,9 +25,11 @@ export function interruptible(what: string): Interruptible {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  const undefer = deferSignals();
   return {
     signal: controller.signal,
     dispose: () => {
+      undefer();
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
     },

@@ -74,11 +74,9 @@ const KustomizeSchema = z.strictObject({
  * own format, so none can smuggle in a flag (`v1 --post-renderer x`) or
  * pass for one (a leading "-").
  */
-const ApiVersionSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9.-]+(\/[A-Za-z0-9.-]+){0,2}$/, {
-    message: "must be an API version like monitoring.coreos.com/v1 (or group/version/Kind), nothing else",
-  });
+const ApiVersionSchema = z.string().regex(/^[A-Za-z0-9.-]+(\/[A-Za-z0-9.-]+){0,2}$/, {
+  message: "must be an API version like monitoring.coreos.com/v1 (or group/version/Kind), nothing else",
+});
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const NamespaceSchema = z.string().max(63).regex(DNS_LABEL, {
   message: "must be a Kubernetes namespace name: lower-case letters, digits and -, at most 63",

@@ -1,17 +1,16 @@
 /** type: helm — `helm template` of a local chart folder or a chart in a repository. */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { toGoYaml } from "./yaml-out";
 import type { Addon } from "../config/model";
 import { parseObjects, withDefaultNamespace, type K8sObject } from "./objects";
 import { runTool } from "./run";
+import { scratchDir } from "../scratch";
 
 export async function renderHelm(a: Addon): Promise<K8sObject[]> {
   const h = a.helm ?? {};
   const remote = h.repo !== undefined || h.chart?.startsWith("oci://");
   const chart = remote ? (h.chart ?? "") : path.resolve(a.baseDir, h.chart ?? a.dir ?? ".");
-  const tmp = await mkdtemp(path.join(tmpdir(), `tazuna-helm-${a.name}-`));
+  const tmp = await scratchDir(`helm-${a.name}`);
   try {
     const args = ["template", h.releaseName ?? a.name, chart];
     if (h.repo) args.push("--repo", h.repo);
@@ -26,9 +25,8 @@ export async function renderHelm(a: Addon): Promise<K8sObject[]> {
     args.push("--skip-tests");
     for (const f of h.valuesFiles ?? []) args.push("--values", path.resolve(a.baseDir, f));
     if (h.values) {
-      const file = path.join(tmp, "values.yaml");
-      await writeFile(file, toGoYaml(h.values));
-      args.push("--values", file);
+      // The values may hold a stack var from a secret store.
+      args.push("--values", await tmp.write("values.yaml", toGoYaml(h.values)));
     }
     const out = await runTool({
       addon: a.name,
@@ -39,6 +37,6 @@ export async function renderHelm(a: Addon): Promise<K8sObject[]> {
     });
     return withDefaultNamespace(parseObjects(out, `helm template ${chart}`), a.namespace);
   } finally {
-    await rm(tmp, { recursive: true, force: true });
+    await tmp.remove();
   }
 }

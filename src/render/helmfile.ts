@@ -7,8 +7,7 @@
  * environment, or 1Password; tazuna.hint.yaml fills defaults and checks them.
  */
 import { existsSync, statSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import * as path from "node:path";
 import type { Addon } from "../config/model";
 import type { VarSource } from "../config/schema";
@@ -17,6 +16,7 @@ import { refuseOutsideSecrets } from "../secrets/placement";
 import { applyHint, type GivenVar } from "../config/hints";
 import { parseObjects, withDefaultNamespace, type K8sObject } from "./objects";
 import { runTool } from "./run";
+import { scratchDir, scratchFile } from "../scratch";
 import { rememberSecret } from "../secrets/scrub";
 import { RenderError } from "./errors";
 
@@ -115,8 +115,12 @@ async function asGoRenders(
     path.dirname(file),
     `.tazuna-${process.pid}-${path.basename(file).replace(/\.gotmpl$/, "")}.gotmpl`,
   );
-  await writeFile(copy, declare ? `environments:\n  ${JSON.stringify(environment)}: {}\n---\n${text}` : text);
-  return { file: copy, cleanup: () => rm(copy, { force: true }) };
+  // Beside the original, so its relative paths hold; removed on exit and on signals too.
+  const cleanup = await scratchFile(
+    copy,
+    declare ? `environments:\n  ${JSON.stringify(environment)}: {}\n---\n${text}` : text,
+  );
+  return { file: copy, cleanup };
 }
 
 export async function renderHelmfile(a: Addon): Promise<K8sObject[]> {
@@ -127,13 +131,12 @@ export async function renderHelmfile(a: Addon): Promise<K8sObject[]> {
   for (const [k, v] of Object.entries(vars)) if (typeof v === "string") env[k] = v;
   const file = helmfileOf(a.dir ?? a.baseDir);
   const dir = path.dirname(file);
-  const scratch = await mkdtemp(path.join(tmpdir(), "tazuna-helmfile-"));
+  const scratch = await scratchDir("helmfile");
   const environment = h.environment ?? a.environment;
   const tmpl = await asGoRenders(file, h.environment ? "" : a.environment);
   try {
-    const values = path.join(scratch, "state-values.yaml");
     // JSON, not YAML: helmfile reads YAML 1.1, where an unquoted "no" would be false.
-    await writeFile(values, JSON.stringify(vars), { mode: 0o600 });
+    const values = await scratch.write("state-values.yaml", JSON.stringify(vars));
     const args = ["--state-values-file", values];
     if (environment) args.push("--environment", environment);
     args.push("template", "--file", tmpl.file, "--skip-deps", "--skip-tests", "--quiet");
@@ -157,6 +160,6 @@ export async function renderHelmfile(a: Addon): Promise<K8sObject[]> {
     return objects;
   } finally {
     await tmpl.cleanup();
-    await rm(scratch, { recursive: true, force: true });
+    await scratch.remove();
   }
 }

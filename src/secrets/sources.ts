@@ -145,9 +145,9 @@ export async function opFields(
   const parsed = JSON.parse(res.stdout) as { fields?: { id?: string; label?: string; value?: string }[] };
   return remembered(
     Object.fromEntries(
-    (parsed.fields ?? [])
-      .map((f) => [byLabel ? f.label : f.id, f.value] as const)
-      .filter((e): e is [string, string] => e[0] !== undefined && e[1] !== undefined),
+      (parsed.fields ?? [])
+        .map((f) => [byLabel ? f.label : f.id, f.value] as const)
+        .filter((e): e is [string, string] => e[0] !== undefined && e[1] !== undefined),
     ),
   );
 }

@@ -63,8 +63,7 @@ export function register(program: Command, globals: () => GlobalOptions): void {
           const file = path.join(o.out, `${name}.yaml`);
           await writeFile(file, text, { mode: 0o600 });
           await chmod(file, 0o600); // writeFile's mode applies only to a new file
-        }
-        else process.stdout.write(`---\n${text}`);
+        } else process.stdout.write(`---\n${text}`);
       }
     });
 }
