@@ -32,7 +32,8 @@ function* strings(value: unknown, at: string): Generator<[string, string]> {
 function leakIn(o: K8sObject, forms: readonly string[]): string | undefined {
   const { data: _d, stringData: _s, ...rest } = o as K8sObject & { data?: unknown; stringData?: unknown };
   const scanned = o.kind === "Secret" ? rest : o;
-  for (const [field, text] of strings(scanned, "")) if (forms.some((f) => text.includes(f))) return field.slice(1);
+  for (const [field, text] of strings(scanned, ""))
+    if (forms.some((f) => text.includes(f))) return field.slice(1);
   return undefined;
 }
 
