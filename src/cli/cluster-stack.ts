@@ -156,6 +156,7 @@ export async function openClusterStack(
             stackName: cluster.name,
             settings: cluster.settings,
             ...(only ? { only } : {}),
+            ...(opts.allowAnyContext ? { allowAnyContext: true } : {}),
           }),
       });
   const kubeconfig = kubeconfigPath(cluster.settings, target.projectDir);

@@ -63,6 +63,10 @@ export function buildProgram(): Command {
       "a YAML map of ${vars.NAME} values (the shape of tazuna:vars), repeatable; wins over the stack's tazuna:vars",
       (v: string, prev: string[] = []) => [...prev, path.resolve(v)],
     )
+    .option(
+      "--allow-any-context",
+      "apply and destroy with -e NAME whose environment declares no context_matches while the root does (no name guard)",
+    )
     .option("--backend <url>", "state backend URL (default: $TAZUNA_BACKEND, else .tazuna/state)")
     .option("-o, --output <format>", "text or json", "text")
     .showHelpAfterError("(tazuna --help lists the commands and options)");

@@ -73,7 +73,12 @@ export function globalArgv(opts: GlobalOptions): string[] {
     ...(opts.var ?? []).flatMap((v) => ["--var", v]),
     ...(opts.varFile ?? []).flatMap((f) => ["--var-file", f]),
   ];
-  return [...pairs.flatMap(([flag, value]) => (value === undefined ? [] : [flag, value])), ...repeated];
+  const switches = opts.allowAnyContext ? ["--allow-any-context"] : [];
+  return [
+    ...pairs.flatMap(([flag, value]) => (value === undefined ? [] : [flag, value])),
+    ...repeated,
+    ...switches,
+  ];
 }
 
 async function runOne<R>(

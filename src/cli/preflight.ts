@@ -9,7 +9,7 @@
 import * as path from "node:path";
 import { kubeconfigFiles, kubeconfigPath, kubeconfigProblem } from "../config/kubeconfig";
 import type { Declaration } from "../config/model";
-import { checkContext } from "../guard/context";
+import { checkContext, checkEnvironmentGuard } from "../guard/context";
 import { UsageError } from "./errors";
 import { stackFileLabel } from "../config/stack-file";
 import type { StackSettings } from "../config/settings";
@@ -79,6 +79,7 @@ export function refuseKubeconfig(opts: GlobalOptions, cluster: ClusterLike): voi
 /** Throws a UsageError (exit 1) or a GuardError (exit 3) with the fix for this folder's mode. */
 export function preflight(opts: GlobalOptions, cluster: Cluster, declaration: Declaration): void {
   refuseKubeconfig(opts, cluster);
+  if (opts.writes) checkEnvironmentGuard(declaration, opts.allowAnyContext === true);
   const context = cluster.settings.context;
   const stackFile = stackFileLabel(cluster.name);
   checkContext(

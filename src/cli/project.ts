@@ -22,7 +22,9 @@ import { listClusters, loadStackSettings, stackFileLabel, stackFilePath } from "
 import { placeholderVars, resolveStackVars } from "../secrets/stack-vars";
 import { layeredVars } from "../config/var-flags";
 import type { RunFlags } from "../program/run-env";
+import { unguardedEnvironment } from "../guard/context";
 import { UsageError } from "./errors";
+import { log } from "./output";
 import { refuseKubeconfig } from "./preflight";
 
 export interface GlobalOptions {
@@ -49,6 +51,10 @@ export interface GlobalOptions {
   var?: string[];
   /** --var-file FILE, repeatable: a YAML map of vars, under --var. */
   varFile?: string[];
+  /** An environment without context_matches may drop the root's guard on apply and destroy. */
+  allowAnyContext?: boolean;
+  /** Set by apply and destroy: the run writes to the cluster. */
+  writes?: boolean;
 }
 
 export interface Project {
@@ -150,10 +156,13 @@ export async function withFlags<S extends Partial<StackSettings>>(
 
 /** What the command line changed over the stack file, for a program the engine starts (run-env.ts). */
 export function flagsFor(opts: GlobalOptions, settings: StackSettings): RunFlags | undefined {
-  if (opts.file === undefined && !opts.var?.length && !opts.varFile?.length) return undefined;
+  const allow = opts.allowAnyContext ? { allowAnyContext: true } : {};
+  if (opts.file === undefined && !opts.var?.length && !opts.varFile?.length)
+    return opts.allowAnyContext ? allow : undefined;
   return {
     ...(settings.file ? { file: settings.file } : {}),
     ...(settings.vars ? { vars: settings.vars } : {}),
+    ...allow,
   };
 }
 
@@ -269,6 +278,10 @@ export async function loadTarget(
     },
     ...(environment ? { environment } : {}),
   });
+  if (unguardedEnvironment(declaration))
+    log(
+      `warning: environment "${declaration.environment}" declares no context_matches in ${declaration.file}: no name guard, any context is accepted`,
+    );
   return {
     projectDir,
     declaration,

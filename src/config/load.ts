@@ -83,6 +83,7 @@ async function loadFile(file: string, opts: Required<LoadOptions>, problems: Con
     templated(file, text, opts.environment, problems),
   );
   if (!parsed) return undefined;
+  problems.push(...variablesInGuard(parsed));
   const data = expandVariables(parsed.data, opts.variables, file, [], problems);
   const res = TazunaFileSchema.safeParse(data);
   if (!res.success) {
@@ -629,6 +630,37 @@ function versionProblems(top: Loaded, problems: ConfigProblem[]) {
     });
 }
 
+/**
+ * The guard's patterns are written literally: a ${vars.x} there could be
+ * set from the environment to ".*" and let every context through.
+ */
+function variablesInGuard(parsed: ParsedFile): ConfigProblem[] {
+  const spec = (parsed.data as { spec?: Record<string, unknown> } | null)?.spec ?? {};
+  const lists: [PropertyKey[], unknown][] = [[["spec", "context_matches"], spec.context_matches]];
+  const envs = spec.environments;
+  if (envs && typeof envs === "object")
+    for (const [name, env] of Object.entries(envs))
+      lists.push([
+        ["spec", "environments", name, "context_matches"],
+        (env as { context_matches?: unknown } | null)?.context_matches,
+      ]);
+  return lists.flatMap(([at, list]) =>
+    (Array.isArray(list) ? list : []).flatMap((p: unknown, i) =>
+      typeof p === "string" && /(^|[^$])\$\{/.test(p)
+        ? [
+            {
+              file: parsed.file,
+              field: fieldPath([...at, i]),
+              line: lineOf(parsed, [...at, i]),
+              message: "a variable in context_matches: a value from outside the file could widen the guard",
+              fix: "write the pattern literally (one stack file per cluster holds what differs)",
+            },
+          ]
+        : [],
+    ),
+  );
+}
+
 /** The guard in force: -e NAME replaces the root's patterns (an empty mode inherits the root's). */
 function guardOf(spec: Partial<Spec>, environment: string) {
   const env = environment ? spec.environments?.[environment] : undefined;
@@ -637,8 +669,10 @@ function guardOf(spec: Partial<Spec>, environment: string) {
       contextMatches: env?.context_matches ?? [],
       matchMode: env?.context_match_mode || spec.context_match_mode || "or",
       guardField: `spec.environments.${environment}.context_matches`,
+      rootContextMatches: spec.context_matches ?? [],
     };
   return {
+    rootContextMatches: spec.context_matches ?? [],
     contextMatches: spec.context_matches ?? [],
     matchMode: spec.context_match_mode ?? "or",
     guardField: "spec.context_matches",

@@ -78,6 +78,8 @@ export interface Declaration {
   matchMode: "or" | "and";
   /** Where those patterns are written, for messages. */
   guardField: string;
+  /** spec.context_matches, which a chosen environment's patterns replace. */
+  rootContextMatches: string[];
   providers: Provider[];
   tests: Check[];
 }

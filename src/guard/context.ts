@@ -6,7 +6,32 @@
  * `^kind-` matches only the name "kind-" (write `kind-.*`).
  */
 import { RE2JS } from "re2js";
+import type { Declaration } from "../config/model";
 import { GuardError } from "./error";
+
+type Guard = Pick<
+  Declaration,
+  "environment" | "contextMatches" | "rootContextMatches" | "guardField" | "file"
+>;
+
+/** An environment whose guard is no guard: it declares no patterns (the Go format allows it). */
+export function unguardedEnvironment(d: Guard): boolean {
+  return d.environment !== "" && d.contextMatches.length === 0;
+}
+
+/**
+ * -e NAME replaces the root's patterns with the environment's. When the root
+ * declares patterns and the environment none, the Go tool silently applies
+ * to any context; Tazuna refuses writes unless --allow-any-context says so.
+ */
+export function checkEnvironmentGuard(d: Guard, allowAnyContext: boolean): void {
+  if (allowAnyContext || !unguardedEnvironment(d) || d.rootContextMatches.length === 0) return;
+  throw new GuardError(
+    `environment "${d.environment}" declares no context_matches, so it would drop spec.context_matches of ${d.file} ` +
+      `(${d.rootContextMatches.map((p) => `/${p}/`).join(", ")}) and let any context through; nothing was applied`,
+    `declare ${d.guardField} for the clusters of "${d.environment}", or pass --allow-any-context to apply to whichever context is chosen`,
+  );
+}
 
 /** Whether the whole context name matches an RE2 pattern (Go's ^(?:pattern)$). */
 export function contextMatches(pattern: string, context: string): boolean {

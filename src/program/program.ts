@@ -19,7 +19,7 @@ import { renderAll, type K8sObject } from "../render";
 import { AddonComponent } from "./addon";
 import { adoptFromEnv, onlyFromEnv, runFromEnv } from "./run-env";
 import { ClusterBinding } from "../guard/binding";
-import { checkContext } from "../guard/context";
+import { checkContext, checkEnvironmentGuard } from "../guard/context";
 import { readIdentity, type ClusterIdentity } from "../guard/identity";
 import { checkPinned } from "../guard/pinned";
 import { readinessGates, forProvider } from "./readiness";
@@ -47,6 +47,8 @@ export interface ProgramContext {
    * config, so no stack can turn the guard off.
    */
   throwawayCluster?: boolean;
+  /** --allow-any-context: a chosen environment without patterns may drop the root's guard. */
+  allowAnyContext?: boolean;
 }
 
 interface Target {
@@ -210,6 +212,9 @@ export async function tazunaProgram(ctx: ProgramContext) {
   });
   const only = ctx.only ?? onlyFromEnv();
   const decl = only ? { ...full, addons: full.addons.filter((a) => only.includes(a.name)), tests: [] } : full;
+  // Only where the engine writes: a preview is the plan, which the Go tool guards by name alone.
+  if (!ctx.throwawayCluster && !pulumi.runtime.isDryRun())
+    checkEnvironmentGuard(decl, ctx.allowAnyContext === true || runFromEnv()?.allowAnyContext === true);
   if (!ctx.throwawayCluster)
     checkContext(
       ctx.settings.context,

@@ -23,6 +23,8 @@ export const CLI_PID_ENV = "TAZUNA_CLI_PID";
 const RunSchema = z.strictObject({
   file: z.string().min(1).optional(),
   vars: StackSettingsSchema.shape.vars,
+  /** --allow-any-context: an environment without patterns may drop the root's guard. */
+  allowAnyContext: z.boolean().optional(),
 });
 export type RunFlags = z.infer<typeof RunSchema>;
 

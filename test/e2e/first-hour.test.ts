@@ -182,6 +182,56 @@ describe("first hour: every error path, once, with its fix and exit code (no clu
     assert.doesNotMatch(allowed.stderr, /guard: kubeconfig context/);
   });
 
+  it("an environment without context_matches: warned on every command, refused for apply and destroy unless --allow-any-context; no variables in the guard", async () => {
+    const dir = path.join(root, "env-guard");
+    await folder(dir, { "tazuna.yaml": { namespaces: ["one"] } });
+    await writeFile(
+      path.join(dir, "tazuna.yaml"),
+      stringify({
+        spec: {
+          context_matches: ["prod-.*"],
+          environments: { dev: {} },
+          manifests: [{ name: "one", type: "manifests", path: "one" }],
+        },
+      }),
+    );
+    const kubeconfig = path.join(root, "env-guard-kubeconfig");
+    await writeFile(kubeconfig, unreachableKubeconfig(["dev-a"], "dev-a"));
+    const env = { KUBECONFIG: kubeconfig };
+    const check = await run(dir, ["-e", "dev", "check"], env);
+    assert.equal(check.exitCode, 0, check.stderr);
+    assert.match(check.stderr, /warning: environment "dev" declares no context_matches .*no name guard/);
+    for (const args of [
+      ["apply", "--yes"],
+      ["destroy", "--yes"],
+    ])
+      expectOne(
+        await run(dir, ["-e", "dev", ...args], env),
+        3,
+        /guard: environment "dev" declares no context_matches, so it would drop spec\.context_matches .*\/prod-\.\*\//,
+        /declare spec\.environments\.dev\.context_matches .* or pass --allow-any-context/,
+      );
+    // The flag lets it past the guard: it fails later, at the cluster that is not there, not with exit 3.
+    const allowed = await run(dir, ["-e", "dev", "--allow-any-context", "apply", "--yes"], env);
+    assert.notEqual(allowed.exitCode, 3, allowed.stderr);
+    assert.doesNotMatch(allowed.stderr, /guard: /);
+    const plan = await run(dir, ["-e", "dev", "plan"], env);
+    assert.doesNotMatch(plan.stderr, /guard: /, "plan reads only: warned, not refused");
+
+    await writeFile(
+      path.join(dir, "tazuna.yaml"),
+      stringify({
+        spec: {
+          context_matches: ["${vars.allowed}"],
+          manifests: [{ name: "one", type: "manifests", path: "one" }],
+        },
+      }),
+    );
+    const withVar = await run(dir, ["--var", "allowed=.*", "check"]);
+    assert.equal(withVar.exitCode, 1);
+    assert.match(withVar.stderr, /spec\.context_matches\[0\]: a variable in context_matches/);
+  });
+
   it("-f against the stack's tazuna:file is refused naming both; a missing passphrase file fails with its fix, in doctor too", async () => {
     const dir = path.join(root, "two-files");
     await folder(dir, { "tazuna.yaml": { namespaces: ["one"] }, "other.yaml": { namespaces: ["two"] } });

@@ -114,6 +114,7 @@ describe("program graph (Pulumi mocks)", function () {
       ],
       environment: "",
       contextMatches: [],
+      rootContextMatches: [],
       matchMode: "or",
       guardField: "spec.context_matches",
       providers: [],

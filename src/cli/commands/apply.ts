@@ -82,7 +82,7 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
       "--prune-leftovers looks at every add-on's namespaces\n  fix: drop --tags, or run it without --prune-leftovers",
     );
   const { stack, target, project, backend, checkIdentity, only, kubeconfig } = await openClusterStack(
-    opts,
+    { ...opts, writes: true },
     cluster,
     (t) => selectAddons(t, tags),
   );

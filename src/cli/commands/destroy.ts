@@ -19,7 +19,10 @@ export function register(program: Command, globals: () => GlobalOptions): void {
     .action(async (o: { yes?: boolean; dryRun?: boolean }) => {
       const opts = globals();
       const cluster = await requireCluster(opts);
-      const { stack, target, checkIdentity, kubeconfig } = await openClusterStack(opts, cluster);
+      const { stack, target, checkIdentity, kubeconfig } = await openClusterStack(
+        { ...opts, writes: true },
+        cluster,
+      );
       const context = target.settings.context;
       await checkIdentity();
       if (o.dryRun) {
