@@ -9,6 +9,7 @@
  * Go-owned fields without a field-manager conflict. Then hand-made
  * leftovers folded back into the declaration (state fold), the same way.
  */
+import { existsSync } from "node:fs";
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
 import { cp, mkdir, mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
@@ -202,6 +203,25 @@ describe("tazuna migrate from the Go tool (e2e)", function () {
     );
     const plan = await tazuna(["plan"]);
     assert.equal(plan.exitCode, 0, `${plan.stdout}\n${plan.stderr}`);
+
+    // A Secret among the leftovers: fold never writes its values into the project.
+    await k([
+      "create",
+      "secret",
+      "generic",
+      "hand-secret",
+      "-n",
+      "platform",
+      "--from-literal=pw=fold-sentinel",
+    ]);
+    const declarationBefore = await readFile(path.join(dir, "tazuna.yaml"), "utf8");
+    const refused = await tazuna(["state", "fold", "--as", "owned", "--take-ownership"]);
+    assert.equal(refused.exitCode, 1, refused.stdout);
+    assert.match(refused.stderr, /Secret\/platform\/hand-secret is a Secret; nothing was written/);
+    assert.match(refused.stderr, /fix: fold each with tazuna secret export/);
+    assert.ok(!existsSync(path.join(dir, "owned")), "no folder written");
+    assert.equal(await readFile(path.join(dir, "tazuna.yaml"), "utf8"), declarationBefore);
+    await k(["delete", "secret", "hand-secret", "-n", "platform"]);
 
     const since2 = new Date().toISOString();
     const owned = await tazuna(["state", "fold", "--as", "owned", "--take-ownership"]);

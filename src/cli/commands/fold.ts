@@ -139,6 +139,13 @@ async function fold(opts: GlobalOptions, o: FoldOptions): Promise<void> {
     print(`cluster ${cluster}: no leftovers to fold`);
     return;
   }
+  // fold writes objects into the project, in the clear: never a Secret's values.
+  const secrets = chosen.filter((l) => l.kind === "Secret").map(label);
+  if (secrets.length > 0)
+    throw new UsageError(
+      `fold writes objects into the project in the clear, and ${secrets.join(", ")} ${secrets.length === 1 ? "is a Secret" : "are Secrets"}; nothing was written\n` +
+        `  fix: fold each with tazuna secret export NAMESPACE/NAME (a sops file and a GenesisSecret reference), and the rest with --only KIND/NAMESPACE/NAME,...`,
+    );
   const newDeclaration = await declared(declaration.file, o.as);
   await mkdir(folder);
   const imports: Record<string, string> = {};
