@@ -17,6 +17,7 @@ import { hooksOf, isHook, type HookPhase } from "../render/hooks";
 import { DIRECTIVES } from "./readiness";
 import { ADDON_TYPE, adoptKey, legacyObjectName } from "./urns";
 import { keeps } from "./ownership";
+import { redacted } from "../secrets/redact";
 
 export { ADDON_TYPE };
 
@@ -124,8 +125,15 @@ export class AddonComponent extends pulumi.ComponentResource {
   }
 }
 
+/**
+ * The digest is stored in state in the clear, so a Secret counts by its
+ * keys only: a plain hash over its values would let anyone with the state
+ * confirm a guessed value offline. A changed Secret value still changes the
+ * Secret itself, whose data the state keeps encrypted.
+ */
 export function digestOf(objects: K8sObject[]): string {
-  return `sha256:${createHash("sha256").update(JSON.stringify(objects)).digest("hex")}`;
+  const hashed = JSON.stringify(objects.map(redacted));
+  return `sha256:${createHash("sha256").update(hashed).digest("hex")}`;
 }
 
 /** What charts and well-labelled manifests say about themselves. */

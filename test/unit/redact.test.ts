@@ -1,5 +1,7 @@
 /** What `tazuna build` prints of a Secret: keys, never values, in data, stringData or kubectl's last-applied copy. */
 import { strict as assert } from "node:assert";
+import { digestOf } from "../../src/program/addon";
+import type { K8sObject } from "../../src/render/objects";
 import { LAST_APPLIED, REDACTED, redacted } from "../../src/secrets/redact";
 
 describe("build's redaction", () => {
@@ -37,5 +39,17 @@ describe("build's redaction", () => {
     const cm = { ...secret, kind: "ConfigMap" };
     assert.equal(redacted(cm), cm);
     assert.match(JSON.stringify(redacted(cm)), new RegExp(value));
+  });
+
+  it("the add-on digest in state is no hash of a Secret's values: another value, same digest; another ConfigMap value, another digest", () => {
+    const other = {
+      ...secret,
+      data: { pw: Buffer.from("a-guess").toString("base64") },
+      stringData: { token: "x" },
+    };
+    assert.equal(digestOf([secret as K8sObject]), digestOf([other as K8sObject]));
+    const cm = (v: string) =>
+      ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c" }, data: { v } }) as K8sObject;
+    assert.notEqual(digestOf([cm("a")]), digestOf([cm("b")]), "the control: a ConfigMap's values count");
   });
 });
