@@ -4,8 +4,8 @@
  * imports only Node's own modules.
  */
 import { execFile } from "node:child_process";
-import { pathToFileURL } from "node:url";
 import type { Operations } from "./by-path";
+import { evaluateCel } from "./cel-deadline";
 
 export interface WaitProps {
   /** Who waits, for messages: `add-on "cert-manager"` or `test "argocd-up"`. */
@@ -63,16 +63,7 @@ export async function waitReady(inputs: WaitProps): Promise<{ id: string; outs: 
   const ns = inputs.namespace ? ["-n", inputs.namespace] : [];
   const expr = inputs.forExpr;
   const deadline = Date.now() + inputs.timeoutSeconds * 1000;
-  const cel = expr.startsWith("cel=")
-    ? await (async () => {
-        const mod = (await import(pathToFileURL(inputs.celModule ?? "").href)) as {
-          Environment: new () => {
-            registerVariable(n: string, t: string): { evaluate(e: string, ctx: object): unknown };
-          };
-        };
-        return new mod.Environment().registerVariable("object", "dyn");
-      })()
-    : undefined;
+  const cel = expr.startsWith("cel=") ? (inputs.celModule ?? "") : undefined;
   // One try: whether it passed, and what to show if the wait fails.
   const attempt = async (): Promise<{ ok: boolean; out: string }> => {
     const left = Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
@@ -87,12 +78,17 @@ export async function waitReady(inputs: WaitProps): Promise<{ id: string; outs: 
     if (cel) {
       const res = await run(["get", inputs.target, ...ns, "-o", "json", "--request-timeout=10s"]);
       if (!res.ok) return res;
-      try {
-        const value = cel.evaluate(expr.slice(4), { object: JSON.parse(res.stdout) as object });
-        return { ok: value === true, out: `the condition is ${JSON.stringify(value)}` };
-      } catch (err) {
-        return { ok: false, out: `the condition failed: ${(err as Error).message.split("\n")[0]}` };
-      }
+      // In a worker, stopped at the gate's deadline: a condition's work has no other bound.
+      const outcome = await evaluateCel(
+        cel,
+        expr.slice(4),
+        JSON.parse(res.stdout),
+        Math.max(1000, deadline - Date.now()),
+      );
+      if ("error" in outcome)
+        return { ok: false, out: `the condition failed: ${outcome.error.split("\n")[0]}` };
+      const shown = typeof outcome.value === "bigint" ? String(outcome.value) : JSON.stringify(outcome.value);
+      return { ok: outcome.value === true, out: `the condition is ${shown}` };
     }
     return run(["wait", inputs.target, ...ns, `--for=${expr}`, timeout]);
   };
