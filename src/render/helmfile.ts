@@ -7,7 +7,7 @@
  * environment, or 1Password; tazuna.hint.yaml fills defaults and checks them.
  */
 import { existsSync, statSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readFile, readdir } from "node:fs/promises";
 import * as path from "node:path";
 import type { Addon } from "../config/model";
 import type { VarSource } from "../config/schema";
@@ -123,7 +123,52 @@ async function asGoRenders(
   return { file: copy, cleanup };
 }
 
-export async function renderHelmfile(a: Addon): Promise<K8sObject[]> {
+/**
+ * Template functions that reach outside the helmfile: the environment,
+ * files, programs. The Go tool removes env and expandenv from artifacts'
+ * helmfiles; an artifact is code from a registry, so Tazuna refuses each of
+ * these in every template file of it (helmfile itself has no switch).
+ */
+const OUTSIDE = [
+  "env",
+  "requiredEnv",
+  "expandenv",
+  "exec",
+  "readFile",
+  "readDir",
+  "readDirEntries",
+  "getEnv",
+];
+const OUTSIDE_CALL = new RegExp(`(?<![.$\\w])(${OUTSIDE.join("|")})\\b`, "g");
+
+/** The first function of OUTSIDE called inside a {{ }} action of `text`, if any. */
+export function outsideFunction(text: string): string | undefined {
+  for (const m of text.matchAll(/\{\{(.*?)\}\}/gs)) {
+    const code = (m[1] ?? "").replace(/"(?:[^"\\]|\\.)*"|`[^`]*`/g, '""');
+    const hit = [...code.matchAll(OUTSIDE_CALL)][0];
+    if (hit) return hit[1];
+  }
+  return undefined;
+}
+
+async function refuseOutsideFunctions(a: Addon, dir: string): Promise<void> {
+  const files = (await readdir(dir, { recursive: true }))
+    .map(String)
+    .filter((f) => /\.(gotmpl|ya?ml|tpl)$/.test(f));
+  for (const f of files) {
+    const fn = outsideFunction(await readFile(path.join(dir, f), "utf8"));
+    if (fn)
+      throw new RenderError(
+        a.name,
+        `helmfile template ${f}`,
+        `the artifact's ${f} calls ${fn}, which reads outside the artifact (the environment, files or programs)`,
+        "an artifact's helmfile gets only its vars (.Values / .StateValues): pass what it needs as helmfile vars",
+      );
+  }
+}
+
+export async function renderHelmfile(a: Addon, opts: { fromArtifact?: boolean } = {}): Promise<K8sObject[]> {
+  if (opts.fromArtifact) await refuseOutsideFunctions(a, a.dir ?? a.baseDir);
   const h = a.helmfile ?? {};
   const { values: vars, secret } = await resolveVars(a);
   // Without HELMFILE_UPGRADE_NOTICE_DISABLED, helmfile asks github.com for a newer release.

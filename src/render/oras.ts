@@ -190,5 +190,7 @@ export async function renderOras(a: Addon): Promise<K8sObject[]> {
     ...(o.delegate.helmfile ? { helmfile: o.delegate.helmfile } : {}),
     ...(hint && hintFile ? { hint: { file: hintFile, hint } } : {}),
   };
-  return o.delegate.type === "kustomize" ? renderKustomize(delegate) : renderHelmfile(delegate);
+  return o.delegate.type === "kustomize"
+    ? renderKustomize(delegate)
+    : renderHelmfile(delegate, { fromArtifact: true });
 }
