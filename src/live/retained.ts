@@ -31,17 +31,17 @@ export async function customResourceCount(cluster: ClusterAccess, crd: CrdRef): 
 
 /** Deletes CRDs by name, counting their custom resources first; returns that count. */
 export async function deleteCrds(cluster: ClusterAccess, crds: readonly CrdRef[]): Promise<number> {
-  let count = 0;
-  for (const c of crds) count += await customResourceCount(cluster, c);
-  for (const c of crds)
-    await kubectl(cluster, [
-      "delete",
-      "customresourcedefinition",
-      c.name,
-      "--ignore-not-found",
-      "--wait=true",
-    ]);
-  return count;
+  if (crds.length === 0) return 0;
+  const counts = await Promise.all(crds.map((c) => customResourceCount(cluster, c)));
+  // One call for all: the API server deletes them side by side, kubectl waits for the last.
+  await kubectl(cluster, [
+    "delete",
+    "customresourcedefinition",
+    ...crds.map((c) => c.name),
+    "--ignore-not-found",
+    "--wait=true",
+  ]);
+  return counts.reduce((a, b) => a + b, 0);
 }
 
 /**
@@ -54,14 +54,25 @@ export async function deleteRetained(
 ): Promise<{ objects: number; crds: number; customResources: number }> {
   const kept = installed.filter((o) => o.retained);
   const others = kept.filter((o) => !isCrd(o));
+  // One kubectl per namespace (and one for cluster-wide objects), all at once: a process and a
+  // wait per object made destroy several times slower than the same deletes by hand.
+  const byNamespace = new Map<string, string[]>();
   for (const o of others)
-    await kubectl(cluster, [
-      "delete",
+    byNamespace.set(o.namespace ?? "", [
+      ...(byNamespace.get(o.namespace ?? "") ?? []),
       kubectlTarget(o.kind, o.name, o.apiVersion),
-      ...(o.namespace ? ["-n", o.namespace] : []),
-      "--ignore-not-found",
-      "--wait=true",
     ]);
+  await Promise.all(
+    [...byNamespace].map(([ns, targets]) =>
+      kubectl(cluster, [
+        "delete",
+        ...targets,
+        ...(ns ? ["-n", ns] : []),
+        "--ignore-not-found",
+        "--wait=true",
+      ]),
+    ),
+  );
   const crds = kept.filter(isCrd).map(crdRef);
   const customResources = await deleteCrds(cluster, crds);
   return { objects: others.length, crds: crds.length, customResources };
