@@ -129,18 +129,25 @@ export async function openClusterStack(
   name: string,
   /** For --tags: the add-ons to register, chosen from the loaded declaration. */
   select?: (target: Target) => readonly string[] | undefined,
+  /** Reads state only (state list, state diff): no kubeconfig, guard or cluster needed. */
+  how: { offline?: boolean } = {},
 ): Promise<ClusterStack> {
   const cluster = await clusterOf(opts, name);
   // Every command with a stack reads or waits on the cluster through kubectl; say so before the engine starts.
   if (!(await whichOf("kubectl")))
     throw new UsageError(`kubectl was not found on PATH\n  fix: ${missingFix("kubectl")}`);
   const target = { ...(await loadTarget(opts, cluster)), cluster: cluster.name, settings: cluster.settings };
-  preflight(opts, cluster, target.declaration);
+  if (!how.offline) preflight(opts, cluster, target.declaration);
   const project = projectOf(opts);
   const only = select?.(target);
   const backend = await backendUrl(opts, project);
+  const encryption = await secrets();
   const { program, workspace, binding } = engineSide();
-  const common = { stackName: cluster.name, backendUrl: backend, ...(await secrets()) };
+  const kubeconfig = kubeconfigPath(cluster.settings, target.projectDir);
+  // The cluster must answer before a stack is opened (or created): an unreachable one is one
+  // error here, not the program's failure inside the engine after an empty stack was made.
+  const live = how.offline ? undefined : await binding.liveIdentity(kubeconfig, cluster.settings.context);
+  const common = { stackName: cluster.name, backendUrl: backend, ...encryption };
   const stack = project.ownProgram
     ? await workspace.openProjectStack({
         ...common,
@@ -159,13 +166,13 @@ export async function openClusterStack(
             ...(opts.allowAnyContext ? { allowAnyContext: true } : {}),
           }),
       });
-  const kubeconfig = kubeconfigPath(cluster.settings, target.projectDir);
   const checkIdentity = () =>
     binding.checkRecordedIdentity(
       stack,
       kubeconfig,
       cluster.settings.context,
       cluster.settings.rebindTo ?? "",
+      live,
     );
   return {
     target,

@@ -32,6 +32,19 @@ export function exitCodeOf(err: unknown): number {
   return EXIT.error;
 }
 
+/**
+ * One line of the engine's output as ours: without the resource it came
+ * from and the "Unhandled exception: XError:" the language host adds, so
+ * the program's own error reads as it would from the CLI, once.
+ */
+function engineLine(line: string): string {
+  return line
+    .trim()
+    .replace(/^\+?\s*pulumi:pulumi:Stack \S+ \S+ \(\d+s\) /, "")
+    .replace(/^error: /, "")
+    .replace(/^Unhandled exception: (\w*Error: )?/, "");
+}
+
 /** The message to print: ours whole, the engine's reduced to its error lines. */
 export function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
@@ -50,8 +63,6 @@ export function describe(err: unknown): string {
     .filter((l) =>
       /error:|guard:|fix:|created by|^\s+\*|^\s+(recorded|now|nothing was|command:|\||last answer:)/.test(l),
     );
-  const unique = [...new Set(lines.map((l) => l.trim().replace(/^error: /, "")))].filter(
-    (l) => !/^(preview|update) failed$/.test(l),
-  );
+  const unique = [...new Set(lines.map(engineLine))].filter((l) => !/^(preview|update) failed$/.test(l));
   return unique.length > 0 ? unique.slice(0, 15).join("\n") : err.message;
 }

@@ -7,7 +7,10 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import { stateResources } from "../state/resources";
 import { sameCluster, type BindingProps } from "./binding";
 import { GuardError } from "./error";
-import { readIdentity } from "./identity";
+import { readIdentity, type ClusterIdentity } from "./identity";
+
+/** The identity of the cluster behind a context now (GuardError when it cannot be read). */
+export const liveIdentity = readIdentity;
 
 const BINDING_TYPE = "pulumi-nodejs:dynamic/tazuna:ClusterBinding";
 
@@ -22,10 +25,12 @@ export async function checkRecordedIdentity(
   kubeconfig: string,
   context: string,
   rebindTo = "",
+  /** The live identity, when the caller read it already. */
+  known?: ClusterIdentity,
 ): Promise<void> {
   const recorded = await recordedBinding(stack);
   if (!recorded) return;
-  const live = await readIdentity(kubeconfig, context);
+  const live = known ?? (await readIdentity(kubeconfig, context));
   if (sameCluster(live, recorded)) return;
   if (rebindTo === live.uid) return;
   throw new GuardError(

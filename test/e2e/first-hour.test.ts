@@ -176,10 +176,15 @@ describe("first hour: every error path, once, with its fix and exit code (no clu
       /--cluster NAME, or fix tazuna:context in stacks\/Pulumi\.dev\.yaml/,
     );
     assert.deepEqual(await stacksIn(stacked), [], "a refused run leaves no stack behind");
-    // The positive control: the matching context passes the guard and reaches the cluster (which is not there).
-    const allowed = await run(bare, ["--context", "prod-a", "plan"], { KUBECONFIG: kubeconfig });
-    assert.notEqual(allowed.exitCode, 3, allowed.stderr);
-    assert.doesNotMatch(allowed.stderr, /guard: kubeconfig context/);
+    // The positive control: the matching context passes context_matches and goes on to read the
+    // cluster's identity, which is not there: that refusal, once, before any stack is created.
+    expectOne(
+      await run(bare, ["--context", "prod-a", "plan"], { KUBECONFIG: kubeconfig }),
+      3,
+      /guard: cannot read the identity of the cluster behind context "prod-a"/,
+      /check that the cluster is reachable/,
+    );
+    assert.deepEqual(await stacksIn(bare), [], "still no stack");
   });
 
   it("an environment without context_matches: warned on every command, refused for apply and destroy unless --allow-any-context; no variables in the guard", async () => {
@@ -211,12 +216,17 @@ describe("first hour: every error path, once, with its fix and exit code (no clu
         /guard: environment "dev" declares no context_matches, so it would drop spec\.context_matches .*\/prod-\.\*\//,
         /declare spec\.environments\.dev\.context_matches .* or pass --allow-any-context/,
       );
-    // The flag lets it past the guard: it fails later, at the cluster that is not there, not with exit 3.
+    // The flag lets it past that check: it stops next, at the cluster that is not there.
     const allowed = await run(dir, ["-e", "dev", "--allow-any-context", "apply", "--yes"], env);
-    assert.notEqual(allowed.exitCode, 3, allowed.stderr);
-    assert.doesNotMatch(allowed.stderr, /guard: /);
+    assert.match(allowed.stderr, /cannot read the identity of the cluster/, allowed.stderr);
+    assert.doesNotMatch(allowed.stderr, /declares no context_matches, so/);
     const plan = await run(dir, ["-e", "dev", "plan"], env);
-    assert.doesNotMatch(plan.stderr, /guard: /, "plan reads only: warned, not refused");
+    assert.match(
+      plan.stderr,
+      /cannot read the identity of the cluster/,
+      "plan reads only: warned, not refused",
+    );
+    assert.doesNotMatch(plan.stderr, /declares no context_matches, so/);
 
     await writeFile(
       path.join(dir, "tazuna.yaml"),
@@ -367,8 +377,8 @@ describe("first hour: -f, --var and --var-file reach the engine on every path (e
     assert.equal(plan.exitCode, 0, `${plan.stdout}\n${plan.stderr}`);
     // The control: without -f the same folder's plan is tazuna.yaml's (creates main-*, deletes other).
     const plain = await run(dir, ["plan"]);
-    assert.match(plain.stdout, /\+ create +Namespace\/main-a/);
-    assert.match(plain.stdout, /- delete +Namespace\/other/);
+    assert.match(plain.stdout, /\+ create +core\/v1:Namespace main-a/);
+    assert.match(plain.stdout, /- delete +core\/v1:Namespace other/);
     const destroyed = await run(dir, ["-f", "other.yaml", "destroy", "--yes"]);
     assert.equal(destroyed.exitCode, 0, destroyed.stderr);
   });

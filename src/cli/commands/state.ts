@@ -25,7 +25,7 @@ export const listCommand: ClusterCommand<StateListResult> = {
   name: "state list",
   schema: StateListSchema,
   run: async (opts, cluster) => {
-    const { stack } = await openClusterStack(opts, cluster);
+    const { stack } = await openClusterStack(opts, cluster, undefined, { offline: true });
     const objects = (await installedObjects(stack)).map(({ applied: _a, urn: _u, ...o }) => o);
     return { schemaVersion: SCHEMA_VERSION, cluster, objects };
   },
@@ -38,7 +38,7 @@ export const diffCommand: ClusterCommand<StateDiffResult> = {
   name: "state diff",
   schema: StateDiffSchema,
   run: async (opts, cluster) => {
-    const { stack, target } = await openClusterStack(opts, cluster);
+    const { stack, target } = await openClusterStack(opts, cluster, undefined, { offline: true });
     const diff = diffStateAgainst(await renderAll(target.declaration.addons), await installedObjects(stack));
     return { schemaVersion: SCHEMA_VERSION, cluster, diff };
   },
