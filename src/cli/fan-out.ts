@@ -9,7 +9,7 @@ import { execa } from "../exec";
 import pLimit from "p-limit";
 import { ErrorSchema, FanOutSchema, SCHEMA_VERSION, type FanOutResult } from "./results";
 import { EXIT, combinedExit } from "./exit-codes";
-import { deferSignals } from "../scratch";
+import { deferSignals } from "../temp";
 import { log, paint, print } from "./output";
 import type { ClusterCommand } from "./per-cluster";
 import type { GlobalOptions } from "./project";

@@ -3,7 +3,7 @@
  * point (operations in flight finish, nothing new starts, state is written
  * and the lock released); a second one quits at once.
  */
-import { deferSignals } from "../scratch";
+import { deferSignals } from "../temp";
 import { log } from "./output";
 
 export interface Interruptible {

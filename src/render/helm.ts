@@ -4,7 +4,7 @@ import { toGoYaml } from "./yaml-out";
 import type { Addon } from "../config/model";
 import { parseObjects, withDefaultNamespace, type K8sObject } from "./objects";
 import { runTool } from "./run";
-import { scratchDir } from "../scratch";
+import { scratchDir } from "../temp";
 
 export async function renderHelm(a: Addon): Promise<K8sObject[]> {
   const h = a.helm ?? {};

@@ -16,7 +16,7 @@ import { refuseOutsideSecrets } from "../secrets/placement";
 import { applyHint, type GivenVar } from "../config/hints";
 import { parseObjects, withDefaultNamespace, type K8sObject } from "./objects";
 import { runTool } from "./run";
-import { scratchDir, scratchFile } from "../scratch";
+import { scratchDir, scratchFile } from "../temp";
 import { rememberSecret } from "../secrets/scrub";
 import { RenderError } from "./errors";
 

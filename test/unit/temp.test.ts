@@ -8,7 +8,7 @@ import { chmod, mkdir, mkdtemp, readdir, stat, writeFile } from "node:fs/promise
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { execa } from "execa";
-import { scratchDir } from "../../src/scratch";
+import { scratchDir } from "../../src/temp";
 
 const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
 
