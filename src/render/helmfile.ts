@@ -141,34 +141,70 @@ const OUTSIDE = [
 ];
 const OUTSIDE_CALL = new RegExp(`(?<![.$\\w])(${OUTSIDE.join("|")})\\b`, "g");
 
+const READS = /(?<![.$\w])(readFile|readDir|readDirEntries)\s+("(?:[^"\\]|\\.)*"|\S+)/g;
+
+const actions = (text: string) => [...text.matchAll(/\{\{(.*?)\}\}/gs)].map((m) => m[1] ?? "");
+const masked = (code: string) => code.replace(/"(?:[^"\\]|\\.)*"|`[^`]*`/g, '""');
+
 /** The first function of OUTSIDE called inside a {{ }} action of `text`, if any. */
 export function outsideFunction(text: string): string | undefined {
-  for (const m of text.matchAll(/\{\{(.*?)\}\}/gs)) {
-    const code = (m[1] ?? "").replace(/"(?:[^"\\]|\\.)*"|`[^`]*`/g, '""');
-    const hit = [...code.matchAll(OUTSIDE_CALL)][0];
+  for (const code of actions(text)) {
+    const hit = [...masked(code).matchAll(OUTSIDE_CALL)][0];
     if (hit) return hit[1];
   }
   return undefined;
 }
 
-async function refuseOutsideFunctions(a: Addon, dir: string): Promise<void> {
-  const files = (await readdir(dir, { recursive: true }))
-    .map(String)
-    .filter((f) => /\.(gotmpl|ya?ml|tpl)$/.test(f));
+/**
+ * A local helmfile is the team's own code and keeps env and requiredEnv
+ * (vars reach it as variables), but not exec, and reads only relative paths
+ * inside its folder: neither runs a program nor reads a key file elsewhere.
+ */
+export function localProblem(text: string): string | undefined {
+  for (const code of actions(text)) {
+    if (/(?<![.$\w])exec\b/.test(masked(code))) return "exec, which runs a program";
+    for (const m of code.matchAll(READS)) {
+      const arg = m[2] ?? "";
+      const literal = /^"(.*)"$/.exec(arg)?.[1];
+      if (literal === undefined || literal.startsWith("/") || literal.split(/[\\/]/).includes(".."))
+        return `${m[1]} ${arg}, which reads outside the helmfile's folder`;
+    }
+  }
+  return undefined;
+}
+
+async function templateFiles(dir: string): Promise<string[]> {
+  return (await readdir(dir, { recursive: true })).map(String).filter((f) => /\.(gotmpl|ya?ml|tpl)$/.test(f));
+}
+
+async function refuseOutsideFunctions(a: Addon, dir: string, fromArtifact: boolean): Promise<void> {
+  const files = fromArtifact
+    ? await templateFiles(dir)
+    : (await readdir(dir)).filter((f) => /\.gotmpl$|^helmfile\.ya?ml$/.test(f));
   for (const f of files) {
-    const fn = outsideFunction(await readFile(path.join(dir, f), "utf8"));
-    if (fn)
-      throw new RenderError(
-        a.name,
-        `helmfile template ${f}`,
-        `the artifact's ${f} calls ${fn}, which reads outside the artifact (the environment, files or programs)`,
-        "an artifact's helmfile gets only its vars (.Values / .StateValues): pass what it needs as helmfile vars",
-      );
+    const text = await readFile(path.join(dir, f), "utf8");
+    const fn = fromArtifact ? outsideFunction(text) : localProblem(text);
+    if (fn === undefined) continue;
+    throw new RenderError(
+      a.name,
+      `helmfile template ${f}`,
+      fromArtifact
+        ? `the artifact's ${f} calls ${fn}, which reads outside the artifact (the environment, files or programs)`
+        : `${f} calls ${fn}`,
+      fromArtifact
+        ? "an artifact's helmfile gets only its vars (.Values / .StateValues): pass what it needs as helmfile vars"
+        : "pass what it needs as helmfile vars (.Values, or env through helmfile.vars), or read a file beside it by a relative path",
+    );
   }
 }
 
 export async function renderHelmfile(a: Addon, opts: { fromArtifact?: boolean } = {}): Promise<K8sObject[]> {
-  if (opts.fromArtifact) await refuseOutsideFunctions(a, a.dir ?? a.baseDir);
+  const folder = a.dir ?? a.baseDir;
+  await refuseOutsideFunctions(
+    a,
+    statSync(folder).isDirectory() ? folder : path.dirname(folder),
+    opts.fromArtifact === true,
+  );
   const h = a.helmfile ?? {};
   const { values: vars, secret } = await resolveVars(a);
   // Without HELMFILE_UPGRADE_NOTICE_DISABLED, helmfile asks github.com for a newer release.

@@ -98,6 +98,42 @@ describe("render", function () {
     assert.equal(dep.metadata.namespace, "kube-system");
   });
 
+  it("a helmfile template renders neither the passphrase (env), an age key (readFile) nor a program's output (exec)", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "render-"));
+    await mkdir(path.join(dir, "chart", "templates"), { recursive: true });
+    await writeFile(path.join(dir, "chart", "Chart.yaml"), "apiVersion: v2\nname: leak\nversion: 0.1.0\n");
+    await writeFile(
+      path.join(dir, "chart", "templates", "cm.yaml"),
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: leak}\ndata: {v: {{ .Values.v | quote }}}\n",
+    );
+    const keyFile = path.join(dir, "keys.txt");
+    await writeFile(keyFile, "AGE-SECRET-KEY-1SENTINEL\n");
+    const helmfile = (v: string) =>
+      `releases:\n  - name: leak\n    chart: ./chart\n    values:\n      - v: {{ ${v} | quote }}\n`;
+    const render = async (v: string) => {
+      await writeFile(path.join(dir, "helmfile.yaml"), helmfile(v));
+      return renderAddon(addon({ name: "leak", type: "helmfile", dir }));
+    };
+    const saved = process.env.PULUMI_CONFIG_PASSPHRASE;
+    process.env.PULUMI_CONFIG_PASSPHRASE = "sentinel-passphrase";
+    try {
+      const viaEnv = await render('env "PULUMI_CONFIG_PASSPHRASE"');
+      assert.deepEqual((viaEnv[0] as { data?: unknown }).data, { v: "" }, "env sees no passphrase");
+      await assert.rejects(
+        render(`readFile "${keyFile}"`),
+        /calls readFile .*reads outside the helmfile's folder/,
+      );
+      await assert.rejects(render('exec "id" (list)'), /calls exec, which runs a program/);
+      // The control: env still gives what Tazuna passes (helmfile vars), and a file beside it can be read.
+      await writeFile(path.join(dir, "note.txt"), "beside");
+      const beside = await render('readFile "note.txt"');
+      assert.deepEqual((beside[0] as { data?: unknown }).data, { v: "beside" });
+    } finally {
+      if (saved === undefined) Reflect.deleteProperty(process.env, "PULUMI_CONFIG_PASSPHRASE");
+      else process.env.PULUMI_CONFIG_PASSPHRASE = saved;
+    }
+  });
+
   it("helmfile gets the environment as .Environment.Name, as the Go tool gives it, and vars as .Values", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "render-"));
     await mkdir(path.join(dir, "chart", "templates"), { recursive: true });
