@@ -9,7 +9,7 @@
  */
 import type { Stack } from "@pulumi/pulumi/automation";
 import { adoptKey, urnParts } from "../program/urns";
-import { ADOPT_ENV, ONLY_ENV } from "../program/run-env";
+import { ADOPT_ENV, ONLY_ENV, withEnv } from "../program/run-env";
 import { DIRECTIVES, OWN_FIELD_MANAGER } from "../program/readiness";
 import { writingState } from "../state/resources";
 
@@ -24,23 +24,6 @@ function withoutDirectives(inputs: Props): Props {
     ),
   );
   return { ...inputs, metadata: { ...metadata, annotations } };
-}
-
-/** Runs `fn` with environment variables set (undefined: unset), for the program the engine runs. */
-async function withEnv<T>(vars: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
-  const before = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  const set = (v: Record<string, string | undefined>) => {
-    for (const [k, x] of Object.entries(v)) {
-      if (x === undefined) Reflect.deleteProperty(process.env, k);
-      else process.env[k] = x;
-    }
-  };
-  set(vars);
-  try {
-    return await fn();
-  } finally {
-    set(before);
-  }
 }
 
 const keyOf = (urn: string) => {

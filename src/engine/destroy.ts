@@ -7,6 +7,7 @@
 import type { Stack } from "@pulumi/pulumi/automation";
 import { installedObjects } from "../state/inventory";
 import { writingState } from "../state/resources";
+import { DESTROY_ENV, withEnv } from "../program/run-env";
 import { deleteRetained } from "../live/retained";
 import type { ClusterAccess } from "../live/kubectl";
 
@@ -24,7 +25,11 @@ export async function destroyStack(
   opts: { runProgram?: boolean } = {},
 ): Promise<Destroyed> {
   const installed = await installedObjects(stack);
-  const res = await writingState(stack, () => stack.destroy(opts.runProgram ? { runProgram: true } : {}));
+  // The program runs for its guard only: the engine deletes what state holds, so rendering every
+  // add-on again (seconds of helm and kustomize) would be wasted.
+  const res = await writingState(stack, () =>
+    withEnv({ [DESTROY_ENV]: "1" }, () => stack.destroy(opts.runProgram ? { runProgram: true } : {})),
+  );
   return { result: res.summary.result, ...(await deleteRetained(cluster, installed)) };
 }
 

@@ -17,7 +17,7 @@ import { StackSettingsSchema, type StackSettings } from "../config/settings";
 import { layers, predecessors } from "../graph/order";
 import { renderAll, type K8sObject } from "../render";
 import { AddonComponent } from "./addon";
-import { adoptFromEnv, onlyFromEnv, runFromEnv } from "./run-env";
+import { adoptFromEnv, destroyingFromEnv, onlyFromEnv, runFromEnv } from "./run-env";
 import { ClusterBinding } from "../guard/binding";
 import { checkContext, checkEnvironmentGuard } from "../guard/context";
 import { readIdentity, type ClusterIdentity } from "../guard/identity";
@@ -225,11 +225,17 @@ export async function tazunaProgram(ctx: ProgramContext) {
   const kubeconfig = kubeconfigPath(ctx.settings, ctx.projectDir);
   const identity = await readIdentity(kubeconfig, ctx.settings.context);
   if (!ctx.throwawayCluster) checkPinned(ctx.settings, identity, ctx.stackName);
-  const rendered = await renderAll(decl.addons);
+  // Destroy deletes what state holds: the program runs for its guard (above), and renders nothing.
+  const destroying = destroyingFromEnv();
+  const rendered = destroying
+    ? new Map<string, K8sObject[]>(decl.addons.map((a) => [a.name, []]))
+    : await renderAll(decl.addons);
   for (const [addon, objects] of rendered) refuseOutsideSecrets(addon, "tazuna:vars", vars.secret, objects);
-  const hpas = JSON.parse(await kubectl({ kubeconfig, context: ctx.settings.context }, HPA_LIST)) as {
-    items: unknown[];
-  };
+  const hpas = destroying
+    ? { items: [] }
+    : (JSON.parse(await kubectl({ kubeconfig, context: ctx.settings.context }, HPA_LIST)) as {
+        items: unknown[];
+      });
   const scaled = scaleTargets([...[...rendered.values()].flat(), ...hpas.items]);
   return registerGraph(
     decl,

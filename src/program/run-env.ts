@@ -19,6 +19,8 @@ export const RUN_ENV = "TAZUNA_RUN";
 export const ONLY_ENV = "TAZUNA_ONLY_ADDONS";
 export const ADOPT_ENV = "TAZUNA_ADOPT";
 export const CLI_PID_ENV = "TAZUNA_CLI_PID";
+/** Set around `tazuna destroy`'s engine run: the program registers no objects, so renders nothing. */
+export const DESTROY_ENV = "TAZUNA_DESTROYING";
 
 const RunSchema = z.strictObject({
   file: z.string().min(1).optional(),
@@ -30,7 +32,7 @@ export type RunFlags = z.infer<typeof RunSchema>;
 
 /** Called first by the tazuna command: no leftover from a shell reaches a program through it. */
 export function startTazunaRun(env: NodeJS.ProcessEnv = process.env): void {
-  for (const name of [RUN_ENV, ONLY_ENV, ADOPT_ENV]) Reflect.deleteProperty(env, name);
+  for (const name of [RUN_ENV, ONLY_ENV, ADOPT_ENV, DESTROY_ENV]) Reflect.deleteProperty(env, name);
   env[CLI_PID_ENV] = String(process.pid);
 }
 
@@ -90,4 +92,26 @@ export function adoptFromEnv(env: NodeJS.ProcessEnv = process.env): Record<strin
   const raw = env[ADOPT_ENV];
   if (!raw || !fromOwnTazuna(env)) return {};
   return AdoptSchema.parse(JSON.parse(raw));
+}
+
+/** Whether the engine runs the program for `tazuna destroy`. */
+export function destroyingFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env[DESTROY_ENV] === "1" && fromOwnTazuna(env);
+}
+
+/** Runs `fn` with environment variables set (undefined: unset), for the program the engine runs. */
+export async function withEnv<T>(vars: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
+  const before = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  const set = (v: Record<string, string | undefined>) => {
+    for (const [k, x] of Object.entries(v)) {
+      if (x === undefined) Reflect.deleteProperty(process.env, k);
+      else process.env[k] = x;
+    }
+  };
+  set(vars);
+  try {
+    return await fn();
+  } finally {
+    set(before);
+  }
 }
