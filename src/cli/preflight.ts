@@ -76,9 +76,9 @@ export function refuseKubeconfig(opts: GlobalOptions, cluster: ClusterLike): voi
   }
 }
 
-/** Throws a UsageError (exit 1) or a GuardError (exit 3) with the fix for this folder's mode. */
+/** Throws a GuardError (exit 3) or a UsageError (exit 1), in that order, with the fix for this folder's mode. */
 export function preflight(opts: GlobalOptions, cluster: Cluster, declaration: Declaration): void {
-  refuseKubeconfig(opts, cluster);
+  // The guard first: a context it refuses is refused (exit 3) whatever the kubeconfig holds.
   if (opts.writes) checkEnvironmentGuard(declaration, opts.allowAnyContext === true);
   const context = cluster.settings.context;
   const stackFile = stackFileLabel(cluster.name);
@@ -91,4 +91,5 @@ export function preflight(opts: GlobalOptions, cluster: Cluster, declaration: De
       ? `pick the cluster you meant with --cluster NAME, or fix tazuna:context in ${stackFile}`
       : "switch to the cluster you meant with kubectl config use-context NAME, or pass --context NAME",
   );
+  refuseKubeconfig(opts, cluster);
 }

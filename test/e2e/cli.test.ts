@@ -246,7 +246,12 @@ describe("tazuna CLI (e2e)", function () {
     assert.equal(text.exitCode, 0, `${text.stdout}\n${text.stderr}`);
     assert.match(text.stdout, /cluster local: no changes/);
     const json = await tazuna(["plan", "--cluster", "local", "--output", "json"]);
-    assert.deepEqual(checkedJson("plan", json.stdout), { schemaVersion: 1, cluster: "local", changes: [] });
+    assert.deepEqual(checkedJson("plan", json.stdout), {
+      schemaVersion: 1,
+      cluster: "local",
+      changes: [],
+      vars: { overlay: "stacks/Pulumi.local.yaml" },
+    });
   });
 
   it("state list shows what is installed; state diff compares the declaration without the cluster", async () => {

@@ -88,16 +88,34 @@ describe("the packed package, installed into empty folders", function () {
       ]);
       assert.match(await readFile(path.join(app, ".gitignore"), "utf8"), /^\.tazuna\/$/m);
       assert.match(await readFile(path.join(app, "index.ts"), "utf8"), /from "tazuna"/);
-      // Installed from the tarball, init depends on that tarball: the README's plain `npm install`
-      // then works with no registry that has tazuna (offline here).
-      assert.equal(pkg.dependencies.tazuna, `file:${await realpath(TARBALL)}`);
+      // A global install from a tarball leaves npm no record of it: init says so, and its next
+      // steps (and the README's) install the tarball by its path, with no registry that has tazuna.
+      assert.equal(pkg.dependencies.tazuna, "^0.1.0");
       assert.match(
         init.stdout,
-        /package\.json: tazuna file:.*tazuna\.tgz, from the tarball this tazuna was installed from/,
+        /package\.json: tazuna \^0\.1\.0, from the npm registry \(npm keeps no record/,
       );
-      const npm = await execa("npm", ["install", ...NPM_OFFLINE], { cwd: app, reject: false });
+      assert.match(
+        init.stdout,
+        /npm install \/path\/to\/tazuna-0\.1\.0\.tgz +# the tarball you installed tazuna from/,
+      );
+      const npm = await execa("npm", ["install", ...NPM_OFFLINE, TARBALL], { cwd: app, reject: false });
       assert.equal(npm.exitCode, 0, npm.stderr);
       await access(path.join(app, "node_modules", "tazuna", "dist", "library.js"));
+      // Installed into a project, npm records the tarball: that tazuna's init depends on it by path.
+      const local = await execa(
+        path.join(app, "node_modules", ".bin", "tazuna"),
+        ["-p", path.join(root, "app2"), "init"],
+        {
+          cwd: app,
+          reject: false,
+          env: env(),
+        },
+      );
+      assert.equal(local.exitCode, 0, local.stderr);
+      const pkg2 = JSON.parse(await readFile(path.join(root, "app2", "package.json"), "utf8")) as typeof pkg;
+      assert.equal(pkg2.dependencies.tazuna, `file:${await realpath(TARBALL)}`);
+      assert.match(local.stdout, /from the tarball this tazuna was installed from/);
     });
 
     it("check, apply --yes and plan (exit 0) through the project's own program", async () => {

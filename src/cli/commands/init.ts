@@ -116,6 +116,8 @@ function resolvedFrom(root: string): string | undefined {
 export function tazunaDependency(root = path.resolve(__dirname, "..", "..", "..")): {
   spec: string;
   from: string;
+  /** The line that installs it when the registry may not have tazuna. */
+  install?: string;
 } {
   const resolved = resolvedFrom(root);
   if (resolved?.startsWith("file:") && resolved.endsWith(".tgz") && existsSync(resolved.slice(5)))
@@ -124,7 +126,8 @@ export function tazunaDependency(root = path.resolve(__dirname, "..", "..", ".."
     spec: `^${TAZUNA_VERSION}`,
     from: resolved?.startsWith("http")
       ? "the npm registry, as this tazuna was installed"
-      : `the npm registry; this tazuna was not installed from a tarball that still exists, so if the registry has no tazuna, run npm install <path to tazuna-${TAZUNA_VERSION}.tgz> in the project`,
+      : "the npm registry (npm keeps no record of the tarball a global install came from)",
+    ...(resolved?.startsWith("http") ? {} : { install: `npm install /path/to/tazuna-${TAZUNA_VERSION}.tgz` }),
   };
 }
 
@@ -227,7 +230,9 @@ export function register(program: Command, globals: () => GlobalOptions): void {
           `Pulumi project "${name}", cluster (stack) "${cluster}" on kubeconfig context "${context}".`,
           "Next:",
           ...(cd !== "." ? [`  cd ${cd}`] : []),
-          "  npm install                                  # tazuna, @pulumi/pulumi, @pulumi/kubernetes",
+          dependency.install
+            ? `  ${dependency.install}   # the tarball you installed tazuna from (from a registry that has tazuna: npm install)`
+            : "  npm install                                  # tazuna, @pulumi/pulumi, @pulumi/kubernetes",
           ...(passphrase.export ? [`  ${passphrase.export}   # encrypts secrets in state`] : []),
           "  tazuna doctor                                # the programs Tazuna needs",
           "  tazuna check                                 # validate, no cluster needed",
