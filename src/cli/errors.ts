@@ -40,7 +40,7 @@ export function exitCodeOf(err: unknown): number {
 function engineLine(line: string): string {
   return line
     .trim()
-    .replace(/^\+?\s*pulumi:pulumi:Stack \S+ \S+ \(\d+s\) /, "")
+    .replace(/^\+?\s*pulumi:pulumi:Stack \S+ \S+ (\(\d+s\) )?/, "")
     .replace(/^error: /, "")
     .replace(/^Unhandled exception: (\w*Error: )?/, "");
 }

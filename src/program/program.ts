@@ -61,6 +61,8 @@ interface Target {
   rebindTo: string;
   /** Objects to import rather than apply (tazuna migrate). */
   adopt?: Record<string, string>;
+  /** tazuna destroy: nothing rendered, so no gates to check against the objects. */
+  destroying?: boolean;
 }
 
 export class StackSettingsError extends Error {
@@ -166,10 +168,12 @@ export function registerGraph(
         a.name,
         {
           objects: ownedFields(forProvider(objects), scaled, a.ignoreFields),
-          gates: readinessGates(
-            a,
-            objects.filter((o) => !isHook(o)),
-          ),
+          gates: target.destroying
+            ? []
+            : readinessGates(
+                a,
+                objects.filter((o) => !isHook(o)),
+              ),
           cluster: { kubeconfig: target.kubeconfig, context: target.context },
           adopt: target.adopt ?? {},
           pruneCrds: a.pruneCrds,
@@ -247,6 +251,7 @@ export async function tazunaProgram(ctx: ProgramContext) {
       identity,
       rebindTo: ctx.settings.rebindTo ?? "",
       adopt: adoptFromEnv(),
+      destroying,
     },
     scaled,
   );
