@@ -141,8 +141,8 @@ export async function withFlags<S extends Partial<StackSettings>>(
     const given = path.resolve(dir, opts.file);
     if (settings.file !== undefined && path.resolve(dir, settings.file) !== given)
       throw new UsageError(
-        `-f ${opts.file}: ${stackFile ?? "the stack file"} sets tazuna:file: ${settings.file}, another file
-` + `  fix: drop -f, or set tazuna:file: ${opts.file} in ${stackFile ?? "the stack file"}`,
+        `-f ${opts.file}: ${stackFile ?? "the stack file"} sets tazuna:file: ${settings.file}, another file\n` +
+          `  fix: drop -f, or set tazuna:file: ${opts.file} in ${stackFile ?? "the stack file"}`,
       );
     file = given;
   }
