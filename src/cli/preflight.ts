@@ -18,7 +18,7 @@ import type { Cluster, GlobalOptions } from "./project";
 type ClusterLike = Pick<Cluster, "name" | "source"> & { settings: Partial<StackSettings> };
 
 /** Which files kubectl reads for this cluster, and which setting chose them. */
-export function kubeconfigSource(
+function kubeconfigSource(
   opts: Pick<GlobalOptions, "kubeconfig" | "project">,
   cluster: ClusterLike,
   env = process.env,

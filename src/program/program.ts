@@ -96,7 +96,9 @@ export function settingsFromConfig(stack: string): StackSettings {
     const i = res.error.issues[0];
     throw new StackSettingsError(stack, `tazuna:${String(i?.path[0] ?? "")}: ${i?.message ?? "invalid"}`);
   }
-  return { ...res.data, ...runFromEnv() };
+  // Only the file and vars are settings; --allow-any-context is read where the guard runs.
+  const { allowAnyContext: _allow, ...flags } = runFromEnv() ?? {};
+  return { ...res.data, ...flags };
 }
 
 /** The gate's forExpr for a test (see WaitProps.forExpr). */
