@@ -68,8 +68,9 @@ export async function scratchDir(prefix: string): Promise<Scratch> {
       return file;
     },
     remove: async () => {
-      live.delete(dir);
+      // Forgotten only once gone: an exit during the rm still removes it.
       await rm(dir, { recursive: true, force: true });
+      live.delete(dir);
     },
   };
 }
@@ -80,7 +81,7 @@ export async function scratchFile(file: string, text: string): Promise<() => Pro
   await writeFile(file, text, { mode: 0o600, flag: "wx" });
   live.add(file);
   return async () => {
-    live.delete(file);
     await rm(file, { force: true });
+    live.delete(file);
   };
 }

@@ -3,6 +3,7 @@
  * point (operations in flight finish, nothing new starts, state is written
  * and the lock released); a second one quits at once.
  */
+import { halt } from "../halt";
 import { deferSignals } from "../temp";
 import { log } from "./output";
 
@@ -22,6 +23,7 @@ export function interruptible(what: string): Interruptible {
       `${sig}: stopping ${what} at a safe point (in-flight changes finish, nothing new starts); again to quit now`,
     );
     controller.abort();
+    halt();
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);

@@ -8,6 +8,7 @@ import {
 } from "@pulumi/pulumi/automation";
 import * as path from "node:path";
 import { OFFLINE_ENV, pulumiCommand } from "./process";
+import { scratchDir } from "../temp";
 
 /** The folder whose node_modules holds the @pulumi/pulumi this process uses. */
 const SDK_ROOT = path.resolve(path.dirname(require.resolve("@pulumi/pulumi/package.json")), "../../..");
@@ -23,7 +24,7 @@ export interface StackOptions {
   /** A cloud KMS instead of a passphrase: awskms://, gcpkms://, azurekeyvault://, hashivault://. */
   secretsProvider?: string;
   config?: ConfigMap;
-  /** Where Pulumi keeps the workspace's settings; a temp folder when not given. */
+  /** Where Pulumi keeps the workspace's settings; a scratch folder, removed at exit, when not given. */
   workDir?: string;
   env?: Record<string, string>;
 }
@@ -64,7 +65,8 @@ export async function openStack(opts: StackOptions): Promise<Stack> {
   const stack = await LocalWorkspace.createOrSelectStack(args, {
     pulumiCommand: await pulumiCommand(),
     ...workspaceOptions(opts),
-    ...(opts.workDir ? { workDir: opts.workDir } : {}),
+    // Pulumi's own default (a mkdtemp it never removes) would leave one folder per run.
+    workDir: opts.workDir ?? (await scratchDir("workspace")).path,
     projectSettings: {
       name: opts.projectName,
       runtime: "nodejs",

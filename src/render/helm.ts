@@ -12,7 +12,7 @@ export async function renderHelm(a: Addon): Promise<K8sObject[]> {
   const chart = remote ? (h.chart ?? "") : path.resolve(a.baseDir, h.chart ?? a.dir ?? ".");
   const tmp = await scratchDir(`helm-${a.name}`);
   try {
-    const args = ["template", h.releaseName ?? a.name, chart];
+    const args = ["template"];
     if (h.repo) args.push("--repo", h.repo);
     if (h.version) args.push("--version", h.version);
     if (h.plainHTTP) args.push("--plain-http");
@@ -28,6 +28,8 @@ export async function renderHelm(a: Addon): Promise<K8sObject[]> {
       // The values may hold a stack var from a secret store.
       args.push("--values", await tmp.write("values.yaml", toGoYaml(h.values)));
     }
+    // After `--`, a release name or chart path is never read as a flag.
+    args.push("--", h.releaseName ?? a.name, chart);
     const out = await runTool({
       addon: a.name,
       command: "helm",

@@ -223,6 +223,8 @@ export async function renderHelmfile(a: Addon, opts: { fromArtifact?: boolean } 
     args.push("template", "--file", tmpl.file, "--skip-deps", "--skip-tests", "--quiet");
     if (h.includeCRDs !== false) args.push("--include-crds");
     if (h.kubeVersion) args.push("--kube-version", h.kubeVersion);
+    // helmfile takes helm's extra flags as one string it splits on spaces; the schema lets
+    // no space or leading dash into an API version (ApiVersionSchema), so none can add a flag.
     if (h.apiVersions?.length) args.push("--args", h.apiVersions.map((v) => `--api-versions=${v}`).join(" "));
     for (const f of h.extraValueFiles ?? []) args.push("--values", path.resolve(dir, f));
     const out = await runTool({

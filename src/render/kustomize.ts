@@ -1,4 +1,4 @@
-/** type: kustomize — `kustomize build <path>`. */
+/** type: kustomize — `kustomize build -- <path>`. */
 import type { Addon } from "../config/model";
 import { parseObjects, withDefaultNamespace, type K8sObject } from "./objects";
 import { runTool } from "./run";
@@ -8,7 +8,7 @@ export async function renderKustomize(a: Addon): Promise<K8sObject[]> {
   const out = await runTool({
     addon: a.name,
     command: "kustomize",
-    args: ["build", dir],
+    args: ["build", "--", dir],
     cwd: a.baseDir,
     fix: `fix the kustomization in ${dir}; run the command above to see the same error`,
   });

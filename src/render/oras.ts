@@ -18,7 +18,7 @@ import { RenderError } from "./errors";
 import { renderHelmfile } from "./helmfile";
 import { renderKustomize } from "./kustomize";
 import type { K8sObject } from "./objects";
-import { runTool } from "./run";
+import { commandLine, runTool } from "./run";
 import { rememberSecret } from "../secrets/scrub";
 import { HINT_FILE, hintFileFor, loadHint } from "../config/hints";
 import { formatProblem, type ConfigProblem } from "../config/errors";
@@ -40,14 +40,19 @@ function transport(o: Oras): { args: string[]; input?: string } {
   return { args, input: o.auth.password ?? "" };
 }
 
-async function oras(a: Addon, args: string[], what: string): Promise<string> {
+/** `oras <command> [flags] -- <reference>`: after `--`, a reference is never read as a flag. */
+async function oras(
+  a: Addon,
+  call: { command: string; flags?: string[]; reference: string },
+  what: string,
+): Promise<string> {
   const o = a.oras as Oras;
   try {
     const t = transport(o);
     return await runTool({
       addon: a.name,
       command: "oras",
-      args: [...args, ...t.args],
+      args: [call.command, ...(call.flags ?? []), ...t.args, "--", call.reference],
       ...(t.input !== undefined ? { input: t.input } : {}),
       cwd: a.baseDir,
       fix: "",
@@ -125,7 +130,15 @@ export async function unpackTarball(dir: string, archive: string, limits = ARCHI
 
 async function pull(a: Addon): Promise<string> {
   const o = a.oras as Oras;
-  const digest = (await oras(a, ["resolve", o.reference], "cannot resolve")).trim();
+  const digest = (await oras(a, { command: "resolve", reference: o.reference }, "cannot resolve")).trim();
+  // The digest names the cache folder: anything but a digest would name the wrong one.
+  if (!/^sha256:[0-9a-f]{64}$|^sha512:[0-9a-f]{128}$/.test(digest))
+    throw new RenderError(
+      a.name,
+      commandLine("oras", ["resolve", "--", o.reference]),
+      `oras resolve answered ${JSON.stringify(digest.slice(0, 80))}, not a digest`,
+      "check that the oras on PATH is the oras CLI (tazuna doctor shows its version)",
+    );
   const dir = path.join(orasCacheDir(), "blobs", digest.replace(":", "-"));
   if (existsSync(dir)) return dir;
   const tmp = `${dir}.tmp-${process.pid}`;
@@ -133,7 +146,11 @@ async function pull(a: Addon): Promise<string> {
   await mkdir(tmp, { recursive: true });
   const repo = o.reference.replace(/[:@][^/]*$/, "");
   try {
-    await oras(a, ["pull", `${repo}@${digest}`, "--output", tmp], "cannot pull");
+    await oras(
+      a,
+      { command: "pull", flags: [`--output=${tmp}`], reference: `${repo}@${digest}` },
+      "cannot pull",
+    );
     await unpackTarball(tmp, `${repo}@${digest}`);
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 /** Runs one render tool through execa and turns its failure into a RenderError. */
 import { execa } from "../exec";
+import { halted } from "../halt";
 import { RenderError } from "./errors";
 import { missingFix } from "../tools";
 
@@ -71,7 +72,15 @@ export async function runTool(run: ToolRun): Promise<string> {
     reject: false,
     maxBuffer: 512 * 1024 * 1024,
     timeout,
+    cancelSignal: halted,
   });
+  if (res.isCanceled)
+    throw new RenderError(
+      run.addon,
+      line,
+      "error: stopped (the run was interrupted)",
+      "run the command again",
+    );
   if (res.timedOut)
     throw new RenderError(
       run.addon,

@@ -7,7 +7,8 @@
  * mid-way for as long as the test needs.
  */
 import { strict as assert } from "node:assert";
-import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, readdir, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { execa, type ResultPromise } from "execa";
 import { stringify } from "yaml";
@@ -141,4 +142,79 @@ describe("interrupted applies (e2e)", function () {
     const plan = await tazuna(["plan"]);
     assert.equal(plan.exitCode, 0, `converged after recovery:\n${plan.stdout}\n${plan.stderr}`);
   });
+});
+
+describe("an apply interrupted mid-render (e2e)", function () {
+  this.timeout(300_000);
+  const cluster = useCluster("tazuna-interrupt-render");
+
+  for (const signal of ["SIGINT", "SIGTERM"] as const)
+    it(`${signal} while helm renders leaves no values file in temp and nothing in the project but its state`, async () => {
+      const root = await mkdtemp(path.join(tmpdir(), "tazuna-apply-interrupt-"));
+      const [bin, temp, project] = ["bin", "temp", "project"].map((d) => path.join(root, d)) as [
+        string,
+        string,
+        string,
+      ];
+      for (const d of [bin, temp, project]) await mkdir(d);
+      // A stand-in helm: marks that it runs, then waits, holding its values file.
+      await writeFile(path.join(bin, "helm"), `#!/bin/sh\ntouch "${bin}/started"\nexec sleep 60\n`);
+      await chmod(path.join(bin, "helm"), 0o755);
+      await mkdir(path.join(project, "chart"));
+      await writeFile(
+        path.join(project, "tazuna.yaml"),
+        "spec:\n  manifests:\n    - name: app\n      type: helm\n      path: chart\n      helm: {values: {password: sentinel-in-values}}\n",
+      );
+      const before = (await readdir(project)).sort();
+      const run = execa(
+        BIN,
+        [
+          "-p",
+          project,
+          "--kubeconfig",
+          cluster().kubeconfig,
+          "--context",
+          cluster().context,
+          "apply",
+          "--yes",
+        ],
+        {
+          reject: false,
+          stdin: "ignore",
+          env: {
+            PATH: `${bin}:${process.env.PATH ?? ""}`,
+            TMPDIR: temp,
+            PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+          },
+        },
+      );
+      const err = stderrOf(run);
+      await waitFor("the stand-in helm to run", async () => (await readdir(bin)).includes("started"), err);
+      const values = (await readdir(temp, { recursive: true })).filter((f) =>
+        /values\.yaml$/.test(String(f)),
+      );
+      assert.equal(
+        values.length,
+        1,
+        `the values file exists while helm runs (the control): ${values.join(", ")}`,
+      );
+      assert.equal((await stat(path.join(temp, String(values[0])))).mode & 0o777, 0o600);
+      const sent = Date.now();
+      run.kill(signal);
+      const res = await run;
+      // The stand-in sleeps 60 s: the run must stop it, not wait for it.
+      assert.ok(
+        Date.now() - sent < 30_000,
+        `stopped within 30 s, not after the tool (${Date.now() - sent} ms)`,
+      );
+      assert.equal(res.exitCode, 130, res.stderr);
+      assert.match(res.stderr, /apply interrupted after 0 change\(s\)/);
+      assert.deepEqual(
+        await readdir(temp, { recursive: true }),
+        [],
+        `nothing left in temp; exit ${res.exitCode}:\n${res.stderr}`,
+      );
+      const after = (await readdir(project)).filter((f) => f !== ".tazuna").sort();
+      assert.deepEqual(after, before, "nothing written into the project but the state folder");
+    });
 });

@@ -320,7 +320,7 @@ describe("render", function () {
       (e: unknown) => e,
     );
     assert.ok(err instanceof RenderError);
-    assert.match(err.message, new RegExp(`command: kustomize build ${path.join(dir, "k")}`));
+    assert.match(err.message, new RegExp(`command: kustomize build -- ${path.join(dir, "k")}`));
     assert.match(err.message, /missing\.yaml/);
   });
 
