@@ -18,6 +18,8 @@ import { DIRECTIVES } from "./readiness";
 import { ADDON_TYPE, adoptKey, legacyObjectName } from "./urns";
 import { keeps } from "./ownership";
 import { redacted } from "../secrets/redact";
+import { Release } from "./release";
+import { entryKey, type Entry } from "../release/inventory";
 
 export { ADDON_TYPE };
 
@@ -38,7 +40,12 @@ export interface AddonArgs {
   pruneCrds?: boolean;
   /** Handed off to Argo CD/Flux: created when missing, never updated or deleted. */
   handOff?: boolean;
+  /** Keys (release/inventory.ts) of the objects other add-ons declare: never pruned from this one. */
+  claimedElsewhere?: string[];
 }
+
+/** The release engine (one resource per add-on) instead of one resource per object; the default after the switch. */
+export const releaseEngine = (): boolean => process.env.TAZUNA_ENGINE === "release";
 
 /**
  * Tazuna's provider directives (forProvider) are annotations, so the live
@@ -57,10 +64,11 @@ export class AddonComponent extends pulumi.ComponentResource {
   readonly version: pulumi.Output<string>;
   /** sha256 of the rendered objects: equal digests mean the same manifests were applied. */
   readonly digest: pulumi.Output<string>;
+  /** What the release applied: each object's identity and fingerprint (the release engine only). */
+  readonly inventory: pulumi.Output<Entry[]>;
 
   constructor(name: string, args: AddonArgs, opts: pulumi.ComponentResourceOptions) {
     super(ADDON_TYPE, name, { type: args.type, description: args.description ?? "" }, opts);
-    const adopt = args.adopt ?? {};
     const digest = digestOf(args.objects);
     const hooks = (phase: HookPhase, dependsOn: pulumi.Resource[]) => {
       const list = hooksOf(args.objects, phase);
@@ -76,10 +84,63 @@ export class AddonComponent extends pulumi.ComponentResource {
       return [new HelmHooks(`${name}:hooks:${phase}`, props, { parent: this, dependsOn })];
     };
     const pre = hooks("pre", []);
-    const group = new k8s.yaml.v2.ConfigGroup(
+    const applied = args.objects.filter((o) => !isHook(o));
+    const group = releaseEngine()
+      ? new Release(
+          name,
+          {
+            label: `add-on "${name}"`,
+            ...args.cluster,
+            manifest: {
+              objects: applied,
+              claimedElsewhere: args.claimedElsewhere ?? [],
+              kept: applied
+                .filter((o) => args.handOff || keeps(o as unknown as Record<string, unknown>, args.pruneCrds))
+                .map(entryKey),
+            },
+            timeoutSeconds: args.timeoutSeconds,
+            ...(args.handOff ? { handOff: true } : {}),
+          },
+          { parent: this, dependsOn: pre },
+        )
+      : this.objectGroup(name, applied, args, pre);
+    const gates = args.gates.map(
+      (g) =>
+        new WaitUntil(
+          `${name}:ready:${g.namespace ? `${g.namespace}/` : ""}${g.target}:${g.forExpr}`,
+          { label: `add-on "${name}"`, ...args.cluster, ...g },
+          { parent: this, dependsOn: [group] },
+        ),
+    );
+    hooks("post", [group, ...gates]);
+    this.objectCount = pulumi.output(applied.length);
+    this.resources = group instanceof Release ? pulumi.output([]) : group.resources;
+    this.inventory = group instanceof Release ? group.inventory : pulumi.output([]);
+    this.version = pulumi.output(args.version ?? labelledVersion(args.objects));
+    this.digest = pulumi.output(digest);
+    this.registerOutputs({
+      // How many readiness gates follow the objects; progress views count them down.
+      gates: args.gates.length,
+      objectCount: this.objectCount,
+      resources: this.resources,
+      version: this.version,
+      digest: this.digest,
+      inventory: this.inventory,
+    });
+  }
+
+  /** The per-object engine: one Pulumi resource per object, through yaml/v2. */
+  private objectGroup(
+    name: string,
+    applied: K8sObject[],
+    args: AddonArgs,
+    pre: pulumi.Resource[],
+  ): k8s.yaml.v2.ConfigGroup {
+    const adopt = args.adopt ?? {};
+    return new k8s.yaml.v2.ConfigGroup(
       name,
       // No prefix: an object's URN is its identity in the cluster, not its add-on's (urns.ts objectResourceName).
-      { objs: args.objects.filter((o) => !isHook(o)), resourcePrefix: "" },
+      { objs: applied, resourcePrefix: "" },
       {
         parent: this,
         dependsOn: pre,
@@ -101,27 +162,6 @@ export class AddonComponent extends pulumi.ComponentResource {
         ],
       },
     );
-    const gates = args.gates.map(
-      (g) =>
-        new WaitUntil(
-          `${name}:ready:${g.namespace ? `${g.namespace}/` : ""}${g.target}:${g.forExpr}`,
-          { label: `add-on "${name}"`, ...args.cluster, ...g },
-          { parent: this, dependsOn: [group] },
-        ),
-    );
-    hooks("post", [group, ...gates]);
-    this.objectCount = pulumi.output(args.objects.filter((o) => !isHook(o)).length);
-    this.resources = group.resources;
-    this.version = pulumi.output(args.version ?? labelledVersion(args.objects));
-    this.digest = pulumi.output(digest);
-    this.registerOutputs({
-      // How many readiness gates follow the objects; progress views count them down.
-      gates: args.gates.length,
-      objectCount: this.objectCount,
-      resources: this.resources,
-      version: this.version,
-      digest: this.digest,
-    });
   }
 }
 

@@ -16,8 +16,11 @@ export type Operations<P> = Required<
   Pick<pulumi.dynamic.ResourceProvider<P, P>, "create" | "update" | "diff">
 >;
 
-/** The provider module the engine's dynamic-provider process loads (`handler()` returns the provider). */
-export function providerModule(file: string, exportName: string): string {
+/**
+ * The provider module the engine's dynamic-provider process loads (`handler()` returns the provider).
+ * `deletes`: delete runs the module's code too (a release removes its objects), from the path stored in state.
+ */
+export function providerModule(file: string, exportName: string, deletes = false): string {
   // The tests' in-process programs run the .ts sources; the provider process needs ts-node for them.
   const register = file.endsWith(".ts")
     ? `require(${JSON.stringify(require.resolve("ts-node/register/transpile-only"))}); `
@@ -31,7 +34,7 @@ export function providerModule(file: string, exportName: string): string {
     "    update: async (id, olds, news) => ops().update(id, olds, news),",
     "    diff: async (id, olds, news) => ops().diff(id, olds, news),",
     "    read: async (id, props) => ({ id, props: props || {} }),",
-    "    delete: async () => {},",
+    deletes ? "    delete: async (id, props) => ops().delete(id, props)," : "    delete: async () => {},",
     "  };",
     "};",
   ].join("\n");
@@ -43,10 +46,10 @@ export class ByPathResource extends pulumi.CustomResource {
     kind: string,
     name: string,
     props: pulumi.Inputs,
-    operations: { file: string; exportName: string },
+    operations: { file: string; exportName: string; deletes?: boolean },
     opts?: pulumi.CustomResourceOptions,
   ) {
-    const __provider = providerModule(operations.file, operations.exportName);
+    const __provider = providerModule(operations.file, operations.exportName, operations.deletes);
     super(`pulumi-nodejs:dynamic/tazuna:${kind}`, name, { ...props, __provider }, opts);
   }
 }

@@ -16,7 +16,8 @@ import { refuseOutsideSecrets } from "../secrets/placement";
 import { StackSettingsSchema, type StackSettings } from "../config/settings";
 import { layers, predecessors } from "../graph/order";
 import { renderAll, type K8sObject } from "../render";
-import { AddonComponent } from "./addon";
+import { AddonComponent, releaseEngine } from "./addon";
+import { entryKey } from "../release/inventory";
 import { adoptFromEnv, destroyingFromEnv, onlyFromEnv, runFromEnv } from "./run-env";
 import { ClusterBinding } from "../guard/binding";
 import { checkContext, checkEnvironmentGuard } from "../guard/context";
@@ -163,13 +164,20 @@ export function registerGraph(
     // What a dependent waits for: the add-on's objects, ready, and its tests.
     const gates = new Map<string, pulumi.Resource[]>();
     const components: Record<string, AddonComponent> = {};
+    const release = releaseEngine();
+    const declared = new Map(
+      [...rendered].map(([n, objs]) => [n, objs.filter((o) => !isHook(o)).map(entryKey)]),
+    );
+    const claimedElsewhere = (addon: string) =>
+      [...declared].flatMap(([n, keys]) => (n === addon ? [] : keys));
     for (const name of layers(decl.addons).flat()) {
       const a = byName.get(name) as Addon;
       const objects = rendered.get(a.name) ?? [];
       const comp = new AddonComponent(
         a.name,
         {
-          objects: ownedFields(forProvider(objects), scaled, a.ignoreFields),
+          objects: ownedFields(release ? objects : forProvider(objects), scaled, a.ignoreFields),
+          ...(release ? { claimedElsewhere: claimedElsewhere(a.name) } : {}),
           gates: target.destroying
             ? []
             : readinessGates(
