@@ -4,7 +4,7 @@
  * add-on, delete everything on destroy. The objects come from a file the
  * program wrote for this run (`manifest`), so state holds only the inventory.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { K8sObjectSchema, type K8sObject } from "../render/objects";
@@ -99,6 +99,8 @@ export const releaseOps = {
   diff: async (_id: string, olds: unknown, news: unknown): Promise<pulumi.dynamic.DiffResult> => {
     const old = ReleaseStateSchema.parse(olds);
     const i = ReleaseInputsSchema.parse(news);
+    // A refresh diffs the record against what read returned: no run wrote a manifest for it.
+    if (!existsSync(i.manifest)) return { changes: false };
     const changes = changesOf(old.inventory, manifestOf(i.manifest).objects, old.key);
     const settings = old.handOff !== i.handOff || old.timeoutSeconds !== i.timeoutSeconds;
     // Dynamic providers cannot return a detailed diff: the plan's per-object list comes from the program.

@@ -1,0 +1,149 @@
+/**
+ * The release engine (TAZUNA_ENGINE=release; the per-object engine is still
+ * the default): one resource per add-on applies its objects by server-side
+ * apply and records an inventory. Through the built tazuna command against a
+ * local control plane, the audit log as the witness: the example applies and
+ * is ready, state holds no object, the next plan is empty, an object that
+ * leaves an add-on is deleted, one that moves to another add-on is not, and
+ * destroy removes everything but the CRDs.
+ */
+import { strict as assert } from "node:assert";
+import { appendFile, readFile, writeFile } from "node:fs/promises";
+import * as path from "node:path";
+import { execa } from "execa";
+import { readAudit, persistedWritesBy } from "../audit";
+import { ADMIN_USER } from "../../src/cluster/control-plane";
+import { builtInProjectName } from "../../src/cli/project";
+import { useCluster } from "./cluster-fixture";
+import { PASSPHRASE, exists, scratchProject } from "./tazuna-fixture";
+
+const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
+
+const EXTRA =
+  "\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: release-extra, namespace: kube-system}\ndata: {a: b}\n";
+
+const MOVED =
+  "\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: release-moved}\nrules: []\n";
+
+describe("the release engine (e2e)", function () {
+  this.timeout(900_000);
+  const cluster = useCluster("tazuna-release");
+  let dir: string;
+
+  const tazuna = (args: string[]) =>
+    execa(
+      BIN,
+      [
+        "-p",
+        dir,
+        "--kubeconfig",
+        cluster().kubeconfig,
+        "--context",
+        cluster().context,
+        "--var",
+        "overlay=local",
+        ...args,
+      ],
+      {
+        reject: false,
+        stdin: "ignore",
+        env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, TAZUNA_ENGINE: "release" },
+      },
+    );
+  const checkpoint = async () => {
+    const file = path.join(
+      dir,
+      ".tazuna/state/.pulumi/stacks",
+      builtInProjectName(dir),
+      `${cluster().context}.json`,
+    );
+    const text = await readFile(file, "utf8");
+    const doc = JSON.parse(text) as { checkpoint: { latest: { resources: { type: string }[] } } };
+    return { text, types: doc.checkpoint.latest.resources.map((r) => r.type) };
+  };
+  const writes = async (since: string) =>
+    persistedWritesBy(await readAudit(cluster().auditLog), ADMIN_USER, since).map(
+      (e) => `${e.verb} ${e.objectRef?.resource ?? ""}/${e.objectRef?.name ?? ""}`,
+    );
+
+  before(async () => {
+    dir = (await scratchProject()).dir;
+  });
+
+  it("applies the example with one release per add-on, and state holds no object", async () => {
+    const res = await tazuna(["apply", "--yes"]);
+    assert.equal(res.exitCode, 0, res.stderr);
+    const k = cluster().kubectl();
+    assert.ok(await exists(k, ["deployment", "argocd-server", "-n", "argocd"]));
+    assert.ok(await exists(k, ["crd", "certificates.cert-manager.io"]));
+    const { text, types } = await checkpoint();
+    assert.equal(types.filter((t) => t.endsWith("tazuna:Release")).length, 5, types.join("\n"));
+    assert.deepEqual(
+      types.filter((t) => t.startsWith("kubernetes:") && t !== "pulumi:providers:kubernetes"),
+      [],
+      "no per-object resource",
+    );
+    assert.doesNotMatch(text, /10-fake\.conflist/, "no object content in state");
+  });
+
+  it("the next plan is empty", async () => {
+    const res = await tazuna(["plan"]);
+    assert.equal(res.exitCode, 0, res.stderr);
+    assert.match(res.stdout + res.stderr, /no changes/);
+  });
+
+  it("an object added then removed from an add-on is created, then pruned", async () => {
+    const file = path.join(dir, "cni/daemonset.yaml");
+    const original = await readFile(file, "utf8");
+    await appendFile(file, EXTRA);
+    const plan = await tazuna(["plan"]);
+    assert.match(
+      plan.stdout + plan.stderr,
+      /cni[\s\S]*~ update\s+Release/,
+      "the control: the plan sees the change",
+    );
+    assert.equal((await tazuna(["apply", "--yes"])).exitCode, 0);
+    assert.ok(await exists(cluster().kubectl(), ["configmap", "release-extra", "-n", "kube-system"]));
+    await writeFile(file, original);
+    const since = new Date().toISOString();
+    const res = await tazuna(["apply", "--yes"]);
+    assert.equal(res.exitCode, 0, res.stderr);
+    assert.equal(
+      await exists(cluster().kubectl(), ["configmap", "release-extra", "-n", "kube-system"]),
+      false,
+    );
+    assert.ok((await writes(since)).includes("delete configmaps/release-extra"));
+  });
+
+  it("an object moved to another add-on is never deleted", async () => {
+    const from = path.join(dir, "cni/daemonset.yaml");
+    const kustomization = path.join(dir, "cert-manager/base/kustomization.yaml");
+    await appendFile(from, MOVED);
+    assert.equal((await tazuna(["apply", "--yes"])).exitCode, 0);
+    await writeFile(from, (await readFile(from, "utf8")).replace(MOVED, ""));
+    await writeFile(path.join(dir, "cert-manager/base/moved.yaml"), MOVED);
+    await writeFile(
+      kustomization,
+      (await readFile(kustomization, "utf8")).replace("resources:\n", "resources:\n  - moved.yaml\n"),
+    );
+    const since = new Date().toISOString();
+    const res = await tazuna(["apply", "--yes"]);
+    assert.equal(res.exitCode, 0, res.stderr);
+    const w = await writes(since);
+    assert.ok(
+      w.includes("patch clusterroles/release-moved"),
+      `the new owner applied it (the control): ${w.join(", ")}`,
+    );
+    assert.ok(!w.includes("delete clusterroles/release-moved"), w.join(", "));
+    assert.ok(await exists(cluster().kubectl(), ["clusterrole", "release-moved"]));
+  });
+
+  it("destroy deletes the objects and keeps the CRDs", async () => {
+    const res = await tazuna(["destroy", "--yes"]);
+    assert.equal(res.exitCode, 0, res.stderr);
+    const k = cluster().kubectl();
+    assert.equal(await exists(k, ["namespace", "argocd"]), false);
+    assert.equal(await exists(k, ["clusterrole", "release-moved"]), false);
+    assert.ok(await exists(k, ["crd", "certificates.cert-manager.io"]), "CRDs outlive their add-on");
+  });
+});
