@@ -7,7 +7,11 @@
  * of BENCH_RUNS runs (default 3); the machine is shared and noisy, so only
  * the ratios count. Never part of the tests: timings are not assertions.
  *
- *   BENCH_RUNS=3 BENCH_SIZES=10,100,1000 BENCH_FLEET=1,3,5 npm run bench
+ *   BENCH_RUNS=3 BENCH_SIZES=10,100,1000 BENCH_FLEET=1,3,5 BENCH_ENGINES=objects,release npm run bench
+ *
+ * Each scenario runs once per engine (issue 22): `objects`, one Pulumi
+ * resource per Kubernetes object, and `release`, one per add-on
+ * (TAZUNA_ENGINE=release), each against its own floor measured in the run.
  *
  * Prints a table and writes bench/results/foundation.json.
  */
@@ -29,6 +33,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SIZES = (process.env.BENCH_SIZES ?? "10,100,1000").split(",").filter(Boolean).map(Number);
 const FLEET = (process.env.BENCH_FLEET ?? "1,3,5").split(",").filter(Boolean).map(Number);
 const ENV = { PULUMI_CONFIG_PASSPHRASE: "bench-only" };
+const ENGINES = (process.env.BENCH_ENGINES ?? "objects,release").split(",").filter(Boolean);
+let engine = "objects";
 
 /** A throwaway copy of a foundation with one stack file per cluster (c0, c1, ...). */
 async function project(
@@ -47,7 +53,7 @@ async function project(
 }
 
 async function tazuna(dir: string, args: string[]): Promise<Measured> {
-  return measured(process.execPath, [BIN, "-p", dir, ...args], ENV);
+  return measured(process.execPath, [BIN, "-p", dir, ...args], { ...ENV, TAZUNA_ENGINE: engine });
 }
 
 /** Renders once, as the floor's runbook would have it: one file per add-on, in dependency order. */
@@ -181,11 +187,15 @@ async function stateParts(file: string): Promise<Record<string, number>> {
     parts.stackTrace += size(r.stackTrace) + size(r.sourcePosition);
   }
   const whole = JSON.stringify(doc).length;
+  const inventory = (doc.checkpoint.latest.resources ?? []).reduce(
+    (n, r) => n + size(r.outputs?.inventory),
+    0,
+  );
   const shares = Object.fromEntries(
     Object.entries(parts).map(([k, v]) => [k, Math.round((100 * v) / whole)]),
   );
-  const named = Object.values(shares).reduce((a, b) => a + b, 0);
-  return { ...shares, other: 100 - named };
+  const named = Object.values(shares as Record<string, number>).reduce((a, b) => a + b, 0);
+  return { ...shares, other: 100 - named, inventoryBytes: inventory };
 }
 
 interface Row {
@@ -200,6 +210,8 @@ interface Row {
   planMs: number;
   stateBytesPerObject: number;
   stateBytesPerObjectOwnExcluded: number;
+  /** The release engine's inventories, per object: the only part of its state that grows with the objects. */
+  inventoryBytesPerObject: number;
   /** Percent of the checkpoint in each part (compact JSON). */
   stateParts: Record<string, number>;
   peakTazunaMb: number;
@@ -276,7 +288,8 @@ async function scenario(name: string, source: string, vars: Record<string, strin
     planMs: median(t.plan),
     stateBytesPerObject: Math.round(facts.state / facts.objects),
     stateBytesPerObjectOwnExcluded: Math.round((facts.state - facts.objectBytes) / facts.objects),
-    stateParts: facts.parts,
+    stateParts: Object.fromEntries(Object.entries(facts.parts).filter(([k]) => k !== "inventoryBytes")),
+    inventoryBytesPerObject: Math.round((facts.parts.inventoryBytes ?? 0) / facts.objects),
     peakTazunaMb: Math.round(facts.peakTazuna / 1024),
     peakEngineMb: Math.round(facts.peakEngine / 1024),
   };
@@ -337,6 +350,7 @@ function print(rows: Row[], fleetRows: Awaited<ReturnType<typeof fleet>>): objec
     "x",
     "B/OBJ",
     "B/OBJ-OWN",
+    "INV B/OBJ",
     "MB TAZ",
     "MB ENG",
   ];
@@ -359,6 +373,7 @@ function print(rows: Row[], fleetRows: Awaited<ReturnType<typeof fleet>>): objec
         ratio(r.destroyMs, r.floorDestroyMs),
         r.stateBytesPerObject,
         r.stateBytesPerObjectOwnExcluded,
+        r.inventoryBytesPerObject,
         r.peakTazunaMb,
         r.peakEngineMb,
       ].join("\t"),
@@ -371,12 +386,24 @@ function print(rows: Row[], fleetRows: Awaited<ReturnType<typeof fleet>>): objec
     );
   for (const f of fleetRows)
     console.log(`apply --all (no-op) over ${f.clusters}: ${(f.noopMs / 1000).toFixed(1)}s, ${f.vsOne}x one`);
-  const gen = rows.filter((r) => r.scenario.startsWith("generated"));
   // The cost of each added object between consecutive sizes: a per-object
   // average would hide growth behind the fixed cost of the smallest size.
-  const marginal = gen.slice(1).map((r, i) => {
-    const prev = gen[i] as Row;
-    return (r.freshMs - prev.freshMs) / (r.objects - prev.objects);
+  const growth = ENGINES.flatMap((e) => {
+    const gen = rows.filter((r) => r.scenario.startsWith("generated") && r.scenario.endsWith(`[${e}]`));
+    const marginal = gen.slice(1).map((r, i) => {
+      const prev = gen[i] as Row;
+      return (r.freshMs - prev.freshMs) / (r.objects - prev.objects);
+    });
+    if (marginal.length < 2) return [];
+    const [first, last] = [marginal[0] as number, marginal[marginal.length - 1] as number];
+    const limit = e === "release" ? 1.3 : 1.5;
+    return [
+      {
+        goal: `[${e}] linear growth: fresh ms per added object, last size step vs first, within ${limit}x`,
+        value: ratio(last, first),
+        met: last <= limit * first,
+      },
+    ];
   });
   const goals = [
     ...rows.map((r) => ({
@@ -404,15 +431,27 @@ function print(rows: Row[], fleetRows: Awaited<ReturnType<typeof fleet>>): objec
       value: r.stateBytesPerObjectOwnExcluded,
       met: r.stateBytesPerObjectOwnExcluded <= 2048,
     })),
-    ...(marginal.length > 1
-      ? [
-          {
-            goal: "linear growth: fresh ms per added object, last size step vs first, within 1.5x",
-            value: ratio(marginal[marginal.length - 1] as number, marginal[0] as number),
-            met: (marginal[marginal.length - 1] as number) <= 1.5 * (marginal[0] as number),
-          },
-        ]
-      : []),
+    ...growth,
+    // Issue 22's goals for the release engine.
+    ...rows
+      .filter((r) => r.scenario.endsWith("[release]"))
+      .flatMap((r) => [
+        {
+          goal: `${r.scenario}: fresh within 1.2x of the floor`,
+          value: ratio(r.freshMs, r.floorFreshMs),
+          met: r.freshMs <= 1.2 * r.floorFreshMs,
+        },
+        {
+          goal: `${r.scenario}: no-op within 1.2x of the floor's no-op`,
+          value: ratio(r.noopMs, r.floorNoopMs),
+          met: r.noopMs <= 1.2 * r.floorNoopMs,
+        },
+        {
+          goal: `${r.scenario}: state within 300 B per object beyond the add-ons (their inventories)`,
+          value: r.inventoryBytesPerObject,
+          met: r.inventoryBytesPerObject <= 300,
+        },
+      ]),
     ...fleetRows
       .filter((f) => f.clusters === 5)
       .map((f) => ({ goal: "--all over 5 clusters within 2x of one", value: f.vsOne, met: f.vsOne <= 2 })),
@@ -425,13 +464,15 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   // Each scenario's row as soon as it is measured: a long run stopped half-way still says something.
   const done = (r: Row) => (rows.push(r), console.error(`bench: ${JSON.stringify(r)}`));
-  done(await scenario("example", EXAMPLE, { overlay: "local" }));
-  for (const n of SIZES) {
-    const dir = await generateFoundation(n);
-    try {
-      done(await scenario(`generated-${n}`, dir, {}));
-    } finally {
-      await rm(dir, { recursive: true, force: true });
+  for (engine of ENGINES) {
+    done(await scenario(`example [${engine}]`, EXAMPLE, { overlay: "local" }));
+    for (const n of SIZES) {
+      const dir = await generateFoundation(n);
+      try {
+        done(await scenario(`generated-${n} [${engine}]`, dir, {}));
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     }
   }
   const fleetRows = FLEET.length ? await fleet() : [];
