@@ -12,8 +12,9 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import { expandHome, kubeconfigPath } from "../config/kubeconfig";
 import { missingFix, whichOf } from "../tools";
 import { UsageError } from "./errors";
-import { ONLY_ENV, runEnv } from "../program/run-env";
+import { ONLY_ENV, releaseEngine, runEnv } from "../program/run-env";
 import { preflight } from "./preflight";
+import { stateResources, type StateResource } from "../state/resources";
 import {
   clusterOf,
   flagsFor,
@@ -120,6 +121,8 @@ export interface ClusterStack {
   only?: readonly string[];
   /** Refuses (GuardError) when the context now reaches another cluster than the stack recorded. */
   checkIdentity: () => Promise<void>;
+  /** Before a run that registers the program: the state was written by the engine this run uses. */
+  checkEngine: () => Promise<void>;
   /** Where each var's value came from (--var, --var-file FILE, the stack file). */
   varSources: Record<string, string>;
 }
@@ -181,7 +184,29 @@ export async function openClusterStack(
     kubeconfig,
     backend,
     checkIdentity,
+    checkEngine: async () => engineOfState(await stateResources(stack)),
     varSources: cluster.varSources,
     ...(only ? { only } : {}),
   };
+}
+
+/**
+ * The per-object and the release engine must not take over each other's
+ * stack yet: the engine would delete what the other one recorded (after the
+ * new one applied it) until the upgrade in place exists (issue 22, step 6).
+ */
+function engineOfState(resources: readonly StateResource[]): void {
+  const release = releaseEngine();
+  const objects = resources.some((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:"));
+  const releases = resources.some((r) => r.type.endsWith("tazuna:Release"));
+  if (release && objects)
+    throw new UsageError(
+      "this stack's state was written by the per-object engine; the release engine (TAZUNA_ENGINE=release) cannot take it over yet\n" +
+        "  fix: unset TAZUNA_ENGINE for this stack, or destroy it and apply again with the release engine",
+    );
+  if (!release && releases)
+    throw new UsageError(
+      "this stack's state was written by the release engine; the per-object engine cannot take it over\n" +
+        "  fix: run with TAZUNA_ENGINE=release for this stack",
+    );
 }

@@ -19,6 +19,7 @@ import { ADDON_TYPE, adoptKey, legacyObjectName } from "./urns";
 import { keeps } from "./ownership";
 import { redacted } from "../secrets/redact";
 import { Release } from "./release";
+import { releaseEngine } from "./run-env";
 import { entryKey, type Entry } from "../release/inventory";
 
 export { ADDON_TYPE };
@@ -43,9 +44,6 @@ export interface AddonArgs {
   /** Keys (release/inventory.ts) of the objects other add-ons declare: never pruned from this one. */
   claimedElsewhere?: string[];
 }
-
-/** The release engine (one resource per add-on) instead of one resource per object; the default after the switch. */
-export const releaseEngine = (): boolean => process.env.TAZUNA_ENGINE === "release";
 
 /**
  * Tazuna's provider directives (forProvider) are annotations, so the live

@@ -115,3 +115,10 @@ export async function withEnv<T>(vars: Record<string, string | undefined>, fn: (
     set(before);
   }
 }
+
+/**
+ * The release engine (one resource per add-on) instead of one resource per
+ * object; read from the environment by the program and the CLI alike (so
+ * `pulumi up` sees it too), the default after the switch (issue 22).
+ */
+export const releaseEngine = (): boolean => process.env.TAZUNA_ENGINE === "release";

@@ -6,13 +6,11 @@
  * declaration wins over hand edits, as `kubectl apply --server-side
  * --force-conflicts` does.
  */
-import {
-  KubernetesObjectApi,
-  PatchStrategy,
-  type KubeConfig,
-  type KubernetesObject,
-} from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import type { K8sObject } from "../render/objects";
+import { ApiError, Client, type Ref } from "./client";
+
+export type { Ref };
 
 export const FIELD_MANAGER = "tazuna";
 const CONCURRENCY = 8;
@@ -32,9 +30,7 @@ export async function bounded<T>(
 
 const isFirst = (o: K8sObject) => o.kind === "Namespace" || o.kind === "CustomResourceDefinition";
 
-/** The HTTP status of a client-node error, if it has one. */
-export const statusOf = (err: unknown): number | undefined =>
-  (err as { code?: number }).code ?? (err as { statusCode?: number }).statusCode;
+const statusOf = (err: unknown): number | undefined => (err instanceof ApiError ? err.status : undefined);
 
 export class ApplyError extends Error {
   constructor(
@@ -48,17 +44,13 @@ export class ApplyError extends Error {
 const nameOf = (o: K8sObject) =>
   `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata.name}`;
 
-function bodyMessage(err: unknown): string {
-  const body = (err as { body?: unknown }).body;
-  if (typeof body === "string") {
-    try {
-      return (JSON.parse(body) as { message?: string }).message ?? body;
-    } catch {
-      return body;
-    }
-  }
-  return (err as Error).message;
-}
+const bodyMessage = (err: unknown): string => (err as Error).message;
+const refOf = (o: K8sObject): Ref => ({
+  apiVersion: o.apiVersion,
+  kind: o.kind,
+  name: o.metadata.name,
+  ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
+});
 
 export interface ApplyOptions {
   /** Create when missing, never update (the hand-off to Argo CD/Flux). */
@@ -68,47 +60,34 @@ export interface ApplyOptions {
   deadline: number;
 }
 
-async function applyOne(
-  api: KubernetesObjectApi,
-  o: K8sObject,
-  opts: ApplyOptions,
-): Promise<KubernetesObject> {
-  const dryRun = opts.dryRun ? "All" : undefined;
+async function applyOne(api: Client, o: K8sObject, opts: ApplyOptions): Promise<unknown> {
+  const query = `fieldManager=${FIELD_MANAGER}${opts.dryRun ? "&dryRun=All" : ""}`;
   // A CRD established a moment ago may not be in discovery yet: retry "not found" briefly.
   for (let attempt = 0; ; attempt++) {
     try {
       if (opts.createOnly) {
         try {
-          return await api.create(o as KubernetesObject, undefined, dryRun, FIELD_MANAGER);
+          return await api.request("POST", `${await api.path(refOf(o), true)}?${query}`, o);
         } catch (err) {
-          if (statusOf(err) === 409) return o as KubernetesObject;
+          if (statusOf(err) === 409) return o;
           throw err;
         }
       }
-      return await api.patch(
-        o as KubernetesObject,
-        undefined,
-        dryRun,
-        FIELD_MANAGER,
-        true,
-        PatchStrategy.ServerSideApply,
-      );
+      const path = `${await api.path(refOf(o))}?${query}&force=true`;
+      return await api.request("PATCH", path, o, "application/apply-patch+yaml");
     } catch (err) {
-      const retry = statusOf(err) === 404 || /unable to find api/i.test((err as Error).message);
-      if (!retry || attempt >= 20 || Date.now() > opts.deadline)
+      if (statusOf(err) !== 404 || attempt >= 20 || Date.now() > opts.deadline)
         throw new ApplyError(nameOf(o), bodyMessage(err));
       await new Promise((r) => setTimeout(r, 250));
     }
   }
 }
 
-async function waitEstablished(api: KubernetesObjectApi, crd: K8sObject, deadline: number): Promise<void> {
+async function waitEstablished(api: Client, crd: K8sObject, deadline: number): Promise<void> {
   for (;;) {
-    const live = (await api.read({
-      apiVersion: crd.apiVersion,
-      kind: crd.kind,
-      metadata: { name: crd.metadata.name },
-    })) as { status?: { conditions?: { type: string; status: string }[] } };
+    const live = (await api.request("GET", await api.path(refOf(crd)))) as {
+      status?: { conditions?: { type: string; status: string }[] };
+    };
     if (live.status?.conditions?.some((c) => c.type === "Established" && c.status === "True")) return;
     if (Date.now() > deadline) throw new ApplyError(nameOf(crd), "not Established in time");
     await new Promise((r) => setTimeout(r, 200));
@@ -120,9 +99,17 @@ export async function applyAll(
   kc: KubeConfig,
   objects: readonly K8sObject[],
   opts: ApplyOptions,
-): Promise<KubernetesObject[]> {
-  const api = KubernetesObjectApi.makeApiClient(kc);
-  const out = new Map<K8sObject, KubernetesObject>();
+): Promise<unknown[]> {
+  const api = Client.for(kc);
+  try {
+    return await stages(api, objects, opts);
+  } finally {
+    api.close();
+  }
+}
+
+async function stages(api: Client, objects: readonly K8sObject[], opts: ApplyOptions): Promise<unknown[]> {
+  const out = new Map<K8sObject, unknown>();
   const stage = async (list: readonly K8sObject[]) =>
     bounded(list, CONCURRENCY, async (o) => void out.set(o, await applyOne(api, o, opts)));
   await stage(objects.filter(isFirst));
@@ -133,32 +120,27 @@ export async function applyAll(
       (crd) => waitEstablished(api, crd, opts.deadline),
     );
   await stage(objects.filter((o) => !isFirst(o)));
-  return objects.map((o) => out.get(o) as KubernetesObject);
+  return objects.map((o) => out.get(o));
 }
-
-export interface Ref {
-  apiVersion: string;
-  kind: string;
-  namespace?: string;
-  name: string;
-}
-
-const header = (r: Ref) => ({
-  apiVersion: r.apiVersion,
-  kind: r.kind,
-  metadata: { name: r.name, ...(r.namespace ? { namespace: r.namespace } : {}) },
-});
 
 /**
  * Deletes the objects, in the order given (callers pass reverse apply order,
  * CRDs last), and waits until each is gone; one already gone is fine.
  */
 export async function deleteAll(kc: KubeConfig, refs: readonly Ref[], deadline: number): Promise<void> {
-  const api = KubernetesObjectApi.makeApiClient(kc);
+  const api = Client.for(kc);
+  try {
+    await deleteInOrder(api, refs, deadline);
+  } finally {
+    api.close();
+  }
+}
+
+async function deleteInOrder(api: Client, refs: readonly Ref[], deadline: number): Promise<void> {
   const gone = async (r: Ref) => {
     for (;;) {
       try {
-        await api.read(header(r));
+        await api.request("GET", await api.path(r));
       } catch (err) {
         if (statusOf(err) === 404) return;
         throw new ApplyError(`${r.kind} ${r.name}`, bodyMessage(err));
@@ -169,7 +151,7 @@ export async function deleteAll(kc: KubeConfig, refs: readonly Ref[], deadline: 
   };
   const del = async (r: Ref) => {
     try {
-      await api.delete(header(r), undefined, undefined, undefined, undefined, "Background");
+      await api.request("DELETE", await api.path(r), { propagationPolicy: "Background" });
     } catch (err) {
       if (statusOf(err) !== 404) throw new ApplyError(`${r.kind} ${r.name}`, bodyMessage(err));
     }

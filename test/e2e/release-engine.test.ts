@@ -8,9 +8,10 @@
  * destroy removes everything but the CRDs.
  */
 import { strict as assert } from "node:assert";
-import { appendFile, readFile, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { execa } from "execa";
+import { stringify } from "yaml";
 import { readAudit, persistedWritesBy } from "../audit";
 import { ADMIN_USER } from "../../src/cluster/control-plane";
 import { builtInProjectName } from "../../src/cli/project";
@@ -18,6 +19,8 @@ import { useCluster } from "./cluster-fixture";
 import { PASSPHRASE, exists, scratchProject } from "./tazuna-fixture";
 
 const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
+const UPSTREAM_CRDS = path.resolve(__dirname, "../../../shared/upstream/prometheus-operator-v0.93.0-crds");
+const ARGO_CD = path.resolve(__dirname, "../../../shared/upstream/argo-cd-v3.5.1");
 
 const EXTRA =
   "\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: release-extra, namespace: kube-system}\ndata: {a: b}\n";
@@ -30,7 +33,7 @@ describe("the release engine (e2e)", function () {
   const cluster = useCluster("tazuna-release");
   let dir: string;
 
-  const tazuna = (args: string[]) =>
+  const tazuna = (args: string[], engine = "release") =>
     execa(
       BIN,
       [
@@ -47,7 +50,7 @@ describe("the release engine (e2e)", function () {
       {
         reject: false,
         stdin: "ignore",
-        env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, TAZUNA_ENGINE: "release" },
+        env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, TAZUNA_ENGINE: engine },
       },
     );
   const checkpoint = async () => {
@@ -58,8 +61,11 @@ describe("the release engine (e2e)", function () {
       `${cluster().context}.json`,
     );
     const text = await readFile(file, "utf8");
-    const doc = JSON.parse(text) as { checkpoint: { latest: { resources: { type: string }[] } } };
-    return { text, types: doc.checkpoint.latest.resources.map((r) => r.type) };
+    const doc = JSON.parse(text) as {
+      checkpoint: { latest: { resources: { type: string; outputs?: Record<string, unknown> }[] } };
+    };
+    const releases = doc.checkpoint.latest.resources.filter((r) => r.type.endsWith("tazuna:Release"));
+    return { text, types: doc.checkpoint.latest.resources.map((r) => r.type), releases };
   };
   const writes = async (since: string) =>
     persistedWritesBy(await readAudit(cluster().auditLog), ADMIN_USER, since).map(
@@ -76,7 +82,11 @@ describe("the release engine (e2e)", function () {
     const k = cluster().kubectl();
     assert.ok(await exists(k, ["deployment", "argocd-server", "-n", "argocd"]));
     assert.ok(await exists(k, ["crd", "certificates.cert-manager.io"]));
-    const { text, types } = await checkpoint();
+    const { text, types, releases } = await checkpoint();
+    for (const r of releases) {
+      assert.ok(Array.isArray(r.outputs?.inventory) && r.outputs.inventory.length > 0, "an inventory");
+      assert.match(JSON.stringify(r.outputs?.key), /ciphertext/, "the fingerprint key is encrypted in state");
+    }
     assert.equal(types.filter((t) => t.endsWith("tazuna:Release")).length, 5, types.join("\n"));
     assert.deepEqual(
       types.filter((t) => t.startsWith("kubernetes:") && t !== "pulumi:providers:kubernetes"),
@@ -145,5 +155,61 @@ describe("the release engine (e2e)", function () {
     assert.equal(await exists(k, ["namespace", "argocd"]), false);
     assert.equal(await exists(k, ["clusterrole", "release-moved"]), false);
     assert.ok(await exists(k, ["crd", "certificates.cert-manager.io"]), "CRDs outlive their add-on");
+  });
+
+  it("neither engine takes over the other's stack: refused before any write", async () => {
+    dir = (await scratchProject()).dir;
+    const objects = await tazuna(["apply", "--yes"], "objects");
+    assert.equal(objects.exitCode, 0, objects.stderr);
+    const since = new Date().toISOString();
+    for (const args of [["plan"], ["apply", "--yes"]]) {
+      const res = await tazuna(args);
+      assert.equal(res.exitCode, 1, res.stderr);
+      assert.match(res.stderr, /written by the per-object engine[\s\S]*fix: unset TAZUNA_ENGINE/);
+    }
+    assert.deepEqual(await writes(since), []);
+    const plan = await tazuna(["plan"], "objects");
+    assert.equal(plan.exitCode, 0, `the control: the stack is fine for its own engine\n${plan.stderr}`);
+  });
+
+  it("unmodified upstream content: the Prometheus Operator's CRDs and Argo CD's install, as released", async () => {
+    dir = (await scratchProject()).dir;
+    await mkdir(path.join(dir, "ns"));
+    await writeFile(
+      path.join(dir, "ns/ns.yaml"),
+      "apiVersion: v1\nkind: Namespace\nmetadata: {name: argocd}\n",
+    );
+    await writeFile(
+      path.join(dir, "tazuna.yaml"),
+      stringify({
+        spec: {
+          manifests: [
+            { name: "ns", type: "manifests", path: "ns" },
+            { name: "crds", type: "manifests", path: UPSTREAM_CRDS },
+            {
+              name: "argocd",
+              type: "manifests",
+              path: ARGO_CD,
+              namespace: "argocd",
+              dependsOn: ["ns"],
+              manifests: { files: ["install.yaml"] },
+            },
+          ],
+        },
+      }),
+    );
+    const res = await tazuna(["apply", "--yes"]);
+    assert.equal(res.exitCode, 0, res.stderr);
+    const k = cluster().kubectl();
+    const crds = (await k(["get", "crds", "-o", "name"]))
+      .split("\n")
+      .filter((l) => l.includes("monitoring.coreos.com"));
+    assert.equal(crds.length, 10, crds.join(", "));
+    // client-node's typed serializer dropped this key of CRD schemas; the API server then refused the CRD.
+    const schema = await k(["get", "crd", "servicemonitors.monitoring.coreos.com", "-o", "json"]);
+    assert.match(schema, /"x-kubernetes-int-or-string": true/);
+    assert.ok(await exists(k, ["deployment", "argocd-server", "-n", "argocd"]));
+    const plan = await tazuna(["plan"]);
+    assert.equal(plan.exitCode, 0, `the plan after apply is empty\n${plan.stdout}\n${plan.stderr}`);
   });
 });

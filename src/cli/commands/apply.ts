@@ -81,11 +81,8 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
     throw new UsageError(
       "--prune-leftovers looks at every add-on's namespaces\n  fix: drop --tags, or run it without --prune-leftovers",
     );
-  const { stack, target, project, backend, checkIdentity, only, kubeconfig } = await openClusterStack(
-    { ...opts, writes: true },
-    cluster,
-    (t) => selectAddons(t, tags),
-  );
+  const { stack, target, project, backend, checkIdentity, checkEngine, only, kubeconfig } =
+    await openClusterStack({ ...opts, writes: true }, cluster, (t) => selectAddons(t, tags));
   const addons = only ? [...only] : target.declaration.addons.map((a) => a.name);
   // Add-ons left out are excluded: the engine neither applies nor deletes them.
   const exclude = only
@@ -98,6 +95,7 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
     : undefined;
   // Refreshing reads through the context; make sure it still reaches the recorded cluster.
   await checkIdentity();
+  await checkEngine();
   const recovered = await recoverInterrupted(stack, backend, project.name);
   for (const r of recovered) log(`recovered: ${r}`);
   // With --yes nobody reads a plan before the changes start: the up reports

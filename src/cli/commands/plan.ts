@@ -12,8 +12,9 @@ export const planCommand: ClusterCommand<PlanResult> = {
   name: "plan",
   schema: PlanSchema,
   run: async (opts, cluster) => {
-    const { stack, checkIdentity, varSources } = await openClusterStack(opts, cluster);
+    const { stack, checkIdentity, checkEngine, varSources } = await openClusterStack(opts, cluster);
     await checkIdentity();
+    await checkEngine();
     const vars = Object.keys(varSources).length > 0 ? { vars: varSources } : {};
     return { schemaVersion: SCHEMA_VERSION, cluster, changes: await planSteps(stack), ...vars };
   },
