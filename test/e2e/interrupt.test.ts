@@ -7,14 +7,14 @@
  * mid-way for as long as the test needs.
  */
 import { strict as assert } from "node:assert";
-import { chmod, mkdir, mkdtemp, readFile, readdir, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { execa, type ResultPromise } from "execa";
 import { stringify } from "yaml";
 import { useCluster } from "./cluster-fixture";
 import { descendants, killAll } from "./process-tree";
 import { gate, stderrOf, waitFor } from "./held-apply";
+import { heldRender } from "../held-render";
 import type { StackSettings } from "../../src/config/settings";
 import { PASSPHRASE, exists, scratchProject, tazunaStack } from "./tazuna-fixture";
 import { builtInProjectName } from "../../src/cli/project";
@@ -150,21 +150,7 @@ describe("an apply interrupted mid-render (e2e)", function () {
 
   for (const signal of ["SIGINT", "SIGTERM"] as const)
     it(`${signal} while helm renders leaves no values file in temp and nothing in the project but its state`, async () => {
-      const root = await mkdtemp(path.join(tmpdir(), "tazuna-apply-interrupt-"));
-      const [bin, temp, project] = ["bin", "temp", "project"].map((d) => path.join(root, d)) as [
-        string,
-        string,
-        string,
-      ];
-      for (const d of [bin, temp, project]) await mkdir(d);
-      // A stand-in helm: marks that it runs, then waits, holding its values file.
-      await writeFile(path.join(bin, "helm"), `#!/bin/sh\ntouch "${bin}/started"\nexec sleep 60\n`);
-      await chmod(path.join(bin, "helm"), 0o755);
-      await mkdir(path.join(project, "chart"));
-      await writeFile(
-        path.join(project, "tazuna.yaml"),
-        "spec:\n  manifests:\n    - name: app\n      type: helm\n      path: chart\n      helm: {values: {password: sentinel-in-values}}\n",
-      );
+      const { bin, temp, project, started } = await heldRender("tazuna-apply-interrupt-");
       const before = (await readdir(project)).sort();
       const run = execa(
         BIN,
@@ -189,7 +175,7 @@ describe("an apply interrupted mid-render (e2e)", function () {
         },
       );
       const err = stderrOf(run);
-      await waitFor("the stand-in helm to run", async () => (await readdir(bin)).includes("started"), err);
+      await started().catch((e: Error) => Promise.reject(new Error(`${e.message}; its stderr:\n${err()}`)));
       const values = (await readdir(temp, { recursive: true })).filter((f) =>
         /values\.yaml$/.test(String(f)),
       );
