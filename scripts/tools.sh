@@ -36,6 +36,8 @@ log_time() { # tool version seconds status
 }
 
 # Runs a build step, timing it, unless the check already passes.
+# A check reads a tool's whole --version output (grep without -q): `grep -q` stops at the
+# first match, the tool then dies of SIGPIPE, and pipefail fails the check now and then.
 step() { # name version check-cmd build-fn
   local name=$1 version=$2 check=$3 fn=$4 t0 rc
   if eval "$check" >/dev/null 2>&1; then
@@ -280,16 +282,16 @@ main() {
   [ ${#todo[@]} -gt 0 ] && { echo "tools: prefetching modules for ${todo[*]}" >&2; prefetch "${todo[@]}" & }
   want pulumi && step pulumi "$PULUMI_VERSION" "$(dir_of pulumi "$PULUMI_VERSION")/bin/pulumi version | grep -qx v$PULUMI_VERSION" build_pulumi
   want pulumi-kubernetes && step pulumi-resource-kubernetes "$PULUMI_K8S_VERSION" "test -x $(dir_of pulumi-resource-kubernetes "$PULUMI_K8S_VERSION")/pulumi-resource-kubernetes" build_k8s_provider
-  want kubernetes && step kubernetes "$KUBE_VERSION" "$(dir_of kubernetes "$KUBE_VERSION")/kube-apiserver --version | grep -q v$KUBE_VERSION && test -x $(dir_of kubernetes "$KUBE_VERSION")/kubectl" build_kubernetes
-  want etcd && step etcd "$ETCD_VERSION" "$(dir_of etcd "$ETCD_VERSION")/etcd --version | grep -q $ETCD_VERSION" build_etcd
-  want kwok && step kwok "$KWOK_VERSION" "$(dir_of kwok "$KWOK_VERSION")/kwok --version | grep -q $KWOK_VERSION && test -s $(dir_of kwok "$KWOK_VERSION")/stages.yaml" build_kwok
-  want kustomize && step kustomize "$KUSTOMIZE_VERSION" "$(dir_of kustomize "$KUSTOMIZE_VERSION")/kustomize version | grep -q $KUSTOMIZE_VERSION" build_kustomize
-  want helm && step helm "$HELM_VERSION" "$(dir_of helm "$HELM_VERSION")/helm version --short | grep -q v$HELM_VERSION" build_helm
-  want helmfile && step helmfile "$HELMFILE_VERSION" "HELMFILE_UPGRADE_NOTICE_DISABLED=1 $(dir_of helmfile "$HELMFILE_VERSION")/helmfile version -o short | grep -q $HELMFILE_VERSION" build_helmfile
-  want oras && step oras "$ORAS_VERSION" "$(dir_of oras "$ORAS_VERSION")/oras version | grep -q $ORAS_VERSION" build_oras
-  want registry && step registry "$REGISTRY_VERSION" "$(dir_of registry "$REGISTRY_VERSION")/registry --version | grep -q v$REGISTRY_VERSION" build_registry
-  want sops && step sops "$SOPS_VERSION" "SOPS_DISABLE_VERSION_CHECK=1 $(dir_of sops "$SOPS_VERSION")/sops --version | grep -q $SOPS_VERSION" build_sops
-  want age && step age "$AGE_VERSION" "$(dir_of age "$AGE_VERSION")/age --version | grep -q v$AGE_VERSION && test -x $(dir_of age "$AGE_VERSION")/age-keygen" build_age
+  want kubernetes && step kubernetes "$KUBE_VERSION" "$(dir_of kubernetes "$KUBE_VERSION")/kube-apiserver --version | grep -F -- v$KUBE_VERSION && test -x $(dir_of kubernetes "$KUBE_VERSION")/kubectl" build_kubernetes
+  want etcd && step etcd "$ETCD_VERSION" "$(dir_of etcd "$ETCD_VERSION")/etcd --version | grep -F -- $ETCD_VERSION" build_etcd
+  want kwok && step kwok "$KWOK_VERSION" "$(dir_of kwok "$KWOK_VERSION")/kwok --version | grep -F -- $KWOK_VERSION && test -s $(dir_of kwok "$KWOK_VERSION")/stages.yaml" build_kwok
+  want kustomize && step kustomize "$KUSTOMIZE_VERSION" "$(dir_of kustomize "$KUSTOMIZE_VERSION")/kustomize version | grep -F -- $KUSTOMIZE_VERSION" build_kustomize
+  want helm && step helm "$HELM_VERSION" "$(dir_of helm "$HELM_VERSION")/helm version --short | grep -F -- v$HELM_VERSION" build_helm
+  want helmfile && step helmfile "$HELMFILE_VERSION" "HELMFILE_UPGRADE_NOTICE_DISABLED=1 $(dir_of helmfile "$HELMFILE_VERSION")/helmfile version -o short | grep -F -- $HELMFILE_VERSION" build_helmfile
+  want oras && step oras "$ORAS_VERSION" "$(dir_of oras "$ORAS_VERSION")/oras version | grep -F -- $ORAS_VERSION" build_oras
+  want registry && step registry "$REGISTRY_VERSION" "$(dir_of registry "$REGISTRY_VERSION")/registry --version | grep -F -- v$REGISTRY_VERSION" build_registry
+  want sops && step sops "$SOPS_VERSION" "SOPS_DISABLE_VERSION_CHECK=1 $(dir_of sops "$SOPS_VERSION")/sops --version | grep -F -- $SOPS_VERSION" build_sops
+  want age && step age "$AGE_VERSION" "$(dir_of age "$AGE_VERSION")/age --version | grep -F -- v$AGE_VERSION && test -x $(dir_of age "$AGE_VERSION")/age-keygen" build_age
   # gofakes3 has no version flag; the folder is keyed by version.
   want gofakes3 && step gofakes3 "$GOFAKES3_VERSION" "test -x $(dir_of gofakes3 "$GOFAKES3_VERSION")/gofakes3" build_gofakes3
   if [ "$only" = all ]; then
