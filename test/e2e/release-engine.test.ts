@@ -157,21 +157,6 @@ describe("the release engine (e2e)", function () {
     assert.ok(await exists(k, ["crd", "certificates.cert-manager.io"]), "CRDs outlive their add-on");
   });
 
-  it("neither engine takes over the other's stack: refused before any write", async () => {
-    dir = (await scratchProject()).dir;
-    const objects = await tazuna(["apply", "--yes"], "objects");
-    assert.equal(objects.exitCode, 0, objects.stderr);
-    const since = new Date().toISOString();
-    for (const args of [["plan"], ["apply", "--yes"]]) {
-      const res = await tazuna(args);
-      assert.equal(res.exitCode, 1, res.stderr);
-      assert.match(res.stderr, /written by the per-object engine[\s\S]*fix: unset TAZUNA_ENGINE/);
-    }
-    assert.deepEqual(await writes(since), []);
-    const plan = await tazuna(["plan"], "objects");
-    assert.equal(plan.exitCode, 0, `the control: the stack is fine for its own engine\n${plan.stderr}`);
-  });
-
   it("unmodified upstream content: the Prometheus Operator's CRDs and Argo CD's install, as released", async () => {
     dir = (await scratchProject()).dir;
     await mkdir(path.join(dir, "ns"));
@@ -211,5 +196,28 @@ describe("the release engine (e2e)", function () {
     assert.ok(await exists(k, ["deployment", "argocd-server", "-n", "argocd"]));
     const plan = await tazuna(["plan"]);
     assert.equal(plan.exitCode, 0, `the plan after apply is empty\n${plan.stdout}\n${plan.stderr}`);
+    const destroy = await tazuna(["destroy", "--yes"]);
+    assert.equal(destroy.exitCode, 0, destroy.stderr);
+    assert.equal(
+      await exists(k, ["namespace", "argocd"]),
+      false,
+      "Argo CD's install is gone with its release",
+    );
+  });
+
+  it("neither engine takes over the other's stack: refused before any write", async () => {
+    dir = (await scratchProject()).dir;
+    const objects = await tazuna(["apply", "--yes"], "objects");
+    assert.equal(objects.exitCode, 0, objects.stderr);
+    const since = new Date().toISOString();
+    for (const args of [["plan"], ["apply", "--yes"]]) {
+      const res = await tazuna(args);
+      assert.equal(res.exitCode, 1, res.stderr);
+      assert.match(res.stderr, /written by the per-object engine[\s\S]*fix: unset TAZUNA_ENGINE/);
+    }
+    assert.deepEqual(await writes(since), []);
+    const plan = await tazuna(["plan"], "objects");
+    assert.equal(plan.exitCode, 0, `the control: the stack is fine for its own engine\n${plan.stderr}`);
+    // Last in this file: the cluster keeps the per-object engine's example.
   });
 });
