@@ -9,7 +9,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { K8sObjectSchema, type K8sObject } from "../render/objects";
 import { loadKubeconfig } from "../guard/identity";
-import { applyAll, deleteAll, type Ref } from "./apply";
+import { applyAll, deleteAll } from "./apply";
 import { InventorySchema, entryKey, entryOf, keyOf, newKey, type Entry } from "./inventory";
 
 /** What the program hands the release for one run, in its manifest file. */
@@ -43,13 +43,6 @@ function manifestOf(file: string): Manifest {
   return ManifestSchema.parse(JSON.parse(readFileSync(file, "utf8")));
 }
 
-const refOf = (e: Entry): Ref => ({
-  apiVersion: e.apiVersion,
-  kind: e.kind,
-  name: e.name,
-  ...(e.namespace ? { namespace: e.namespace } : {}),
-});
-
 async function apply(
   inputs: z.infer<typeof ReleaseInputsSchema>,
   old: ReleaseState | undefined,
@@ -64,7 +57,7 @@ async function apply(
     const now = new Set([...m.objects.map(entryKey), ...m.claimedElsewhere]);
     const kept = new Set(old.kept);
     const gone = old.inventory.filter((e) => !now.has(keyOf(e)) && !kept.has(keyOf(e)));
-    await deleteAll(kc, gone.reverse().map(refOf), deadline);
+    await deleteAll(kc, gone.reverse(), deadline);
   }
   return { ...inputs, inventory, kept: m.kept, key };
 }
@@ -110,10 +103,7 @@ export const releaseOps = {
     const s = ReleaseStateSchema.parse(props);
     if (s.handOff) return;
     const kept = new Set(s.kept);
-    const refs = s.inventory
-      .filter((e) => !kept.has(keyOf(e)))
-      .reverse()
-      .map(refOf);
+    const refs = s.inventory.filter((e) => !kept.has(keyOf(e))).reverse();
     const kc = await loadKubeconfig(s.kubeconfig, s.context);
     await deleteAll(kc, refs, Date.now() + s.timeoutSeconds * 1000);
   },
