@@ -9,7 +9,7 @@ import { paint, log } from "./output";
 import type { Step } from "./results";
 import { ADDON_TYPE } from "../program/urns";
 import { nameOf } from "../program/urns";
-import { addonOf, stepOf } from "./steps";
+import { addonOf, stepsOf } from "./steps";
 
 type State = "pending" | "applying" | "waiting for readiness" | "ready" | "failed";
 
@@ -36,6 +36,9 @@ export class ApplyProgress {
   private readonly redraw: ReturnType<typeof createLogUpdate> | undefined;
 
   // A terminal that reports no size (some CI ptys) cannot be redrawn in place.
+  /** Where releases leave their per-object lists during this run (withPlanFolder). */
+  planFolder?: string;
+
   constructor(addons: string[], live = process.stderr.isTTY === true && (process.stderr.rows ?? 0) > 0) {
     this.states = new Map(addons.map((a) => [a, "pending"]));
     // Loaded only for a live view on a terminal: it is the heaviest module the CLI would load at start-up.
@@ -92,8 +95,7 @@ export class ApplyProgress {
       else if (isGate(pre.urn) && pre.op !== "same")
         this.set(addonOf(pre.urn, pre.new?.parent), "waiting for readiness");
     }
-    const step = stepOf(e);
-    if (step) {
+    for (const step of stepsOf(e, this.planFolder)) {
       this.steps.push(step);
       if (!this.redraw) log(`${this.elapsed().padStart(7)}  ${step.addon}: ${step.op} ${step.object}`);
     }

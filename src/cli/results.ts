@@ -15,6 +15,10 @@ export const StepSchema = z.object({
   op: z.string().describe("create, update, delete, replace, create-replacement, delete-replaced, ..."),
   object: z.string().describe("apiVersion:Kind namespace/name, or readiness/test gate"),
   fields: z.array(z.string()).describe("changed properties, for updates"),
+  drift: z
+    .boolean()
+    .optional()
+    .describe("true when the change puts back an edit made in the cluster (the declaration did not change)"),
 });
 export type Step = z.infer<typeof StepSchema>;
 

@@ -1,5 +1,11 @@
 /** Engine events turned into per-add-on, per-object steps: what plan shows and apply reports. */
-import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { existsSync, readFileSync } from "node:fs";
+import type { EngineEvent, Stack, StepEventMetadata } from "@pulumi/pulumi/automation";
+import { z } from "zod";
+import { scratchDir } from "../temp";
+import { releaseEngine } from "../program/run-env";
+import { InventorySchema, keyOf } from "../release/inventory";
+import { PLAN_DIR_ENV, RELEASE_TYPE, ReleasePlanSchema, objectLabel, planFileOf } from "../release/plan";
 import type { Step } from "./results";
 import { ADDON_TYPE, addonOf as addonOfResource, inAddon, urnParts } from "../program/urns";
 
@@ -53,6 +59,7 @@ export function stepOf(e: EngineEvent): Step | undefined {
 
 /** What apply would do: a preview that reads the live objects first, as steps; `exclude`: what the run leaves alone (excludesFor). */
 export async function planSteps(stack: Stack, exclude?: string[]): Promise<Step[]> {
+  if (releaseEngine()) return releasePlanSteps(stack, exclude);
   const steps: Step[] = [];
   await stack.preview({
     diff: true,
@@ -65,6 +72,82 @@ export async function planSteps(stack: Stack, exclude?: string[]): Promise<Step[
     },
   });
   return steps;
+}
+
+/**
+ * Runs an engine operation with a plan folder: each release's diff leaves
+ * its per-object list there (release/plan.ts), which stepsOf reads.
+ */
+export async function withPlanFolder<T>(stack: Stack, op: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await scratchDir("plans");
+  const env = (stack.workspace as { envVars?: Record<string, string> }).envVars;
+  if (env) env[PLAN_DIR_ENV] = dir.path;
+  try {
+    return await op(dir.path);
+  } finally {
+    if (env) Reflect.deleteProperty(env, PLAN_DIR_ENV);
+    await dir.remove();
+  }
+}
+
+/** An engine event as steps: a release's, one per object (from the plan folder); anything else's, one. */
+export function stepsOf(e: EngineEvent, planFolder?: string): Step[] {
+  const m = e.resourcePreEvent?.metadata;
+  if (m?.type === RELEASE_TYPE && planFolder !== undefined) return releaseSteps(m, planFolder);
+  const s = stepOf(e);
+  return s ? [s] : [];
+}
+
+/**
+ * The release engine's plan: no refresh pass; each release compares its
+ * objects with the live cluster by server-side dry-run in its diff.
+ */
+function releasePlanSteps(stack: Stack, exclude?: string[]): Promise<Step[]> {
+  return withPlanFolder(stack, async (dir) => {
+    const steps: Step[] = [];
+    await stack.preview({
+      diff: true,
+      ...(exclude ? { exclude } : {}),
+      onEvent: (e) => steps.push(...stepsOf(e, dir)),
+    });
+    return steps;
+  });
+}
+
+const RecordedSchema = z.object({
+  inventory: InventorySchema.default([]),
+  kept: z.array(z.string()).default([]),
+});
+
+/** A release's step as one step per object: from its plan file, or from its inventory when it goes. */
+function releaseSteps(m: StepEventMetadata, dir: string): Step[] {
+  const addon = addonOf(m.urn, m.new?.parent ?? m.old?.parent);
+  if (m.op === "delete") {
+    const old = RecordedSchema.parse(m.old?.outputs ?? {});
+    const kept = new Set(old.kept);
+    return [...old.inventory].reverse().map((e) => ({
+      addon,
+      op: kept.has(keyOf(e)) ? "keep" : "delete",
+      object: objectLabel(e),
+      fields: [],
+    }));
+  }
+  if (m.op === "same") return [];
+  const manifest = m.new?.inputs?.manifest;
+  const file = typeof manifest === "string" ? planFileOf(dir, manifest) : "";
+  if (!file || !existsSync(file)) return [{ addon, op: m.op, object: "release", fields: [] }];
+  const plan = ReleasePlanSchema.parse(JSON.parse(readFileSync(file, "utf8")));
+  if (plan.changes.length === 0 && plan.inventoryOnly)
+    return [
+      { addon, op: "update", object: "inventory", fields: ["recorded fingerprints only; no object changes"] },
+    ];
+  return plan.changes.map((c) => ({
+    addon,
+    op: c.op,
+    object: c.object,
+    fields: c.op === "create" && c.drift ? ["(deleted in the cluster)"] : c.fields,
+    ...(c.drift ? { drift: true } : {}),
+  }));
 }
 
 const SIGN: Record<string, string> = {

@@ -120,7 +120,17 @@ export async function leftoverObjects(
   return out;
 }
 
-export async function driftOf(stack: Stack, kubeconfig: string, context: string): Promise<DriftEntry[]> {
+/**
+ * Drift: objects changed or deleted in the cluster, and leftovers.
+ * `edits`: how the engine finds the changed and deleted ones (by default
+ * the per-object engine's refresh preview; a release's plan otherwise).
+ */
+export async function driftOf(
+  stack: Stack,
+  kubeconfig: string,
+  context: string,
+  edits: (installed: InstalledObject[]) => Promise<DriftEntry[]> = (i) => refreshDrift(stack, i),
+): Promise<DriftEntry[]> {
   const installed = await installedObjects(stack);
   const undeclared = (await leftoverObjects(kubeconfig, context, installed)).map((l): DriftEntry => ({
     drift: "undeclared",
@@ -130,7 +140,7 @@ export async function driftOf(stack: Stack, kubeconfig: string, context: string)
     name: l.name,
     fields: [],
   }));
-  return [...(await refreshDrift(stack, installed)), ...undeclared];
+  return [...(await edits(installed)), ...undeclared];
 }
 
 /** Deletes leftovers, each by its full type so a kind in two groups is never mistaken. */

@@ -17,10 +17,9 @@ export interface CrdRef {
 
 const isCrd = (o: { kind: string }) => o.kind === "CustomResourceDefinition";
 
-/** The CRD as applied: its name and the resource its custom resources are listed by. */
+/** The CRD and the resource its custom resources are listed by: a CRD's name is always <plural>.<group>. */
 export function crdRef(o: InstalledObject): CrdRef {
-  const spec = (o.applied.spec ?? {}) as { group?: string; names?: { plural?: string } };
-  return { name: o.name, resource: `${spec.names?.plural ?? ""}.${spec.group ?? ""}` };
+  return { name: o.name, resource: o.name };
 }
 
 /** How many custom resources of the CRD exist, in every namespace (0 when it is gone). */

@@ -33,6 +33,7 @@ export function providerModule(file: string, exportName: string, deletes = false
     "    create: async (inputs) => ops().create(inputs),",
     "    update: async (id, olds, news) => ops().update(id, olds, news),",
     "    diff: async (id, olds, news) => ops().diff(id, olds, news),",
+    "    check: async (olds, news) => (ops().check ? ops().check(olds, news) : { inputs: news }),",
     "    read: async (id, props) => ({ id, props: props || {} }),",
     deletes ? "    delete: async (id, props) => ops().delete(id, props)," : "    delete: async () => {},",
     "  };",

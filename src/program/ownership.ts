@@ -85,12 +85,14 @@ export function keeps(props: Record<string, unknown>, pruneCrds = false): boolea
  * pruneCrds, a stack written before CRDs were kept).
  */
 export function retainFlagsToRecord(
-  installed: readonly { addon: string; applied: Record<string, unknown>; retained: boolean }[],
+  installed: readonly { addon: string; applied?: Record<string, unknown>; retained: boolean }[],
   addons: readonly { name: string; handOff: boolean; pruneCrds: boolean }[],
 ): number {
   const byName = new Map(addons.map((a) => [a.name, a]));
   return installed.filter((o) => {
     const a = byName.get(o.addon);
-    return a !== undefined && (keeps(o.applied, a.pruneCrds) || a.handOff) !== o.retained;
+    // A release records what it keeps in its own inventory, on every apply.
+    if (a === undefined || o.applied === undefined) return false;
+    return (keeps(o.applied, a.pruneCrds) || a.handOff) !== o.retained;
   }).length;
 }

@@ -83,6 +83,10 @@ async function applyOne(api: Client, o: K8sObject, opts: ApplyOptions): Promise<
   }
 }
 
+/** What the API server would make of a forced apply of the object, nothing written. */
+export const dryRunApply = (api: Client, o: K8sObject): Promise<unknown> =>
+  applyOne(api, o, { dryRun: true, deadline: Date.now() + 30_000 });
+
 async function waitEstablished(api: Client, crd: K8sObject, deadline: number): Promise<void> {
   for (;;) {
     const live = (await api.request("GET", await api.path(refOf(crd)))) as {

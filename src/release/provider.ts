@@ -4,13 +4,15 @@
  * add-on, delete everything on destroy. The objects come from a file the
  * program wrote for this run (`manifest`), so state holds only the inventory.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { K8sObjectSchema, type K8sObject } from "../render/objects";
+import { K8sObjectSchema } from "../render/objects";
 import { loadKubeconfig } from "../guard/identity";
 import { applyAll, deleteAll } from "./apply";
-import { InventorySchema, entryKey, entryOf, keyOf, newKey, type Entry } from "./inventory";
+import { InventorySchema, entryKey, entryOf, keyOf, newKey } from "./inventory";
+import { Client } from "./client";
+import { PLAN_DIR_ENV, planFileOf, planRelease } from "./plan";
 
 /** What the program hands the release for one run, in its manifest file. */
 export const ManifestSchema = z.object({
@@ -62,23 +64,21 @@ async function apply(
   return { ...inputs, inventory, kept: m.kept, key };
 }
 
-/** The per-object changes between the recorded inventory and this run's objects. */
-export function changesOf(
-  old: readonly Entry[],
-  objects: readonly K8sObject[],
-  key: string,
-): Record<string, string> {
-  const before = new Map(old.map((e) => [keyOf(e), e.fingerprint]));
-  const out: Record<string, string> = {};
-  for (const o of objects) {
-    const k = entryKey(o);
-    const fp = before.get(k);
-    if (fp === undefined) out[k] = "add";
-    else if (fp !== entryOf(o, key).fingerprint) out[k] = "update";
-    before.delete(k);
+/** The release's plan against the live cluster; left for the tazuna command that asked for it. */
+async function planOf(inputs: z.infer<typeof ReleaseInputsSchema>, old: ReleaseState | undefined) {
+  const m = manifestOf(inputs.manifest);
+  const api = Client.for(await loadKubeconfig(inputs.kubeconfig, inputs.context));
+  try {
+    const plan = await planRelease(api, m.objects, m.claimedElsewhere, old, {
+      key: old?.key ?? newKey(),
+      ...(inputs.handOff ? { createOnly: true } : {}),
+    });
+    const dir = process.env[PLAN_DIR_ENV];
+    if (dir) writeFileSync(planFileOf(dir, inputs.manifest), JSON.stringify(plan), { mode: 0o600 });
+    return plan;
+  } finally {
+    api.close();
   }
-  for (const k of before.keys()) out[k] = "delete";
-  return out;
 }
 
 export const releaseOps = {
@@ -89,15 +89,24 @@ export const releaseOps = {
   update: async (_id: string, olds: unknown, news: unknown): Promise<pulumi.dynamic.UpdateResult> => ({
     outs: await apply(ReleaseInputsSchema.parse(news), ReleaseStateSchema.parse(olds)),
   }),
+  /** A new release: its plan (every object created, or taken over where it exists) for a command that asked. */
+  check: async (olds: unknown, news: unknown): Promise<pulumi.dynamic.CheckResult> => {
+    const i = ReleaseInputsSchema.safeParse(news);
+    const isNew = Object.keys((olds ?? {}) as object).length === 0;
+    if (isNew && i.success && process.env[PLAN_DIR_ENV] && existsSync(i.data.manifest))
+      await planOf(i.data, undefined);
+    return { inputs: news as Record<string, unknown> };
+  },
   diff: async (_id: string, olds: unknown, news: unknown): Promise<pulumi.dynamic.DiffResult> => {
     const old = ReleaseStateSchema.parse(olds);
     const i = ReleaseInputsSchema.parse(news);
     // A refresh diffs the record against what read returned: no run wrote a manifest for it.
     if (!existsSync(i.manifest)) return { changes: false };
-    const changes = changesOf(old.inventory, manifestOf(i.manifest).objects, old.key);
+    const plan = await planOf(i, old);
     const settings = old.handOff !== i.handOff || old.timeoutSeconds !== i.timeoutSeconds;
-    // Dynamic providers cannot return a detailed diff: the plan's per-object list comes from the program.
-    return { changes: settings || Object.keys(changes).length > 0, replaces: [], deleteBeforeReplace: false };
+    const changed = settings || plan.inventoryOnly || plan.changes.length > 0;
+    // Dynamic providers cannot return a detailed diff: the per-object list goes to the plan file.
+    return { changes: changed, replaces: [], deleteBeforeReplace: false };
   },
   delete: async (_id: string, props: unknown): Promise<void> => {
     const s = ReleaseStateSchema.parse(props);

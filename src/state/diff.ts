@@ -32,7 +32,8 @@ export function diffStateAgainst(
       const prev = inState.get(key);
       const entry = { addon, kind: o.kind, namespace: ns, name: o.metadata.name };
       if (!prev) out.push({ change: "added", ...entry });
-      else if (!isDeepStrictEqual(declaredContent(prev.applied), declaredContent(o)))
+      // A release keeps no object content to compare (its plan compares with the cluster).
+      else if (prev.applied && !isDeepStrictEqual(declaredContent(prev.applied), declaredContent(o)))
         out.push({ change: "modified", ...entry });
     }
   }

@@ -1,7 +1,10 @@
 /** What a stack's state says is installed: one row per Kubernetes object. */
 import type { Stack } from "@pulumi/pulumi/automation";
 import { stateResources, type StateResource } from "./resources";
+import { z } from "zod";
 import { ADDON_TYPE, addonOf, inAddon, nameOf } from "../program/urns";
+import { InventorySchema, keyOf } from "../release/inventory";
+import { RELEASE_TYPE } from "../release/plan";
 
 export interface InstalledObject {
   addon: string;
@@ -9,8 +12,8 @@ export interface InstalledObject {
   urn: string;
   /** Left in the cluster when its add-on goes (a CRD, helm's keep, a hand-off). */
   retained: boolean;
-  /** The object as last applied (the resource's inputs), for diffs against a new render. */
-  applied: Record<string, unknown>;
+  /** The object as last applied (the resource's inputs), for diffs against a new render; a release keeps no objects. */
+  applied?: Record<string, unknown>;
   apiVersion: string;
   kind: string;
   namespace: string;
@@ -23,6 +26,33 @@ export async function installedObjects(stack: Stack): Promise<InstalledObject[]>
 }
 
 export function objectsIn(resources: StateResource[]): InstalledObject[] {
+  return [
+    ...perObject(resources),
+    ...resources.filter((r) => r.type === RELEASE_TYPE).flatMap(releaseObjects),
+  ];
+}
+
+const RecordSchema = z.object({
+  inventory: InventorySchema.default([]),
+  kept: z.array(z.string()).default([]),
+});
+
+/** A release's inventory: each object's identity, never its content. */
+function releaseObjects(r: StateResource): InstalledObject[] {
+  const rec = RecordSchema.parse(r.outputs ?? {});
+  const kept = new Set(rec.kept);
+  return rec.inventory.map((e) => ({
+    addon: addonOf(r) ?? "",
+    urn: `${r.urn}#${keyOf(e)}`,
+    retained: kept.has(keyOf(e)),
+    apiVersion: e.apiVersion,
+    kind: e.kind,
+    namespace: e.namespace ?? "",
+    name: e.name,
+  }));
+}
+
+function perObject(resources: StateResource[]): InstalledObject[] {
   return resources
     .filter(
       (r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:yaml") && inAddon(r.urn),

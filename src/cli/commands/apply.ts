@@ -13,7 +13,7 @@ import { EXIT } from "../exit-codes";
 import { fanOut, globalArgv } from "../fan-out";
 import { runPerCluster, type ClusterCommand } from "../per-cluster";
 import { planCommand } from "./plan";
-import { formatSteps, planSteps } from "../steps";
+import { formatSteps, planSteps, withPlanFolder } from "../steps";
 import { ApplyProgress } from "../progress";
 import type { GlobalOptions, Target } from "../project";
 import { ApplySchema, SCHEMA_VERSION, type ApplyResult } from "../results";
@@ -27,6 +27,7 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import type { Step } from "../results";
 import { deleteLeftovers, leftoverObjects, leftoverRef, type Leftover } from "../../live/drift";
 import { installedObjects } from "../../state/inventory";
+import { releaseEngine } from "../../program/run-env";
 
 export async function confirm(question: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
@@ -139,13 +140,17 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
   const progress = new ApplyProgress(addons);
   const stop = interruptible("the apply");
   try {
-    // refresh: objects changed or deleted by hand are put back, not just new declarations applied.
+    // Objects changed or deleted by hand are put back, not just new declarations applied:
+    // the per-object engine reads them in a refresh pass, a release by dry-run in its diff.
     const up = () =>
-      stack.up({
-        refresh: true,
-        onEvent: progress.onEvent,
-        signal: stop.signal,
-        ...(exclude ? { exclude } : {}),
+      withPlanFolder(stack, (dir) => {
+        progress.planFolder = dir;
+        return stack.up({
+          refresh: !releaseEngine(),
+          onEvent: progress.onEvent,
+          signal: stop.signal,
+          ...(exclude ? { exclude } : {}),
+        });
       });
     // An object store's stale lock shows only here, when the engine refuses the stack.
     const res = await unlockingStale(

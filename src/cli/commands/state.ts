@@ -2,7 +2,10 @@
 import type { Command } from "commander";
 import { renderAll } from "../../render";
 import { diffStateAgainst } from "../../state/diff";
-import { driftOf } from "../../live/drift";
+import { driftOf, type DriftEntry } from "../../live/drift";
+import { releaseEngine } from "../../program/run-env";
+import { planSteps } from "../steps";
+import type { Step } from "../results";
 import { installedObjects } from "../../state/inventory";
 import { EXIT } from "../exit-codes";
 import { runPerCluster, type ClusterCommand } from "../per-cluster";
@@ -18,6 +21,28 @@ import {
 } from "../results";
 import { openClusterStack } from "../cluster-stack";
 import { registerFold } from "./fold";
+
+/**
+ * The plan's changes that put back an edit made in the cluster: the same
+ * dry-run comparison as `tazuna plan`, so the two agree field for field.
+ */
+export function editsOf(steps: readonly Step[]): DriftEntry[] {
+  return steps.flatMap((s): DriftEntry[] => {
+    if (!s.drift) return [];
+    // apiVersion:Kind namespace/name (release/plan.ts objectLabel)
+    const [type = "", place = ""] = s.object.split(" ");
+    const [namespace, name] = place.includes("/") ? place.split("/") : ["", place];
+    const base = {
+      addon: s.addon,
+      kind: type.split(":").pop() ?? "",
+      namespace: namespace ?? "",
+      name: name ?? "",
+    };
+    return s.op === "create"
+      ? [{ drift: "deleted" as const, ...base, fields: [] }]
+      : [{ drift: "changed" as const, ...base, fields: s.fields }];
+  });
+}
 
 const row = (...cells: string[]) => cells.map((c) => c || "-").join("\t");
 
@@ -59,7 +84,12 @@ export const driftCommand: ClusterCommand<DriftResult> = {
     return {
       schemaVersion: SCHEMA_VERSION,
       cluster,
-      drift: await driftOf(stack, kubeconfig, target.settings.context),
+      drift: await driftOf(
+        stack,
+        kubeconfig,
+        target.settings.context,
+        releaseEngine() ? async () => editsOf(await planSteps(stack)) : undefined,
+      ),
     };
   },
   format: (r) =>
