@@ -15,6 +15,7 @@ import { stringify } from "yaml";
 import { readAudit, persistedWritesBy } from "../audit";
 import { ADMIN_USER } from "../../src/cluster/control-plane";
 import { builtInProjectName } from "../../src/cli/project";
+import { PlanSchema } from "../../src/cli/results";
 import { useCluster } from "./cluster-fixture";
 import { PASSPHRASE, exists, scratchProject } from "./tazuna-fixture";
 
@@ -109,8 +110,8 @@ describe("the release engine (e2e)", function () {
     const plan = await tazuna(["plan"]);
     assert.match(
       plan.stdout + plan.stderr,
-      /cni[\s\S]*~ update\s+Release/,
-      "the control: the plan sees the change",
+      /cni[\s\S]*\+ create\s+v1:ConfigMap kube-system\/release-extra/,
+      "the control: the plan lists the new object",
     );
     assert.equal((await tazuna(["apply", "--yes"])).exitCode, 0);
     assert.ok(await exists(cluster().kubectl(), ["configmap", "release-extra", "-n", "kube-system"]));
@@ -148,13 +149,49 @@ describe("the release engine (e2e)", function () {
     assert.ok(await exists(cluster().kubectl(), ["clusterrole", "release-moved"]));
   });
 
-  it("destroy deletes the objects and keeps the CRDs", async () => {
+  it("a plan after removing a file lists the deletes, and the CRDs it keeps", async () => {
+    const kustomization = path.join(dir, "cert-manager/base/kustomization.yaml");
+    const before = await readFile(kustomization, "utf8");
+    await writeFile(kustomization, before.replace(/^\s*- crds\.yaml\n/m, ""));
+    const plan = await tazuna(["plan", "-o", "json"]);
+    await writeFile(kustomization, before);
+    assert.ok(
+      await exists(cluster().kubectl(), ["crd", "certificates.cert-manager.io"]),
+      "a plan writes nothing",
+    );
+    const changes = PlanSchema.parse(JSON.parse(plan.stdout)).changes;
+    const crd = changes.find((c) =>
+      c.object.endsWith(":CustomResourceDefinition certificates.cert-manager.io"),
+    );
+    assert.equal(crd?.op, "keep", JSON.stringify(changes));
+    assert.match(crd?.fields.join() ?? "", /--prune-crds/);
+  });
+
+  it("destroy deletes the objects, the CRDs last", async () => {
+    const since = new Date().toISOString();
     const res = await tazuna(["destroy", "--yes"]);
     assert.equal(res.exitCode, 0, res.stderr);
     const k = cluster().kubectl();
     assert.equal(await exists(k, ["namespace", "argocd"]), false);
     assert.equal(await exists(k, ["clusterrole", "release-moved"]), false);
-    assert.ok(await exists(k, ["crd", "certificates.cert-manager.io"]), "CRDs outlive their add-on");
+    assert.equal(
+      await exists(k, ["crd", "certificates.cert-manager.io"]),
+      false,
+      "nothing the stack installed is left",
+    );
+    const w = await writes(since);
+    const lastCrd = w.findLastIndex((x) => x.startsWith("delete customresourcedefinitions/"));
+    const firstOther = w.findIndex(
+      (x) => x.startsWith("delete ") && !x.includes("customresourcedefinitions/"),
+    );
+    assert.ok(firstOther >= 0 && lastCrd > firstOther, w.join("\n"));
+    assert.ok(
+      w
+        .filter((x) => x.startsWith("delete "))
+        .slice(-1)[0]
+        ?.startsWith("delete customresourcedefinitions/"),
+      `CRDs last: ${w.join(", ")}`,
+    );
   });
 
   it("unmodified upstream content: the Prometheus Operator's CRDs and Argo CD's install, as released", async () => {

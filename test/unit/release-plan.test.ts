@@ -1,0 +1,63 @@
+/**
+ * How a release's plan names what a forced apply would change: content
+ * differences between the live object and the dry-run's answer, and fields
+ * Tazuna's manager would take back, in Pulumi's path style.
+ */
+import { strict as assert } from "node:assert";
+import { changedFields, pathText } from "../../src/release/plan";
+
+const managed = (manager: string, fieldsV1: unknown, operation = "Apply") => ({
+  manager,
+  operation,
+  apiVersion: "v1",
+  fieldsType: "FieldsV1",
+  fieldsV1,
+});
+
+const object = (labels: Record<string, string>, data: Record<string, string>, managedFields: unknown[]) => ({
+  apiVersion: "v1",
+  kind: "ConfigMap",
+  metadata: {
+    name: "probe",
+    namespace: "ns",
+    labels,
+    managedFields,
+    resourceVersion: "7",
+    uid: "u",
+    creationTimestamp: "t",
+  },
+  data,
+});
+
+const TAZUNA_ALL = { "f:metadata": { "f:labels": { "f:team": {} } }, "f:data": { "f:mode": {} } };
+
+describe("release plan: changed fields", () => {
+  it("the same object with other server-kept metadata changes nothing (the control)", () => {
+    const live = object({ team: "a" }, { mode: "x" }, [managed("tazuna", TAZUNA_ALL)]);
+    const applied = { ...live, metadata: { ...live.metadata, resourceVersion: "8", generation: 2 } };
+    assert.deepEqual(changedFields(live, applied), []);
+  });
+
+  it("a changed label and a changed data key, by path", () => {
+    const live = object({ team: "hand" }, { mode: "edited" }, [managed("kubectl-edit", {}, "Update")]);
+    const applied = object({ team: "a" }, { mode: "x" }, [managed("tazuna", TAZUNA_ALL)]);
+    assert.deepEqual(changedFields(live, applied), ["data.mode", "metadata.labels.team"]);
+  });
+
+  it("a field another manager took with the same value is one Tazuna would take back", () => {
+    const live = object({ team: "a" }, { mode: "x" }, [
+      managed("tazuna", { "f:data": { "f:mode": {} } }),
+      managed("kubectl-label", { "f:metadata": { "f:labels": { "f:team": {} } } }, "Update"),
+    ]);
+    const applied = object({ team: "a" }, { mode: "x" }, [managed("tazuna", TAZUNA_ALL)]);
+    assert.deepEqual(changedFields(live, applied), ["metadata.labels.team"]);
+  });
+
+  it("paths in Pulumi's style: dotted keys quoted, list items indexed", () => {
+    assert.equal(
+      pathText(["metadata", "labels", "app.kubernetes.io/part-of"]),
+      'metadata.labels["app.kubernetes.io/part-of"]',
+    );
+    assert.equal(pathText(["spec", "containers", 0, "image"]), "spec.containers[0].image");
+  });
+});
