@@ -15,6 +15,8 @@ import { UsageError } from "./errors";
 import { ONLY_ENV, releaseEngine, runEnv } from "../program/run-env";
 import { preflight } from "./preflight";
 import { stateResources, type StateResource } from "../state/resources";
+import { upgradeNeeded, type Upgrade } from "../engine/upgrade";
+import { RELEASE_TYPE } from "../release/plan";
 import {
   clusterOf,
   flagsFor,
@@ -121,8 +123,12 @@ export interface ClusterStack {
   only?: readonly string[];
   /** Refuses (GuardError) when the context now reaches another cluster than the stack recorded. */
   checkIdentity: () => Promise<void>;
-  /** Before a run that registers the program: the state was written by the engine this run uses. */
-  checkEngine: () => Promise<void>;
+  /**
+   * Before a run that registers the program: the state was written by the
+   * engine this run uses, or it is a per-object stack the release engine
+   * takes over in place (returned: what the upgrade will drop).
+   */
+  checkEngine: () => Promise<Upgrade | undefined>;
   /** Where each var's value came from (--var, --var-file FILE, the stack file). */
   varSources: Record<string, string>;
 }
@@ -184,27 +190,23 @@ export async function openClusterStack(
     kubeconfig,
     backend,
     checkIdentity,
-    checkEngine: async () => engineOfState(await stateResources(stack)),
+    checkEngine: async () => {
+      engineOfState(await stateResources(stack));
+      return releaseEngine() ? upgradeNeeded(stack) : undefined;
+    },
     varSources: cluster.varSources,
     ...(only ? { only } : {}),
   };
 }
 
 /**
- * The per-object and the release engine must not take over each other's
- * stack yet: the engine would delete what the other one recorded (after the
- * new one applied it) until the upgrade in place exists (issue 22, step 6).
+ * The per-object engine cannot take over a release stack: it would create
+ * every object again as its own resource and then forget the inventories.
+ * The other way round is an upgrade in place (engine/upgrade.ts).
  */
 function engineOfState(resources: readonly StateResource[]): void {
-  const release = releaseEngine();
-  const objects = resources.some((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:"));
-  const releases = resources.some((r) => r.type.endsWith("tazuna:Release"));
-  if (release && objects)
-    throw new UsageError(
-      "this stack's state was written by the per-object engine; the release engine (TAZUNA_ENGINE=release) cannot take it over yet\n" +
-        "  fix: unset TAZUNA_ENGINE for this stack, or destroy it and apply again with the release engine",
-    );
-  if (!release && releases)
+  const releases = resources.some((r) => r.type === RELEASE_TYPE);
+  if (!releaseEngine() && releases)
     throw new UsageError(
       "this stack's state was written by the release engine; the per-object engine cannot take it over\n" +
         "  fix: run with TAZUNA_ENGINE=release for this stack",

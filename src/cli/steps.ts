@@ -137,9 +137,10 @@ function releaseSteps(m: StepEventMetadata, dir: string): Step[] {
   const file = typeof manifest === "string" ? planFileOf(dir, manifest) : "";
   if (!file || !existsSync(file)) return [{ addon, op: m.op, object: "release", fields: [] }];
   const plan = ReleasePlanSchema.parse(JSON.parse(readFileSync(file, "utf8")));
-  if (plan.changes.length === 0 && plan.inventoryOnly)
+  // Objects live as declared that this release has not recorded yet (a move, a take-over): recorded, not written.
+  if (plan.changes.length === 0)
     return [
-      { addon, op: "update", object: "inventory", fields: ["recorded fingerprints only; no object changes"] },
+      { addon, op: m.op, object: "inventory", fields: ["records objects live as declared; writes none"] },
     ];
   return plan.changes.map((c) => ({
     addon,
@@ -157,6 +158,7 @@ const SIGN: Record<string, string> = {
   replace: "+-",
   "create-replacement": "+-",
   keep: "=",
+  upgrade: "~",
 };
 
 export function formatSteps(cluster: string, steps: Step[]): string {

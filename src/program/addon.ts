@@ -19,7 +19,7 @@ import { ADDON_TYPE, adoptKey, legacyObjectName } from "./urns";
 import { keeps } from "./ownership";
 import { redacted } from "../secrets/redact";
 import { Release } from "./release";
-import { releaseEngine } from "./run-env";
+import { formerManagersFromEnv, releaseEngine } from "./run-env";
 import { entryKey, type Entry } from "../release/inventory";
 
 export { ADDON_TYPE };
@@ -98,6 +98,7 @@ export class AddonComponent extends pulumi.ComponentResource {
             },
             timeoutSeconds: args.timeoutSeconds,
             ...(args.handOff ? { handOff: true } : {}),
+            ...(formerManagersFromEnv().length > 0 ? { formerManagers: formerManagersFromEnv() } : {}),
           },
           { parent: this, dependsOn: pre },
         )

@@ -17,6 +17,7 @@ export interface ReleaseArgs {
   manifest: Manifest;
   timeoutSeconds: number;
   handOff?: boolean;
+  formerManagers?: string[];
 }
 
 let scratch: Promise<Scratch> | undefined;
@@ -44,6 +45,7 @@ export class Release extends ByPathResource {
         manifest: file,
         timeoutSeconds: args.timeoutSeconds,
         ...(args.handOff ? { handOff: true } : {}),
+        ...(args.formerManagers ? { formerManagers: args.formerManagers } : {}),
         inventory: undefined,
         kept: undefined,
         key: undefined,

@@ -19,6 +19,8 @@ export const RUN_ENV = "TAZUNA_RUN";
 export const ONLY_ENV = "TAZUNA_ONLY_ADDONS";
 export const ADOPT_ENV = "TAZUNA_ADOPT";
 export const CLI_PID_ENV = "TAZUNA_CLI_PID";
+/** The Kubernetes provider's field managers, for the run that takes a per-object stack over (engine/upgrade.ts). */
+export const FORMER_MANAGERS_ENV = "TAZUNA_FORMER_MANAGERS";
 /** Set around `tazuna destroy`'s engine run: the program registers no objects, so renders nothing. */
 export const DESTROY_ENV = "TAZUNA_DESTROYING";
 
@@ -32,7 +34,8 @@ export type RunFlags = z.infer<typeof RunSchema>;
 
 /** Called first by the tazuna command: no leftover from a shell reaches a program through it. */
 export function startTazunaRun(env: NodeJS.ProcessEnv = process.env): void {
-  for (const name of [RUN_ENV, ONLY_ENV, ADOPT_ENV, DESTROY_ENV]) Reflect.deleteProperty(env, name);
+  for (const name of [RUN_ENV, ONLY_ENV, ADOPT_ENV, DESTROY_ENV, FORMER_MANAGERS_ENV])
+    Reflect.deleteProperty(env, name);
   env[CLI_PID_ENV] = String(process.pid);
 }
 
@@ -92,6 +95,12 @@ export function adoptFromEnv(env: NodeJS.ProcessEnv = process.env): Record<strin
   const raw = env[ADOPT_ENV];
   if (!raw || !fromOwnTazuna(env)) return {};
   return AdoptSchema.parse(JSON.parse(raw));
+}
+
+/** The field managers whose fields the releases of this run count as Tazuna's (engine/upgrade.ts). */
+export function formerManagersFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+  const names = (env[FORMER_MANAGERS_ENV] ?? "").split(",").filter(Boolean);
+  return names.length > 0 && fromOwnTazuna(env) ? names : [];
 }
 
 /** Whether the engine runs the program for `tazuna destroy`. */

@@ -7,7 +7,7 @@
  * the same value, since a forced apply would take it back. No refresh pass
  * and nothing from state but the inventory.
  */
-import diff from "microdiff";
+import diff, { type Difference } from "microdiff";
 import { z } from "zod";
 import type { K8sObject } from "../render/objects";
 import { ApiError, type Client, type Ref } from "./client";
@@ -75,11 +75,13 @@ function leafPaths(fields: unknown, prefix: string[] = []): string[] {
   return children.flatMap(([k, v]) => leafPaths(v, [...prefix, k.replace(/^f:/, "")]));
 }
 
-/** The fields Tazuna's apply owns in an object, as paths. */
-function ownedByTazuna(o: Json): Set<string> {
+/** The fields Tazuna's apply owns in an object, as paths; `former`: managers whose fields count as Tazuna's. */
+function ownedByTazuna(o: Json, former: readonly string[] = []): Set<string> {
   const managed = ((o.metadata as Json | undefined)?.managedFields ?? []) as ManagedEntry[];
   const mine = managed.filter(
-    (m) => m.manager === FIELD_MANAGER && m.operation === "Apply" && !m.subresource,
+    (m) =>
+      !m.subresource &&
+      ((m.manager === FIELD_MANAGER && m.operation === "Apply") || former.includes(m.manager ?? "")),
   );
   return new Set(mine.flatMap((m) => leafPaths(m.fieldsV1)));
 }
@@ -95,10 +97,31 @@ export function pathText(path: readonly (string | number)[]): string {
     .join("");
 }
 
-/** Field paths a forced apply would change or take back, between the live object and the dry-run's answer. */
-export function changedFields(live: Json, applied: Json): string[] {
-  const changed = diff(content(live), content(applied)).map((d) => pathText(d.path));
-  const before = ownedByTazuna(live);
+/**
+ * The per-object engine's provider directives (pulumi.com/patchForce, ...)
+ * are annotations it owned under Tazuna's manager. A release does not send
+ * them, so its apply would remove them: not a change worth a write (they go
+ * with the next real one), or a taken-over stack would be rewritten whole.
+ */
+function droppedDirective(d: Difference): boolean {
+  if (d.type !== "REMOVE" || d.path[0] !== "metadata" || d.path[1] !== "annotations") return false;
+  const isDirective = (k: unknown) => String(k).startsWith("pulumi.com/");
+  // One annotation goes, or the whole map when it held nothing else.
+  if (d.path.length === 3) return isDirective(d.path[2]);
+  return d.path.length === 2 && Object.keys(d.oldValue as object).every(isDirective);
+}
+
+/**
+ * Field paths a forced apply would change or take back, between the live
+ * object and the dry-run's answer. `former`: the field managers of the
+ * per-object engine a release took over (engine/upgrade.ts), whose fields
+ * are Tazuna's already.
+ */
+export function changedFields(live: Json, applied: Json, former: readonly string[] = []): string[] {
+  const changed = diff(content(live), content(applied))
+    .filter((d) => !droppedDirective(d))
+    .map((d) => pathText(d.path));
+  const before = ownedByTazuna(live, former);
   const taken = [...ownedByTazuna(applied)].filter((p) => !before.has(p));
   return [...new Set([...changed, ...taken])].sort();
 }
@@ -113,21 +136,41 @@ async function getLive(api: Client, r: Ref): Promise<Json | undefined> {
   }
 }
 
+interface Found {
+  change?: ObjectChange;
+  /** The declaration differs from what the inventory recorded. */
+  declared: boolean;
+  /** An apply would write something: missing, changed, or a field to take back. */
+  write: boolean;
+}
+
+interface PlanOptions {
+  key: string;
+  createOnly?: boolean;
+  former?: readonly string[];
+}
+
 async function objectChange(
   api: Client,
   o: K8sObject,
   recorded: Entry | undefined,
-  key: string,
-  createOnly: boolean,
-): Promise<{ change?: ObjectChange; declared: boolean }> {
-  const unchanged = recorded !== undefined && recorded.fingerprint === fingerprint(o, key);
+  opts: PlanOptions,
+): Promise<Found> {
+  const unchanged = recorded !== undefined && recorded.fingerprint === fingerprint(o, opts.key);
   const object = objectLabel(refOf(o));
   const live = await getLive(api, refOf(o));
-  if (!live) return { change: { op: "create", object, fields: [], drift: unchanged }, declared: !unchanged };
-  if (createOnly) return { declared: false };
-  const fields = changedFields(live, (await dryRunApply(api, o)) as Json);
-  if (fields.length === 0 && recorded) return { declared: !unchanged };
-  return { change: { op: "update", object, fields, drift: unchanged }, declared: !unchanged };
+  if (!live)
+    return {
+      change: { op: "create", object, fields: [], drift: unchanged },
+      declared: !unchanged,
+      write: true,
+    };
+  if (opts.createOnly) return { declared: false, write: false };
+  const fields = changedFields(live, (await dryRunApply(api, o)) as Json, opts.former);
+  const write = fields.length > 0;
+  // Live as declared but not in this inventory: recorded (a move from another add-on, or an upgrade), not written.
+  if (!write) return { declared: !unchanged, write };
+  return { change: { op: "update", object, fields, drift: unchanged }, declared: !unchanged, write };
 }
 
 /**
@@ -140,15 +183,16 @@ export async function planRelease(
   objects: readonly K8sObject[],
   claimedElsewhere: readonly string[],
   old: Recorded | undefined,
-  opts: { key: string; createOnly?: boolean },
-): Promise<ReleasePlan> {
+  opts: PlanOptions,
+): Promise<ReleasePlan & { writes: K8sObject[] }> {
   const recorded = new Map((old?.inventory ?? []).map((e) => [keyOf(e), e]));
-  const found: ({ change?: ObjectChange; declared: boolean } | undefined)[] = [];
+  const found: (Found | undefined)[] = [];
   await bounded([...objects.keys()], 8, async (i) => {
     const o = objects[i] as K8sObject;
-    found[i] = await objectChange(api, o, recorded.get(entryKey(o)), opts.key, opts.createOnly ?? false);
+    found[i] = await objectChange(api, o, recorded.get(entryKey(o)), opts);
   });
   const changes = found.flatMap((f) => (f?.change ? [f.change] : []));
+  const writes = objects.filter((_, i) => found[i]?.write);
   const inventoryOnly = changes.length === 0 && found.some((f) => f?.declared);
   const now = new Set([...objects.map(entryKey), ...claimedElsewhere]);
   const kept = new Set(old?.kept ?? []);
@@ -158,7 +202,7 @@ export async function planRelease(
     if (kept.has(keyOf(e))) changes.push({ op: "keep", object, fields: [whyKept(e)], drift: false });
     else changes.push({ op: "delete", object, fields: [], drift: false });
   }
-  return { changes, inventoryOnly };
+  return { changes, inventoryOnly, writes };
 }
 
 function whyKept(e: Entry): string {

@@ -31,6 +31,12 @@ export const ReleaseInputsSchema = z.object({
   manifest: z.string(),
   timeoutSeconds: z.number(),
   handOff: z.boolean().optional(),
+  /**
+   * The Kubernetes provider's field managers, when this release takes over
+   * a per-object stack (engine/upgrade.ts): their fields count as Tazuna's
+   * until the release applies the objects under its own name.
+   */
+  formerManagers: z.array(z.string()).optional(),
 });
 
 const ReleaseStateSchema = ReleaseInputsSchema.extend({
@@ -45,32 +51,60 @@ function manifestOf(file: string): Manifest {
   return ManifestSchema.parse(JSON.parse(readFileSync(file, "utf8")));
 }
 
-async function apply(
-  inputs: z.infer<typeof ReleaseInputsSchema>,
-  old: ReleaseState | undefined,
-): Promise<ReleaseState> {
+type ReleaseInputs = z.infer<typeof ReleaseInputsSchema>;
+
+/**
+ * A new release writes only what is not live as declared: on a fresh
+ * cluster that is everything; taking over a per-object stack's objects,
+ * usually nothing (they are recorded, not written).
+ */
+async function create(inputs: ReleaseInputs): Promise<ReleaseState> {
   const m = manifestOf(inputs.manifest);
-  const key = old?.key ?? newKey();
+  const key = newKey();
+  const kc = await loadKubeconfig(inputs.kubeconfig, inputs.context);
+  const api = Client.for(kc);
+  let writes;
+  try {
+    ({ writes } = await planRelease(api, m.objects, m.claimedElsewhere, undefined, {
+      key,
+      former: inputs.formerManagers ?? [],
+      ...(inputs.handOff ? { createOnly: true } : {}),
+    }));
+  } finally {
+    api.close();
+  }
+  const deadline = Date.now() + inputs.timeoutSeconds * 1000;
+  await applyAll(kc, writes, { deadline, ...(inputs.handOff ? { createOnly: true } : {}) });
+  return { ...inputs, inventory: m.objects.map((o) => entryOf(o, key)), kept: m.kept, key };
+}
+
+/** An update applies every object under Tazuna's name, so no former manager's fields are counted any more. */
+async function update(inputs: ReleaseInputs, old: ReleaseState): Promise<ReleaseState> {
+  const m = manifestOf(inputs.manifest);
   const kc = await loadKubeconfig(inputs.kubeconfig, inputs.context);
   const deadline = Date.now() + inputs.timeoutSeconds * 1000;
   await applyAll(kc, m.objects, { deadline, ...(inputs.handOff ? { createOnly: true } : {}) });
-  const inventory = m.objects.map((o) => entryOf(o, key));
-  if (old) {
-    const now = new Set([...m.objects.map(entryKey), ...m.claimedElsewhere]);
-    const kept = new Set(old.kept);
-    const gone = old.inventory.filter((e) => !now.has(keyOf(e)) && !kept.has(keyOf(e)));
-    await deleteAll(kc, gone.reverse(), deadline);
-  }
-  return { ...inputs, inventory, kept: m.kept, key };
+  const now = new Set([...m.objects.map(entryKey), ...m.claimedElsewhere]);
+  const kept = new Set(old.kept);
+  const gone = old.inventory.filter((e) => !now.has(keyOf(e)) && !kept.has(keyOf(e)));
+  await deleteAll(kc, gone.reverse(), deadline);
+  const { formerManagers: _done, ...rest } = inputs;
+  return {
+    ...rest,
+    inventory: m.objects.map((o) => entryOf(o, old.key)),
+    kept: m.kept,
+    key: old.key,
+  };
 }
 
 /** The release's plan against the live cluster; left for the tazuna command that asked for it. */
-async function planOf(inputs: z.infer<typeof ReleaseInputsSchema>, old: ReleaseState | undefined) {
+async function planOf(inputs: ReleaseInputs, old: ReleaseState | undefined) {
   const m = manifestOf(inputs.manifest);
   const api = Client.for(await loadKubeconfig(inputs.kubeconfig, inputs.context));
   try {
-    const plan = await planRelease(api, m.objects, m.claimedElsewhere, old, {
+    const { writes: _w, ...plan } = await planRelease(api, m.objects, m.claimedElsewhere, old, {
       key: old?.key ?? newKey(),
+      former: old?.formerManagers ?? inputs.formerManagers ?? [],
       ...(inputs.handOff ? { createOnly: true } : {}),
     });
     const dir = process.env[PLAN_DIR_ENV];
@@ -84,10 +118,10 @@ async function planOf(inputs: z.infer<typeof ReleaseInputsSchema>, old: ReleaseS
 export const releaseOps = {
   create: async (inputs: unknown): Promise<pulumi.dynamic.CreateResult> => {
     const i = ReleaseInputsSchema.parse(inputs);
-    return { id: i.label, outs: await apply(i, undefined) };
+    return { id: i.label, outs: await create(i) };
   },
   update: async (_id: string, olds: unknown, news: unknown): Promise<pulumi.dynamic.UpdateResult> => ({
-    outs: await apply(ReleaseInputsSchema.parse(news), ReleaseStateSchema.parse(olds)),
+    outs: await update(ReleaseInputsSchema.parse(news), ReleaseStateSchema.parse(olds)),
   }),
   /** A new release: its plan (every object created, or taken over where it exists) for a command that asked. */
   check: async (olds: unknown, news: unknown): Promise<pulumi.dynamic.CheckResult> => {

@@ -242,19 +242,33 @@ describe("the release engine (e2e)", function () {
     );
   });
 
-  it("neither engine takes over the other's stack: refused before any write", async () => {
+  it("a per-object stack is taken over in place: no object written, nothing deleted, the next plan empty", async () => {
     dir = (await scratchProject()).dir;
+    const before = new Date().toISOString();
     const objects = await tazuna(["apply", "--yes"], "objects");
     assert.equal(objects.exitCode, 0, objects.stderr);
+    assert.ok((await writes(before)).length > 20, "the control: the per-object engine wrote the objects");
+    const plan = await tazuna(["plan"]);
+    assert.match(plan.stdout + plan.stderr, /upgrade\s+state[\s\S]*nothing is deleted/);
     const since = new Date().toISOString();
-    for (const args of [["plan"], ["apply", "--yes"]]) {
-      const res = await tazuna(args);
-      assert.equal(res.exitCode, 1, res.stderr);
-      assert.match(res.stderr, /written by the per-object engine[\s\S]*fix: unset TAZUNA_ENGINE/);
-    }
-    assert.deepEqual(await writes(since), []);
-    const plan = await tazuna(["plan"], "objects");
-    assert.equal(plan.exitCode, 0, `the control: the stack is fine for its own engine\n${plan.stderr}`);
-    // Last in this file: the cluster keeps the per-object engine's example.
+    const res = await tazuna(["apply", "--yes"]);
+    assert.equal(res.exitCode, 0, res.stderr);
+    assert.match(res.stderr + res.stdout, /per-object resource\(s\) left state; nothing was deleted/);
+    assert.deepEqual(await writes(since), [], "zero writes to the cluster (audit log)");
+    const { types, releases } = await checkpoint();
+    assert.equal(releases.length, 5, types.join("\n"));
+    assert.deepEqual(
+      types.filter((t) => t.startsWith("kubernetes:")),
+      [],
+      "the per-object resources left state",
+    );
+    assert.ok(await exists(cluster().kubectl(), ["deployment", "argocd-server", "-n", "argocd"]));
+    const next = await tazuna(["plan"]);
+    assert.equal(next.exitCode, 0, `the next plan is empty\n${next.stdout}\n${next.stderr}`);
+    assert.match(next.stdout + next.stderr, /no changes/);
+    const back = await tazuna(["plan"], "objects");
+    assert.equal(back.exitCode, 1, back.stderr);
+    assert.match(back.stderr, /written by the release engine[\s\S]*fix: run with TAZUNA_ENGINE=release/);
+    // Last in this file: the cluster keeps the example.
   });
 });

@@ -53,6 +53,18 @@ describe("release plan: changed fields", () => {
     assert.deepEqual(changedFields(live, applied), ["metadata.labels.team"]);
   });
 
+  it("the per-object engine's provider directives going away is no change; a declared pulumi.com annotation changed is", () => {
+    const live = object({ team: "a" }, { mode: "x" }, [managed("tazuna", TAZUNA_ALL)]);
+    const withDirective = (value: string) => ({
+      ...live,
+      metadata: { ...live.metadata, annotations: { "pulumi.com/patchForce": value } },
+    });
+    assert.deepEqual(changedFields(withDirective("true"), live), []);
+    assert.deepEqual(changedFields(withDirective("true"), withDirective("false")), [
+      'metadata.annotations["pulumi.com/patchForce"]',
+    ]);
+  });
+
   it("paths in Pulumi's style: dotted keys quoted, list items indexed", () => {
     assert.equal(
       pathText(["metadata", "labels", "app.kubernetes.io/part-of"]),

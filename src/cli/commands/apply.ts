@@ -27,7 +27,8 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import type { Step } from "../results";
 import { deleteLeftovers, leftoverObjects, leftoverRef, type Leftover } from "../../live/drift";
 import { installedObjects } from "../../state/inventory";
-import { releaseEngine } from "../../program/run-env";
+import { FORMER_MANAGERS_ENV, releaseEngine, withEnv } from "../../program/run-env";
+import { upgradeStep, upgradeToReleases } from "../../engine/upgrade";
 
 export async function confirm(question: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
@@ -96,13 +97,18 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
     : undefined;
   // Refreshing reads through the context; make sure it still reaches the recorded cluster.
   await checkIdentity();
-  await checkEngine();
+  const upgrade = await checkEngine();
+  if (upgrade && only)
+    throw new UsageError(
+      "this stack was written by the per-object engine; the release engine takes it over with every add-on at once\n  fix: run this apply without --tags",
+    );
   const recovered = await recoverInterrupted(stack, backend, project.name);
   for (const r of recovered) log(`recovered: ${r}`);
   // With --yes nobody reads a plan before the changes start: the up reports
   // each change as it makes it, and a summary in the plan's format at the end.
   // A separate preview would read every object and run the program twice.
-  const steps = o.yes ? [] : await planSteps(stack, exclude);
+  // A stack to upgrade has no releases to preview yet: its plan is the upgrade.
+  const steps = upgrade ? [upgradeStep(upgrade)] : o.yes ? [] : await planSteps(stack, exclude);
   if (!o.yes) log(formatSteps(cluster, steps));
   const context = target.settings.context;
   // What state holds before this apply: read once, for the leftovers and the retain flags.
@@ -142,15 +148,22 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
   try {
     // Objects changed or deleted by hand are put back, not just new declarations applied:
     // the per-object engine reads them in a refresh pass, a release by dry-run in its diff.
+    if (upgrade) {
+      await upgradeToReleases(stack);
+      log(`upgrade: ${upgrade.dropped} per-object resource(s) left state; nothing was deleted`);
+    }
+    const formerManagers = upgrade ? { [FORMER_MANAGERS_ENV]: upgrade.managers.join(",") } : {};
     const up = () =>
       withPlanFolder(stack, (dir) => {
         progress.planFolder = dir;
-        return stack.up({
-          refresh: !releaseEngine(),
-          onEvent: progress.onEvent,
-          signal: stop.signal,
-          ...(exclude ? { exclude } : {}),
-        });
+        return withEnv(formerManagers, () =>
+          stack.up({
+            refresh: !releaseEngine(),
+            onEvent: progress.onEvent,
+            signal: stop.signal,
+            ...(exclude ? { exclude } : {}),
+          }),
+        );
       });
     // An object store's stale lock shows only here, when the engine refuses the stack.
     const res = await unlockingStale(

@@ -7,6 +7,7 @@ import { runPerCluster, type ClusterCommand } from "../per-cluster";
 import type { GlobalOptions } from "../project";
 import { PlanSchema, SCHEMA_VERSION, type PlanResult } from "../results";
 import { openClusterStack } from "../cluster-stack";
+import { upgradeStep } from "../../engine/upgrade";
 
 export const planCommand: ClusterCommand<PlanResult> = {
   name: "plan",
@@ -14,9 +15,11 @@ export const planCommand: ClusterCommand<PlanResult> = {
   run: async (opts, cluster) => {
     const { stack, checkIdentity, checkEngine, varSources } = await openClusterStack(opts, cluster);
     await checkIdentity();
-    await checkEngine();
+    const upgrade = await checkEngine();
     const vars = Object.keys(varSources).length > 0 ? { vars: varSources } : {};
-    return { schemaVersion: SCHEMA_VERSION, cluster, changes: await planSteps(stack), ...vars };
+    // A per-object stack the release engine takes over has no releases to preview until apply upgrades it.
+    const changes = upgrade ? [upgradeStep(upgrade)] : await planSteps(stack);
+    return { schemaVersion: SCHEMA_VERSION, cluster, changes, ...vars };
   },
   format: (r) =>
     [formatSteps(r.cluster, r.changes), ...(r.vars ? [`  vars: ${describeSources(r.vars)}`] : [])].join("\n"),
