@@ -13,7 +13,9 @@ const objectRef = { addon: z.string(), kind: z.string(), namespace: z.string(), 
 export const StepSchema = z.object({
   addon: z.string().describe('the add-on, or "(cluster)" for the binding and "(tests)" for spec-level tests'),
   op: z.string().describe("create, update, delete, replace, create-replacement, delete-replaced, ..."),
-  object: z.string().describe("apiVersion:Kind namespace/name, or readiness/test gate"),
+  object: z
+    .string()
+    .describe("group/version:Kind namespace/name (the core group named core), or readiness/test gate"),
   fields: z.array(z.string()).describe("changed properties, for updates"),
   drift: z
     .boolean()

@@ -56,7 +56,9 @@ export async function upgradeNeeded(stack: Stack): Promise<Upgrade | undefined> 
   const doc = DeploymentSchema.parse(await exportedState(stack));
   const objects = (doc.deployment.resources ?? []).filter((r) => isPerObject(r.type));
   if (objects.length === 0) return undefined;
-  const managers = new Set(objects.map((r) => r.outputs?.__fieldManager).filter((m) => typeof m === "string"));
+  const managers = new Set(
+    objects.map((r) => r.outputs?.__fieldManager).filter((m) => typeof m === "string"),
+  );
   return { dropped: objects.length, managers: [...managers].sort() as string[] };
 }
 

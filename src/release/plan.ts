@@ -16,7 +16,7 @@ import { entryKey, fingerprint, keyOf, type Entry } from "./inventory";
 
 export const ObjectChangeSchema = z.object({
   op: z.enum(["create", "update", "delete", "keep"]),
-  /** apiVersion:Kind namespace/name */
+  /** group/version:Kind namespace/name (objectLabel) */
   object: z.string(),
   /** Field paths an update changes (never values); for keep, why it stays. */
   fields: z.array(z.string()),
@@ -38,8 +38,9 @@ export interface Recorded {
   key: string;
 }
 
+/** group/version:Kind namespace/name, the core group named `core`: as the per-object engine's types read. */
 export const objectLabel = (r: Ref): string =>
-  `${r.apiVersion}:${r.kind} ${r.namespace ? `${r.namespace}/` : ""}${r.name}`;
+  `${r.apiVersion.includes("/") ? r.apiVersion : `core/${r.apiVersion}`}:${r.kind} ${r.namespace ? `${r.namespace}/` : ""}${r.name}`;
 
 const refOf = (o: K8sObject): Ref => ({
   apiVersion: o.apiVersion,

@@ -54,74 +54,76 @@ function manifestOf(file: string): Manifest {
 type ReleaseInputs = z.infer<typeof ReleaseInputsSchema>;
 
 /**
- * A new release writes only what is not live as declared: on a fresh
- * cluster that is everything; taking over a per-object stack's objects,
- * usually nothing (they are recorded, not written).
+ * The release's plan against the live cluster, once per run: the engine's
+ * dynamic-provider process serves one engine run, whose diff (or check, for
+ * a new release) plans and whose create or update then writes what the plan
+ * found, nothing else. Left in the plan folder for the command that asked.
  */
-async function create(inputs: ReleaseInputs): Promise<ReleaseState> {
-  const m = manifestOf(inputs.manifest);
-  const key = newKey();
-  const kc = await loadKubeconfig(inputs.kubeconfig, inputs.context);
-  const api = Client.for(kc);
-  let writes;
-  try {
-    ({ writes } = await planRelease(api, m.objects, m.claimedElsewhere, undefined, {
-      key,
-      former: inputs.formerManagers ?? [],
-      ...(inputs.handOff ? { createOnly: true } : {}),
-    }));
-  } finally {
-    api.close();
+const planned = new Map<string, ReturnType<typeof planOnce>>();
+
+function planOf(inputs: ReleaseInputs, old: ReleaseState | undefined) {
+  let p = planned.get(inputs.manifest);
+  if (!p) {
+    p = planOnce(inputs, old);
+    planned.set(inputs.manifest, p);
+    p.catch(() => planned.delete(inputs.manifest));
   }
-  const deadline = Date.now() + inputs.timeoutSeconds * 1000;
-  await applyAll(kc, writes, { deadline, ...(inputs.handOff ? { createOnly: true } : {}) });
-  return { ...inputs, inventory: m.objects.map((o) => entryOf(o, key)), kept: m.kept, key };
+  return p;
 }
 
-/** An update applies every object under Tazuna's name, so no former manager's fields are counted any more. */
-async function update(inputs: ReleaseInputs, old: ReleaseState): Promise<ReleaseState> {
-  const m = manifestOf(inputs.manifest);
-  const kc = await loadKubeconfig(inputs.kubeconfig, inputs.context);
-  const deadline = Date.now() + inputs.timeoutSeconds * 1000;
-  await applyAll(kc, m.objects, { deadline, ...(inputs.handOff ? { createOnly: true } : {}) });
-  const now = new Set([...m.objects.map(entryKey), ...m.claimedElsewhere]);
-  const kept = new Set(old.kept);
-  const gone = old.inventory.filter((e) => !now.has(keyOf(e)) && !kept.has(keyOf(e)));
-  await deleteAll(kc, gone.reverse(), deadline);
-  const { formerManagers: _done, ...rest } = inputs;
-  return {
-    ...rest,
-    inventory: m.objects.map((o) => entryOf(o, old.key)),
-    kept: m.kept,
-    key: old.key,
-  };
-}
-
-/** The release's plan against the live cluster; left for the tazuna command that asked for it. */
-async function planOf(inputs: ReleaseInputs, old: ReleaseState | undefined) {
+async function planOnce(inputs: ReleaseInputs, old: ReleaseState | undefined) {
   const m = manifestOf(inputs.manifest);
   const api = Client.for(await loadKubeconfig(inputs.kubeconfig, inputs.context));
   try {
-    const { writes: _w, ...plan } = await planRelease(api, m.objects, m.claimedElsewhere, old, {
+    const { writes, ...plan } = await planRelease(api, m.objects, m.claimedElsewhere, old, {
       key: old?.key ?? newKey(),
       former: old?.formerManagers ?? inputs.formerManagers ?? [],
       ...(inputs.handOff ? { createOnly: true } : {}),
     });
     const dir = process.env[PLAN_DIR_ENV];
     if (dir) writeFileSync(planFileOf(dir, inputs.manifest), JSON.stringify(plan), { mode: 0o600 });
-    return plan;
+    return { plan, writes, manifest: m };
   } finally {
     api.close();
   }
 }
 
+/**
+ * Writes only what is not live as declared (on a fresh cluster, everything;
+ * taking over a per-object stack, usually nothing), then prunes what left
+ * the add-on. Fields of a former manager stay counted as Tazuna's until
+ * every object has been applied under its own name, so they are kept.
+ */
+async function apply(inputs: ReleaseInputs, old: ReleaseState | undefined): Promise<ReleaseState> {
+  const { writes, manifest: m } = await planOf(inputs, old);
+  const key = old?.key ?? newKey();
+  const kc = await loadKubeconfig(inputs.kubeconfig, inputs.context);
+  const deadline = Date.now() + inputs.timeoutSeconds * 1000;
+  await applyAll(kc, writes, { deadline, ...(inputs.handOff ? { createOnly: true } : {}) });
+  if (old) {
+    const now = new Set([...m.objects.map(entryKey), ...m.claimedElsewhere]);
+    const kept = new Set(old.kept);
+    const gone = old.inventory.filter((e) => !now.has(keyOf(e)) && !kept.has(keyOf(e)));
+    await deleteAll(kc, gone.reverse(), deadline);
+  }
+  const former = old?.formerManagers ?? inputs.formerManagers;
+  const { formerManagers: _f, ...rest } = inputs;
+  return {
+    ...rest,
+    ...(former && former.length > 0 ? { formerManagers: former } : {}),
+    inventory: m.objects.map((o) => entryOf(o, key)),
+    kept: m.kept,
+    key,
+  };
+}
+
 export const releaseOps = {
   create: async (inputs: unknown): Promise<pulumi.dynamic.CreateResult> => {
     const i = ReleaseInputsSchema.parse(inputs);
-    return { id: i.label, outs: await create(i) };
+    return { id: i.label, outs: await apply(i, undefined) };
   },
   update: async (_id: string, olds: unknown, news: unknown): Promise<pulumi.dynamic.UpdateResult> => ({
-    outs: await update(ReleaseInputsSchema.parse(news), ReleaseStateSchema.parse(olds)),
+    outs: await apply(ReleaseInputsSchema.parse(news), ReleaseStateSchema.parse(olds)),
   }),
   /** A new release: its plan (every object created, or taken over where it exists) for a command that asked. */
   check: async (olds: unknown, news: unknown): Promise<pulumi.dynamic.CheckResult> => {
@@ -136,7 +138,7 @@ export const releaseOps = {
     const i = ReleaseInputsSchema.parse(news);
     // A refresh diffs the record against what read returned: no run wrote a manifest for it.
     if (!existsSync(i.manifest)) return { changes: false };
-    const plan = await planOf(i, old);
+    const { plan } = await planOf(i, old);
     const settings = old.handOff !== i.handOff || old.timeoutSeconds !== i.timeoutSeconds;
     const changed = settings || plan.inventoryOnly || plan.changes.length > 0;
     // Dynamic providers cannot return a detailed diff: the per-object list goes to the plan file.

@@ -37,7 +37,7 @@ kind: Secret
 metadata: {name: drift-secret, namespace: kube-system}
 stringData: {token: ${SECRET_VALUE}}
 `;
-const OBJECT = "v1:ConfigMap kube-system/drift-probe";
+const OBJECT = "core/v1:ConfigMap kube-system/drift-probe";
 
 describe("drift under the release engine (e2e)", function () {
   this.timeout(900_000);
@@ -212,10 +212,10 @@ describe("drift under the release engine (e2e)", function () {
       "-p",
       `{"data":{"token":"${encoded}"}}`,
     ]);
-    const { text } = await bothViews("v1:Secret kube-system/drift-secret");
+    const { text } = await bothViews("core/v1:Secret kube-system/drift-secret");
     for (const value of [SECRET_VALUE, HAND_VALUE, encoded, Buffer.from(SECRET_VALUE).toString("base64")])
       assert.ok(!text.includes(value), `no Secret value in plan or drift output (${value})`);
-    await seenAndRepaired("v1:Secret kube-system/drift-secret", "secrets/drift-secret", ["data.token"]);
+    await seenAndRepaired("core/v1:Secret kube-system/drift-secret", "secrets/drift-secret", ["data.token"]);
   });
 
   it("an object deleted by hand: created again, reported as deleted by state drift", async () => {

@@ -103,18 +103,24 @@ describe("the release engine (e2e)", function () {
     assert.match(res.stdout + res.stderr, /no changes/);
   });
 
-  it("an object added then removed from an add-on is created, then pruned", async () => {
+  it("an object added then removed from an add-on is created (the only write), then pruned", async () => {
     const file = path.join(dir, "cni/daemonset.yaml");
     const original = await readFile(file, "utf8");
     await appendFile(file, EXTRA);
     const plan = await tazuna(["plan"]);
     assert.match(
       plan.stdout + plan.stderr,
-      /cni[\s\S]*\+ create\s+v1:ConfigMap kube-system\/release-extra/,
+      /cni[\s\S]*\+ create\s+core\/v1:ConfigMap kube-system\/release-extra/,
       "the control: the plan lists the new object",
     );
+    const added = new Date().toISOString();
     assert.equal((await tazuna(["apply", "--yes"])).exitCode, 0);
     assert.ok(await exists(cluster().kubectl(), ["configmap", "release-extra", "-n", "kube-system"]));
+    assert.deepEqual(
+      await writes(added),
+      ["patch configmaps/release-extra"],
+      "only the new object is written",
+    );
     await writeFile(file, original);
     const since = new Date().toISOString();
     const res = await tazuna(["apply", "--yes"]);

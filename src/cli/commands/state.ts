@@ -29,7 +29,7 @@ import { registerFold } from "./fold";
 export function editsOf(steps: readonly Step[]): DriftEntry[] {
   return steps.flatMap((s): DriftEntry[] => {
     if (!s.drift) return [];
-    // apiVersion:Kind namespace/name (release/plan.ts objectLabel)
+    // group/version:Kind namespace/name (release/plan.ts objectLabel)
     const [type = "", place = ""] = s.object.split(" ");
     const [namespace, name] = place.includes("/") ? place.split("/") : ["", place];
     const base = {
