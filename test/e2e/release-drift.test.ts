@@ -15,9 +15,7 @@ import { readAudit, persistedWritesBy } from "../audit";
 import { ADMIN_USER } from "../../src/cluster/control-plane";
 import { DriftSchema, PlanSchema } from "../../src/cli/results";
 import { useCluster } from "./cluster-fixture";
-import { PASSPHRASE, scratchProject } from "./tazuna-fixture";
-
-const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
+import { field, scratchProject, tazunaOnExample } from "./tazuna-fixture";
 
 const SECRET_VALUE = "declared-s3cr3t";
 const HAND_VALUE = "hand-s3cr3t";
@@ -44,26 +42,7 @@ describe("drift under the release engine (e2e)", function () {
   const cluster = useCluster("tazuna-release-drift");
   let dir: string;
 
-  const tazuna = (args: string[]) =>
-    execa(
-      BIN,
-      [
-        "-p",
-        dir,
-        "--kubeconfig",
-        cluster().kubeconfig,
-        "--context",
-        cluster().context,
-        "--var",
-        "overlay=local",
-        ...args,
-      ],
-      {
-        reject: false,
-        stdin: "ignore",
-        env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, TAZUNA_ENGINE: "release" },
-      },
-    );
+  const tazuna = tazunaOnExample(cluster, () => dir);
   const kubectl = (args: string[], input?: string, env: Record<string, string> = {}) =>
     execa("kubectl", ["--kubeconfig", cluster().kubeconfig, "--context", cluster().context, ...args], {
       ...(input !== undefined ? { input } : { stdin: "ignore" }),
@@ -135,17 +114,7 @@ describe("drift under the release engine (e2e)", function () {
     ]);
     await seenAndRepaired(OBJECT, "configmaps/drift-probe", ["metadata.labels.team"]);
     assert.equal(
-      (
-        await kubectl([
-          "get",
-          "cm",
-          "drift-probe",
-          "-n",
-          "kube-system",
-          "-o",
-          "jsonpath={.metadata.labels.team}",
-        ])
-      ).stdout,
+      await field(cluster().kubectl(), "cm/drift-probe", "kube-system", "{.metadata.labels.team}"),
       "platform",
     );
   });
@@ -168,16 +137,8 @@ describe("drift under the release engine (e2e)", function () {
     await kubectl(["edit", "configmap", "drift-probe", "-n", "kube-system"], undefined, {
       KUBE_EDITOR: "sed -i -e 's/mode: declared/mode: edited/'",
     });
-    const live = await kubectl([
-      "get",
-      "cm",
-      "drift-probe",
-      "-n",
-      "kube-system",
-      "-o",
-      "jsonpath={.data.mode}",
-    ]);
-    assert.equal(live.stdout, "edited", "the control: the edit happened");
+    const live = await field(cluster().kubectl(), "cm/drift-probe", "kube-system", "{.data.mode}");
+    assert.equal(live, "edited", "the control: the edit happened");
     await seenAndRepaired(OBJECT, "configmaps/drift-probe", ["data.mode"]);
   });
 

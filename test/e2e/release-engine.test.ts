@@ -10,16 +10,14 @@
 import { strict as assert } from "node:assert";
 import { appendFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import * as path from "node:path";
-import { execa } from "execa";
 import { stringify } from "yaml";
 import { readAudit, persistedWritesBy } from "../audit";
 import { ADMIN_USER } from "../../src/cluster/control-plane";
 import { builtInProjectName } from "../../src/cli/project";
 import { PlanSchema } from "../../src/cli/results";
 import { useCluster } from "./cluster-fixture";
-import { PASSPHRASE, exists, scratchProject } from "./tazuna-fixture";
+import { exists, scratchProject, tazunaOnExample } from "./tazuna-fixture";
 
-const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
 const UPSTREAM_CRDS = path.resolve(__dirname, "../../../shared/upstream/prometheus-operator-v0.93.0-crds");
 const ARGO_CD = path.resolve(__dirname, "../../../shared/upstream/argo-cd-v3.5.1");
 
@@ -34,26 +32,7 @@ describe("the release engine (e2e)", function () {
   const cluster = useCluster("tazuna-release");
   let dir: string;
 
-  const tazuna = (args: string[], engine = "release") =>
-    execa(
-      BIN,
-      [
-        "-p",
-        dir,
-        "--kubeconfig",
-        cluster().kubeconfig,
-        "--context",
-        cluster().context,
-        "--var",
-        "overlay=local",
-        ...args,
-      ],
-      {
-        reject: false,
-        stdin: "ignore",
-        env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, TAZUNA_ENGINE: engine },
-      },
-    );
+  const tazuna = tazunaOnExample(cluster, () => dir);
   const checkpoint = async () => {
     const file = path.join(
       dir,

@@ -71,3 +71,33 @@ export function field(
 ): Promise<string> {
   return k(["get", object, ...(namespace ? ["-n", namespace] : []), "-o", `jsonpath=${jsonpath}`]);
 }
+
+const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
+
+/**
+ * The built tazuna command on the example's project `dir()` (a test may
+ * move to another) against a test cluster, under an engine (the release
+ * engine unless named).
+ */
+export function tazunaOnExample(cluster: () => { kubeconfig: string; context: string }, dir: () => string) {
+  return (args: string[], engine = "release") =>
+    execa(
+      BIN,
+      [
+        "-p",
+        dir(),
+        "--kubeconfig",
+        cluster().kubeconfig,
+        "--context",
+        cluster().context,
+        "--var",
+        "overlay=local",
+        ...args,
+      ],
+      {
+        reject: false,
+        stdin: "ignore",
+        env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, TAZUNA_ENGINE: engine },
+      },
+    );
+}
