@@ -9,6 +9,10 @@
  *
  *   BENCH_RUNS=3 BENCH_SIZES=10,100,1000 BENCH_FLEET=1,3,5 BENCH_ENGINES=objects,release npm run bench
  *
+ * BENCH_SCENARIOS (default example,upstream,generated) picks the
+ * scenarios: the example, unmodified upstream releases from ../shared/upstream
+ * (the Prometheus Operator's CRDs and Argo CD's install), the generated sizes.
+ *
  * Each scenario runs once per engine (issue 22): `objects`, one Pulumi
  * resource per Kubernetes object, and `release`, one per add-on
  * (TAZUNA_ENGINE=release), each against its own floor measured in the run.
@@ -23,7 +27,7 @@ import { parseAllDocuments, stringify } from "yaml";
 import { LocalCluster } from "../src/cluster/control-plane";
 import { loadDeclaration } from "../src/config/load";
 import { layers } from "../src/graph/order";
-import { generateFoundation } from "./generate";
+import { generateFoundation, upstreamFoundation } from "./generate";
 import { measured, median, type Measured } from "./measure";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -31,6 +35,8 @@ const BIN = path.join(ROOT, "dist/cli/bin.js");
 const EXAMPLE = path.join(ROOT, "examples/foundation");
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SIZES = (process.env.BENCH_SIZES ?? "10,100,1000").split(",").filter(Boolean).map(Number);
+/** Which scenarios run: the example, unmodified upstream releases, the generated sizes. */
+const SCENARIOS = (process.env.BENCH_SCENARIOS ?? "example,upstream,generated").split(",");
 const FLEET = (process.env.BENCH_FLEET ?? "1,3,5").split(",").filter(Boolean).map(Number);
 const ENV = { PULUMI_CONFIG_PASSPHRASE: "bench-only" };
 const ENGINES = (process.env.BENCH_ENGINES ?? "objects,release").split(",").filter(Boolean);
@@ -465,8 +471,17 @@ async function main(): Promise<void> {
   // Each scenario's row as soon as it is measured: a long run stopped half-way still says something.
   const done = (r: Row) => (rows.push(r), console.error(`bench: ${JSON.stringify(r)}`));
   for (engine of ENGINES) {
-    done(await scenario(`example [${engine}]`, EXAMPLE, { overlay: "local" }));
-    for (const n of SIZES) {
+    if (SCENARIOS.includes("example"))
+      done(await scenario(`example [${engine}]`, EXAMPLE, { overlay: "local" }));
+    if (SCENARIOS.includes("upstream")) {
+      const dir = await upstreamFoundation();
+      try {
+        done(await scenario(`upstream [${engine}]`, dir, {}));
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+    for (const n of SCENARIOS.includes("generated") ? SIZES : []) {
       const dir = await generateFoundation(n);
       try {
         done(await scenario(`generated-${n} [${engine}]`, dir, {}));

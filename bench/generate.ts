@@ -97,3 +97,37 @@ export async function generateFoundation(objects: number): Promise<string> {
   );
   return dir;
 }
+
+const SHARED = path.resolve(__dirname, "../../shared/upstream");
+
+/**
+ * Unmodified upstream releases as they are shipped: the Prometheus
+ * Operator's CRDs and Argo CD's install (read from ../shared/upstream at run
+ * time), with the namespace Argo CD's install expects.
+ */
+export async function upstreamFoundation(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), "tazuna-upstream-"));
+  await mkdir(path.join(dir, "ns"));
+  await writeFile(
+    path.join(dir, "ns", "ns.yaml"),
+    stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "argocd" } }),
+  );
+  const manifests = [
+    { name: "ns", type: "manifests", path: "ns" },
+    { name: "crds", type: "manifests", path: path.join(SHARED, "prometheus-operator-v0.93.0-crds") },
+    {
+      name: "argocd",
+      type: "manifests",
+      path: path.join(SHARED, "argo-cd-v3.5.1"),
+      namespace: "argocd",
+      dependsOn: ["ns"],
+      manifests: { files: ["install.yaml"] },
+    },
+  ];
+  const spec = { context_matches: ["tazuna-bench-.*"], manifests };
+  await writeFile(
+    path.join(dir, "tazuna.yaml"),
+    stringify({ apiVersion: "tazuna.pepabo.com/v1", kind: "Tazuna", spec }),
+  );
+  return dir;
+}
