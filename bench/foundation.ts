@@ -99,6 +99,26 @@ type Doc = { kind?: string; metadata?: { name?: string; namespace?: string } } |
  * and waited for (Established), then the rest of its objects, then its
  * rollouts waited for: what a careful runbook does.
  */
+/**
+ * kubectl wait fails on a CRD the API server has not given conditions yet
+ * (".status.conditions accessor error"), as with Argo CD's CRDs just
+ * applied; a runbook tries again.
+ */
+async function waitEstablished(k: string[], names: string[]): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const res = await execa(
+      "kubectl",
+      [...k, "wait", "--for=condition=Established", "--timeout=300s", ...names],
+      {
+        reject: false,
+      },
+    );
+    if (res.exitCode === 0) return;
+    if (attempt >= 10 || !/accessor error/.test(String(res.stderr))) throw new Error(String(res.stderr));
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 async function floorPass(files: string[], c: LocalCluster): Promise<number> {
   const k = ["--kubeconfig", c.kubeconfig, "--context", c.context];
   const apply = (docs: Doc[]) =>
@@ -117,7 +137,7 @@ async function floorPass(files: string[], c: LocalCluster): Promise<number> {
     if (crds.length) {
       await apply(crds);
       const names = crds.map((o) => `crd/${o?.metadata?.name}`);
-      await execa("kubectl", [...k, "wait", "--for=condition=Established", "--timeout=300s", ...names]);
+      await waitEstablished(k, names);
     }
     if (rest.length) await apply(rest);
     for (const o of rest)
