@@ -125,7 +125,8 @@ async function floorPass(files: string[], c: LocalCluster): Promise<number> {
     execa(
       "kubectl",
       [...k, "apply", "--server-side", "--force-conflicts", "--field-manager=floor", "-f", "-"],
-      { input: docs.map((d) => stringify(d)).join("---\n") },
+      // JSON: kubectl reads YAML 1.1, where Argo CD's unquoted-by-1.2 "no" would turn into false.
+      { input: JSON.stringify({ apiVersion: "v1", kind: "List", items: docs }) },
     );
   const t0 = Date.now();
   for (const f of files) {
