@@ -35,10 +35,10 @@ export class ApplyProgress {
   private readonly t0 = Date.now();
   private readonly redraw: ReturnType<typeof createLogUpdate> | undefined;
 
-  // A terminal that reports no size (some CI ptys) cannot be redrawn in place.
   /** Where releases leave their per-object lists during this run (withPlanFolder). */
   planFolder?: string;
 
+  // A terminal that reports no size (some CI ptys) cannot be redrawn in place.
   constructor(addons: string[], live = process.stderr.isTTY === true && (process.stderr.rows ?? 0) > 0) {
     this.states = new Map(addons.map((a) => [a, "pending"]));
     // Loaded only for a live view on a terminal: it is the heaviest module the CLI would load at start-up.

@@ -5,7 +5,14 @@ import { z } from "zod";
 import { scratchDir } from "../temp";
 import { releaseEngine } from "../program/run-env";
 import { InventorySchema, keyOf } from "../release/inventory";
-import { PLAN_DIR_ENV, RELEASE_TYPE, ReleasePlanSchema, objectLabel, planFileOf } from "../release/plan";
+import {
+  CRD_KEPT,
+  PLAN_DIR_ENV,
+  RELEASE_TYPE,
+  ReleasePlanSchema,
+  objectLabel,
+  planFileOf,
+} from "../release/plan";
 import type { Step } from "./results";
 import { ADDON_TYPE, addonOf as addonOfResource, inAddon, urnParts } from "../program/urns";
 
@@ -36,8 +43,7 @@ function whyKept(inputs: Record<string, unknown> | undefined): string {
     ?.annotations;
   if (annotations?.["helm.sh/resource-policy"] === "keep")
     return "helm.sh/resource-policy: keep; left in the cluster, no longer managed";
-  if (inputs?.kind === "CustomResourceDefinition")
-    return "a CRD outlives its add-on, with its custom resources; --prune-crds deletes them";
+  if (inputs?.kind === "CustomResourceDefinition") return CRD_KEPT;
   return "handed off; left in the cluster, no longer managed";
 }
 

@@ -53,7 +53,10 @@ function withoutDropped(r: Resource, dropped: Set<string>): Resource {
 
 /** What the upgrade would drop, without changing anything (for plan). */
 export async function upgradeNeeded(stack: Stack): Promise<Upgrade | undefined> {
-  const doc = DeploymentSchema.parse(await exportedState(stack));
+  return upgradeOf(DeploymentSchema.parse(await exportedState(stack)));
+}
+
+function upgradeOf(doc: z.infer<typeof DeploymentSchema>): Upgrade | undefined {
   const objects = (doc.deployment.resources ?? []).filter((r) => isPerObject(r.type));
   if (objects.length === 0) return undefined;
   const managers = new Set(
@@ -64,9 +67,9 @@ export async function upgradeNeeded(stack: Stack): Promise<Upgrade | undefined> 
 
 /** Drops the per-object resources from state (nothing in the cluster changes); undefined when there were none. */
 export async function upgradeToReleases(stack: Stack): Promise<Upgrade | undefined> {
-  const needed = await upgradeNeeded(stack);
-  if (!needed) return undefined;
   const doc = DeploymentSchema.parse(await exportedState(stack));
+  const needed = upgradeOf(doc);
+  if (!needed) return undefined;
   const resources = doc.deployment.resources ?? [];
   const dropped = new Set(resources.filter((r) => isPerObject(r.type)).map((r) => r.urn));
   const kept = resources.filter((r) => !dropped.has(r.urn)).map((r) => withoutDropped(r, dropped));

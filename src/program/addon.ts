@@ -98,7 +98,7 @@ export class AddonComponent extends pulumi.ComponentResource {
             },
             timeoutSeconds: args.timeoutSeconds,
             ...(args.handOff ? { handOff: true } : {}),
-            ...(formerManagersFromEnv().length > 0 ? { formerManagers: formerManagersFromEnv() } : {}),
+            ...formerManagers(),
           },
           { parent: this, dependsOn: pre },
         )
@@ -162,6 +162,12 @@ export class AddonComponent extends pulumi.ComponentResource {
       },
     );
   }
+}
+
+/** The field managers an upgrade hands this run's releases (engine/upgrade.ts), if any. */
+function formerManagers(): { formerManagers?: string[] } {
+  const names = formerManagersFromEnv();
+  return names.length > 0 ? { formerManagers: names } : {};
 }
 
 /**

@@ -45,7 +45,8 @@ const nameOf = (o: K8sObject) =>
   `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata.name}`;
 
 const bodyMessage = (err: unknown): string => (err as Error).message;
-const refOf = (o: K8sObject): Ref => ({
+/** An object's identity, as the client addresses it. */
+export const refOf = (o: K8sObject): Ref => ({
   apiVersion: o.apiVersion,
   kind: o.kind,
   name: o.metadata.name,

@@ -11,7 +11,7 @@ import diff, { type Difference } from "microdiff";
 import { z } from "zod";
 import type { K8sObject } from "../render/objects";
 import { ApiError, type Client, type Ref } from "./client";
-import { FIELD_MANAGER, bounded, dryRunApply } from "./apply";
+import { FIELD_MANAGER, bounded, dryRunApply, refOf } from "./apply";
 import { entryKey, fingerprint, keyOf, type Entry } from "./inventory";
 
 export const ObjectChangeSchema = z.object({
@@ -42,12 +42,12 @@ export interface Recorded {
 export const objectLabel = (r: Ref): string =>
   `${r.apiVersion.includes("/") ? r.apiVersion : `core/${r.apiVersion}`}:${r.kind} ${r.namespace ? `${r.namespace}/` : ""}${r.name}`;
 
-const refOf = (o: K8sObject): Ref => ({
-  apiVersion: o.apiVersion,
-  kind: o.kind,
-  name: o.metadata.name,
-  ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
-});
+/** objectLabel read back: kind, namespace ("" when cluster-scoped) and name. */
+export function labelParts(label: string): { kind: string; namespace: string; name: string } {
+  const [type = "", place = ""] = label.split(" ");
+  const [namespace, name] = place.includes("/") ? place.split("/") : ["", place];
+  return { kind: type.split(":").pop() ?? "", namespace: namespace ?? "", name: name ?? "" };
+}
 
 type Json = Record<string, unknown>;
 
@@ -158,8 +158,9 @@ async function objectChange(
   opts: PlanOptions,
 ): Promise<Found> {
   const unchanged = recorded !== undefined && recorded.fingerprint === fingerprint(o, opts.key);
-  const object = objectLabel(refOf(o));
-  const live = await getLive(api, refOf(o));
+  const ref = refOf(o);
+  const object = objectLabel(ref);
+  const live = await getLive(api, ref);
   if (!live)
     return {
       change: { op: "create", object, fields: [], drift: unchanged },
@@ -206,20 +207,24 @@ export async function planRelease(
   return { changes, inventoryOnly, writes };
 }
 
+/** Why a CRD that left its add-on stays: both engines' plans say it so. */
+export const CRD_KEPT = "a CRD outlives its add-on, with its custom resources; --prune-crds deletes them";
+
 function whyKept(e: Entry): string {
   return e.kind === "CustomResourceDefinition"
-    ? "a CRD outlives its add-on, with its custom resources; --prune-crds deletes them"
+    ? CRD_KEPT
     : "kept by policy (helm.sh/resource-policy: keep, or handed off); left in the cluster, no longer managed";
 }
 
-/**
- * Where the provider leaves each release's plan for the tazuna command
- * that asked for one (plan, state drift): `<dir>/<manifest file>.plan.json`.
- * Unset for apply, which needs no list and so pays for no reads it does not use.
- */
 /** A release's resource type in state and in the engine's events. */
 export const RELEASE_TYPE = "pulumi-nodejs:dynamic/tazuna:Release";
 
+/**
+ * Where the provider leaves each release's plan for the tazuna command
+ * that runs the engine (plan, apply, state drift):
+ * `<dir>/<manifest file>.plan.json`. Unset, as under a plain `pulumi up`,
+ * the plan is still made (it decides what is written) but not left.
+ */
 export const PLAN_DIR_ENV = "TAZUNA_PLAN_DIR";
 
 export const planFileOf = (dir: string, manifest: string): string =>

@@ -5,6 +5,7 @@ import { diffStateAgainst } from "../../state/diff";
 import { driftOf, type DriftEntry } from "../../live/drift";
 import { releaseEngine } from "../../program/run-env";
 import { planSteps } from "../steps";
+import { labelParts } from "../../release/plan";
 import type { Step } from "../results";
 import { installedObjects } from "../../state/inventory";
 import { EXIT } from "../exit-codes";
@@ -29,15 +30,7 @@ import { registerFold } from "./fold";
 export function editsOf(steps: readonly Step[]): DriftEntry[] {
   return steps.flatMap((s): DriftEntry[] => {
     if (!s.drift) return [];
-    // group/version:Kind namespace/name (release/plan.ts objectLabel)
-    const [type = "", place = ""] = s.object.split(" ");
-    const [namespace, name] = place.includes("/") ? place.split("/") : ["", place];
-    const base = {
-      addon: s.addon,
-      kind: type.split(":").pop() ?? "",
-      namespace: namespace ?? "",
-      name: name ?? "",
-    };
+    const base = { addon: s.addon, ...labelParts(s.object) };
     return s.op === "create"
       ? [{ drift: "deleted" as const, ...base, fields: [] }]
       : [{ drift: "changed" as const, ...base, fields: s.fields }];
