@@ -209,6 +209,6 @@ function engineOfState(resources: readonly StateResource[]): void {
   if (!releaseEngine() && releases)
     throw new UsageError(
       "this stack's state was written by the release engine; the per-object engine cannot take it over\n" +
-        "  fix: run with TAZUNA_ENGINE=release for this stack",
+        "  fix: unset TAZUNA_ENGINE (the release engine is the default)",
     );
 }

@@ -7,11 +7,14 @@ import { releaseEngine } from "../program/run-env";
 import { InventorySchema, keyOf } from "../release/inventory";
 import {
   CRD_KEPT,
+  HANDED_OFF,
+  HELM_KEPT,
   PLAN_DIR_ENV,
   RELEASE_TYPE,
   ReleasePlanSchema,
   objectLabel,
   planFileOf,
+  whyKept as whyReleaseKept,
 } from "../release/plan";
 import type { Step } from "./results";
 import { ADDON_TYPE, addonOf as addonOfResource, inAddon, urnParts } from "../program/urns";
@@ -41,10 +44,9 @@ function objectOf(urn: string): string {
 function whyKept(inputs: Record<string, unknown> | undefined): string {
   const annotations = (inputs?.metadata as { annotations?: Record<string, unknown> } | undefined)
     ?.annotations;
-  if (annotations?.["helm.sh/resource-policy"] === "keep")
-    return "helm.sh/resource-policy: keep; left in the cluster, no longer managed";
+  if (annotations?.["helm.sh/resource-policy"] === "keep") return HELM_KEPT;
   if (inputs?.kind === "CustomResourceDefinition") return CRD_KEPT;
-  return "handed off; left in the cluster, no longer managed";
+  return HANDED_OFF;
 }
 
 export function stepOf(e: EngineEvent): Step | undefined {
@@ -123,6 +125,7 @@ function releasePlanSteps(stack: Stack, exclude?: string[]): Promise<Step[]> {
 const RecordedSchema = z.object({
   inventory: InventorySchema.default([]),
   kept: z.array(z.string()).default([]),
+  handOff: z.boolean().default(false),
 });
 
 /** A release's step as one step per object: from its plan file, or from its inventory when it goes. */
@@ -131,12 +134,15 @@ function releaseSteps(m: StepEventMetadata, dir: string): Step[] {
   if (m.op === "delete") {
     const old = RecordedSchema.parse(m.old?.outputs ?? {});
     const kept = new Set(old.kept);
-    return [...old.inventory].reverse().map((e) => ({
-      addon,
-      op: kept.has(keyOf(e)) ? "keep" : "delete",
-      object: objectLabel(e),
-      fields: [],
-    }));
+    return [...old.inventory].reverse().map((e) => {
+      const keep = old.handOff || kept.has(keyOf(e));
+      return {
+        addon,
+        op: keep ? "keep" : "delete",
+        object: objectLabel(e),
+        fields: keep ? [whyReleaseKept(e, old.handOff)] : [],
+      };
+    });
   }
   if (m.op === "same") return [];
   const manifest = m.new?.inputs?.manifest;

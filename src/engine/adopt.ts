@@ -9,7 +9,7 @@
  */
 import type { Stack } from "@pulumi/pulumi/automation";
 import { adoptKey, urnParts } from "../program/urns";
-import { ADOPT_ENV, ONLY_ENV, withEnv } from "../program/run-env";
+import { ADOPT_ENV, FORMER_MANAGERS_ENV, ONLY_ENV, releaseEngine, withEnv } from "../program/run-env";
 import { DIRECTIVES, OWN_FIELD_MANAGER } from "../program/readiness";
 import { writingState } from "../state/resources";
 
@@ -45,6 +45,10 @@ export async function adoptObjects(
 ): Promise<string[]> {
   const only = { [ONLY_ENV]: part?.addons.join(",") };
   const target = part ? { exclude: part.exclude } : {};
+  if (releaseEngine()) {
+    await recordLive(stack, { ...only, [ADOPT_ENV]: JSON.stringify(imports) }, target, fieldManager);
+    return [];
+  }
   // What the declaration's inputs are once the provider has checked them.
   const declared = new Map<string, Props>();
   await withEnv({ ...only, [ADOPT_ENV]: undefined }, () =>
@@ -74,4 +78,24 @@ export async function adoptObjects(
   }
   await writingState(stack, () => stack.importStack(exported));
   return taken;
+}
+
+/**
+ * The release engine's adoption: one up in which each release records the
+ * adopted objects as they are live and writes none of them. The managers
+ * that wrote them count as Tazuna's (release/plan.ts former), so the next
+ * plan does not take their fields back; a forced apply of a later change
+ * takes them without a conflict.
+ */
+async function recordLive(
+  stack: Stack,
+  env: Record<string, string | undefined>,
+  target: { exclude?: string[] },
+  fieldManager: string | Record<string, string>,
+): Promise<void> {
+  const managers = typeof fieldManager === "string" ? [fieldManager] : Object.values(fieldManager);
+  const former = [...new Set(managers)].filter((m) => m !== OWN_FIELD_MANAGER);
+  await writingState(stack, () =>
+    withEnv({ ...env, [FORMER_MANAGERS_ENV]: former.join(",") || undefined }, () => stack.up(target)),
+  );
 }

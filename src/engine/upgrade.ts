@@ -10,6 +10,7 @@
 import type { Stack } from "@pulumi/pulumi/automation";
 import { z } from "zod";
 import { exportedState, writingState } from "../state/resources";
+import { inAddon } from "../program/urns";
 
 const ResourceSchema = z
   .object({
@@ -30,8 +31,14 @@ const DeploymentSchema = z
   .loose();
 type Resource = z.infer<typeof ResourceSchema>;
 
-/** The per-object engine's resources: the objects and their ConfigGroups (not the provider, which the engine drops). */
-export const isPerObject = (type: string): boolean => type.startsWith("kubernetes:");
+/**
+ * The per-object engine's resources: the objects and their ConfigGroups
+ * inside an add-on; never a Kubernetes resource a user's index.ts declares
+ * beside them. (Its provider the program no longer registers, so the engine
+ * removes it.)
+ */
+export const isPerObject = (r: { type: string; urn: string }): boolean =>
+  r.type.startsWith("kubernetes:") && inAddon(r.urn);
 
 export interface Upgrade {
   /** Per-object resources dropped from state. */
@@ -57,7 +64,7 @@ export async function upgradeNeeded(stack: Stack): Promise<Upgrade | undefined> 
 }
 
 function upgradeOf(doc: z.infer<typeof DeploymentSchema>): Upgrade | undefined {
-  const objects = (doc.deployment.resources ?? []).filter((r) => isPerObject(r.type));
+  const objects = (doc.deployment.resources ?? []).filter(isPerObject);
   if (objects.length === 0) return undefined;
   const managers = new Set(
     objects.map((r) => r.outputs?.__fieldManager).filter((m) => typeof m === "string"),
@@ -71,7 +78,7 @@ export async function upgradeToReleases(stack: Stack): Promise<Upgrade | undefin
   const needed = upgradeOf(doc);
   if (!needed) return undefined;
   const resources = doc.deployment.resources ?? [];
-  const dropped = new Set(resources.filter((r) => isPerObject(r.type)).map((r) => r.urn));
+  const dropped = new Set(resources.filter(isPerObject).map((r) => r.urn));
   const kept = resources.filter((r) => !dropped.has(r.urn)).map((r) => withoutDropped(r, dropped));
   const next = { ...doc, deployment: { ...doc.deployment, resources: kept } };
   await writingState(stack, () => stack.importStack(next as Parameters<Stack["importStack"]>[0]));

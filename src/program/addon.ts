@@ -15,7 +15,7 @@ import { WaitUntil } from "./wait";
 import { HelmHooks } from "./hooks";
 import { hooksOf, isHook, type HookPhase } from "../render/hooks";
 import { DIRECTIVES } from "./readiness";
-import { ADDON_TYPE, adoptKey, legacyObjectName } from "./urns";
+import { ADDON_TYPE, adoptKey, legacyObjectName, objectResourceName, objectType } from "./urns";
 import { keeps } from "./ownership";
 import { redacted } from "../secrets/redact";
 import { Release } from "./release";
@@ -95,6 +95,7 @@ export class AddonComponent extends pulumi.ComponentResource {
               kept: applied
                 .filter((o) => args.handOff || keeps(o as unknown as Record<string, unknown>, args.pruneCrds))
                 .map(entryKey),
+              recordOnly: applied.filter((o) => adoptIdOf(o, args.adopt) !== undefined).map(entryKey),
             },
             timeoutSeconds: args.timeoutSeconds,
             ...(args.handOff ? { handOff: true } : {}),
@@ -162,6 +163,12 @@ export class AddonComponent extends pulumi.ComponentResource {
       },
     );
   }
+}
+
+/** The import id `tazuna migrate` or `state fold` gave an object, if it is taken rather than applied. */
+function adoptIdOf(o: K8sObject, adopt: Record<string, string> | undefined): string | undefined {
+  const name = objectResourceName(o.metadata.namespace ?? "", o.metadata.name);
+  return adopt?.[adoptKey(objectType(o.apiVersion, o.kind), name)];
 }
 
 /** The field managers an upgrade hands this run's releases (engine/upgrade.ts), if any. */

@@ -145,16 +145,9 @@ export function registerGraph(
   scaled: ScaleTarget[] = scaleTargets([...rendered.values()].flat()),
 ) {
   return withoutRegistrationStacks(() => {
-    // ConfigMaps and Secrets change in place, as with kubectl apply; the
-    // provider's default would replace them (delete, then create).
-    const provider = new k8s.Provider("cluster", {
-      // Inline credentials go to state encrypted, as every secret does.
-      kubeconfig:
-        target.kubeconfig || (target.kubeconfigData ? pulumi.secret(target.kubeconfigData) : undefined),
-      context: target.context,
-      enableConfigMapMutable: true,
-      enableSecretMutable: true,
-    });
+    const release = releaseEngine();
+    // A release applies its objects itself: no Kubernetes provider to start (a plugin process per run).
+    const provider = release ? undefined : clusterProvider(target);
     const binding = new ClusterBinding("cluster", {
       ...target.identity,
       context: target.context,
@@ -165,7 +158,6 @@ export function registerGraph(
     // What a dependent waits for: the add-on's objects, ready, and its tests.
     const gates = new Map<string, pulumi.Resource[]>();
     const components: Record<string, AddonComponent> = {};
-    const release = releaseEngine();
     const declared = new Map(
       [...rendered].map(([n, objs]) => [n, objs.filter((o) => !isHook(o)).map(entryKey)]),
     );
@@ -195,7 +187,7 @@ export function registerGraph(
           ...(a.helm?.version ? { version: a.helm.version } : {}),
         },
         {
-          providers: { kubernetes: provider },
+          ...(provider ? { providers: { kubernetes: provider } } : {}),
           dependsOn: [binding, ...(deps.get(a.name) ?? []).flatMap((d) => gates.get(d) ?? [])],
         },
       );
@@ -209,6 +201,22 @@ export function registerGraph(
       cluster: { uid: binding.uid, context: target.context },
       addons: Object.fromEntries(Object.entries(components).map(([n, c]) => [n, c.objectCount])),
     };
+  });
+}
+
+/**
+ * The per-object engine's provider. ConfigMaps and Secrets change in
+ * place, as with kubectl apply; the provider's default would replace them
+ * (delete, then create).
+ */
+function clusterProvider(target: Target): k8s.Provider {
+  return new k8s.Provider("cluster", {
+    // Inline credentials go to state encrypted, as every secret does.
+    kubeconfig:
+      target.kubeconfig || (target.kubeconfigData ? pulumi.secret(target.kubeconfigData) : undefined),
+    context: target.context,
+    enableConfigMapMutable: true,
+    enableSecretMutable: true,
   });
 }
 

@@ -126,8 +126,9 @@ export async function withEnv<T>(vars: Record<string, string | undefined>, fn: (
 }
 
 /**
- * The release engine (one resource per add-on) instead of one resource per
- * object; read from the environment by the program and the CLI alike (so
- * `pulumi up` sees it too), the default after the switch (issue 22).
+ * The release engine (one resource per add-on), the default; the
+ * per-object engine (one resource per object) only with
+ * TAZUNA_ENGINE=objects, until it is removed. Read from the environment by
+ * the program and the CLI alike, so `pulumi up` sees it too.
  */
-export const releaseEngine = (): boolean => process.env.TAZUNA_ENGINE === "release";
+export const releaseEngine = (): boolean => process.env.TAZUNA_ENGINE !== "objects";

@@ -22,6 +22,8 @@ export const ObjectChangeSchema = z.object({
   fields: z.array(z.string()),
   /** The declaration did not change: the change undoes an edit made in the cluster. */
   drift: z.boolean(),
+  /** For a reader of `pulumi preview`: each field with its live and new value (a Secret's masked). */
+  shown: z.array(z.string()).optional(),
 });
 export type ObjectChange = z.infer<typeof ObjectChangeSchema>;
 
@@ -113,18 +115,46 @@ function droppedDirective(d: Difference): boolean {
 }
 
 /**
- * Field paths a forced apply would change or take back, between the live
- * object and the dry-run's answer. `former`: the field managers of the
- * per-object engine a release took over (engine/upgrade.ts), whose fields
- * are Tazuna's already.
+ * What a forced apply would change or take back, between the live object
+ * and the dry-run's answer: each field's path, and a line that shows its
+ * values (`spec.replicas: 1 => 2`; a Secret's masked). `former`: the field
+ * managers of the per-object engine a release took over
+ * (engine/upgrade.ts), whose fields are Tazuna's already.
  */
-export function changedFields(live: Json, applied: Json, former: readonly string[] = []): string[] {
+export function fieldChanges(
+  live: Json,
+  applied: Json,
+  former: readonly string[] = [],
+): { path: string; shown: string }[] {
+  const masked = live.kind === "Secret";
   const changed = diff(content(live), content(applied))
     .filter((d) => !droppedDirective(d))
-    .map((d) => pathText(d.path));
+    .map((d) => ({ path: pathText(d.path), shown: shownChange(d, masked) }));
   const before = ownedByTazuna(live, former);
-  const taken = [...ownedByTazuna(applied)].filter((p) => !before.has(p));
-  return [...new Set([...changed, ...taken])].sort();
+  const taken = [...ownedByTazuna(applied)]
+    .filter((p) => !before.has(p) && !changed.some((c) => c.path === p))
+    .map((p) => ({ path: p, shown: `${p}: taken back from another field manager` }));
+  const all = [...changed, ...taken];
+  return all
+    .filter((c, i) => all.findIndex((x) => x.path === c.path) === i)
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Field paths a forced apply would change or take back (fieldChanges). */
+export const changedFields = (live: Json, applied: Json, former: readonly string[] = []): string[] =>
+  fieldChanges(live, applied, former).map((c) => c.path);
+
+const valueText = (v: unknown): string => {
+  const t = JSON.stringify(v) ?? "undefined";
+  return t.length > 60 ? `${t.slice(0, 57)}...` : t;
+};
+
+function shownChange(d: Difference, masked: boolean): string {
+  const path = pathText(d.path);
+  if (masked) return `${path}: [secret]`;
+  if (d.type === "CREATE") return `${path}: + ${valueText(d.value)}`;
+  if (d.type === "REMOVE") return `${path}: - ${valueText(d.oldValue)}`;
+  return `${path}: ${valueText(d.oldValue)} => ${valueText(d.value)}`;
 }
 
 async function getLive(api: Client, r: Ref): Promise<Json | undefined> {
@@ -149,6 +179,8 @@ interface PlanOptions {
   key: string;
   createOnly?: boolean;
   former?: readonly string[];
+  /** Keys of objects taken as they are live (migrate, fold): recorded, not written. */
+  recordOnly?: ReadonlySet<string>;
 }
 
 async function objectChange(
@@ -168,11 +200,14 @@ async function objectChange(
       write: true,
     };
   if (opts.createOnly) return { declared: false, write: false };
-  const fields = changedFields(live, (await dryRunApply(api, o)) as Json, opts.former);
-  const write = fields.length > 0;
+  if (opts.recordOnly?.has(entryKey(o))) return { declared: true, write: false };
+  const found = fieldChanges(live, (await dryRunApply(api, o)) as Json, opts.former);
+  const write = found.length > 0;
   // Live as declared but not in this inventory: recorded (a move from another add-on, or an upgrade), not written.
   if (!write) return { declared: !unchanged, write };
-  return { change: { op: "update", object, fields, drift: unchanged }, declared: !unchanged, write };
+  const fields = found.map((c) => c.path);
+  const shown = found.map((c) => c.shown);
+  return { change: { op: "update", object, fields, drift: unchanged, shown }, declared: !unchanged, write };
 }
 
 /**
@@ -195,25 +230,37 @@ export async function planRelease(
   });
   const changes = found.flatMap((f) => (f?.change ? [f.change] : []));
   const writes = objects.filter((_, i) => found[i]?.write);
-  const inventoryOnly = changes.length === 0 && found.some((f) => f?.declared);
-  const now = new Set([...objects.map(entryKey), ...claimedElsewhere]);
+  const declared = new Set(objects.map(entryKey));
+  const claimed = new Set(claimedElsewhere);
   const kept = new Set(old?.kept ?? []);
+  let moved = false;
   for (const e of old?.inventory ?? []) {
-    if (now.has(keyOf(e))) continue;
-    const object = objectLabel(e);
-    if (kept.has(keyOf(e))) changes.push({ op: "keep", object, fields: [whyKept(e)], drift: false });
-    else changes.push({ op: "delete", object, fields: [], drift: false });
+    if (declared.has(keyOf(e))) continue;
+    // Moved to another add-on: nothing to write here, but this inventory drops it.
+    if (claimed.has(keyOf(e))) moved = true;
+    else if (kept.has(keyOf(e)))
+      changes.push({
+        op: "keep",
+        object: objectLabel(e),
+        fields: [whyKept(e, opts.createOnly)],
+        drift: false,
+      });
+    else changes.push({ op: "delete", object: objectLabel(e), fields: [], drift: false });
   }
+  const inventoryOnly = changes.length === 0 && (moved || found.some((f) => f?.declared));
   return { changes, inventoryOnly, writes };
 }
 
 /** Why a CRD that left its add-on stays: both engines' plans say it so. */
 export const CRD_KEPT = "a CRD outlives its add-on, with its custom resources; --prune-crds deletes them";
 
-function whyKept(e: Entry): string {
-  return e.kind === "CustomResourceDefinition"
-    ? CRD_KEPT
-    : "kept by policy (helm.sh/resource-policy: keep, or handed off); left in the cluster, no longer managed";
+export const HELM_KEPT = "helm.sh/resource-policy: keep; left in the cluster, no longer managed";
+export const HANDED_OFF = "handed off; left in the cluster, no longer managed";
+
+/** Why an object that left its add-on stays: a CRD, a hand-off's, or else helm's keep (ownership.ts keeps). */
+export function whyKept(e: { kind: string }, handOff = false): string {
+  if (e.kind === "CustomResourceDefinition") return CRD_KEPT;
+  return handOff ? HANDED_OFF : HELM_KEPT;
 }
 
 /** A release's resource type in state and in the engine's events. */

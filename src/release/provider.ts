@@ -13,6 +13,7 @@ import { applyAll, deleteAll } from "./apply";
 import { InventorySchema, entryKey, entryOf, keyOf, newKey } from "./inventory";
 import { Client } from "./client";
 import { PLAN_DIR_ENV, planFileOf, planRelease } from "./plan";
+import { logPlan } from "./engine-log";
 
 /** What the program hands the release for one run, in its manifest file. */
 export const ManifestSchema = z.object({
@@ -21,6 +22,8 @@ export const ManifestSchema = z.object({
   claimedElsewhere: z.array(z.string()),
   /** Objects that outlive the release (CRDs without pruneCrds, helm's keep, the hand-off). */
   kept: z.array(z.string()),
+  /** Objects taken as they are live (tazuna migrate, state fold): recorded, never written by this run. */
+  recordOnly: z.array(z.string()).default([]),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 
@@ -78,10 +81,12 @@ async function planOnce(inputs: ReleaseInputs, old: ReleaseState | undefined) {
     const { writes, ...plan } = await planRelease(api, m.objects, m.claimedElsewhere, old, {
       key: old?.key ?? newKey(),
       former: old?.formerManagers ?? inputs.formerManagers ?? [],
+      recordOnly: new Set(m.recordOnly),
       ...(inputs.handOff ? { createOnly: true } : {}),
     });
     const dir = process.env[PLAN_DIR_ENV];
     if (dir) writeFileSync(planFileOf(dir, inputs.manifest), JSON.stringify(plan), { mode: 0o600 });
+    else await logPlan(inputs.label, plan);
     return { plan, writes, manifest: m };
   } finally {
     api.close();

@@ -5,6 +5,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { declaredContent, type K8sObject } from "../render/objects";
+import { fingerprint } from "../release/inventory";
 import type { InstalledObject } from "./inventory";
 
 export interface StateDiffEntry {
@@ -17,9 +18,15 @@ export interface StateDiffEntry {
 
 const keyOf = (addon: string, kind: string, ns: string, name: string) => `${addon}/${kind}/${ns}/${name}`;
 
+/**
+ * `applied`: an object as its release would apply it (without the fields
+ * an HPA or the declaration's ignoreFields leave to others), which is what
+ * its fingerprint was taken of.
+ */
 export function diffStateAgainst(
   rendered: Map<string, K8sObject[]>,
   installed: InstalledObject[],
+  applied: (addon: string, o: K8sObject) => K8sObject = (_a, o) => o,
 ): StateDiffEntry[] {
   const inState = new Map(installed.map((i) => [keyOf(i.addon, i.kind, i.namespace, i.name), i]));
   const out: StateDiffEntry[] = [];
@@ -32,9 +39,7 @@ export function diffStateAgainst(
       const prev = inState.get(key);
       const entry = { addon, kind: o.kind, namespace: ns, name: o.metadata.name };
       if (!prev) out.push({ change: "added", ...entry });
-      // A release keeps no object content to compare (its plan compares with the cluster).
-      else if (prev.applied && !isDeepStrictEqual(declaredContent(prev.applied), declaredContent(o)))
-        out.push({ change: "modified", ...entry });
+      else if (changed(prev, applied(addon, o))) out.push({ change: "modified", ...entry });
     }
   }
   for (const i of installed) {
@@ -43,4 +48,10 @@ export function diffStateAgainst(
     }
   }
   return out;
+}
+
+/** A release keeps a fingerprint of each object it applied; the per-object engine kept the object. */
+function changed(prev: InstalledObject, o: K8sObject): boolean {
+  if (prev.fingerprint) return fingerprint(o, prev.fingerprint.key) !== prev.fingerprint.value;
+  return prev.applied !== undefined && !isDeepStrictEqual(declaredContent(prev.applied), declaredContent(o));
 }

@@ -18,6 +18,8 @@ export interface InstalledObject {
   kind: string;
   namespace: string;
   name: string;
+  /** A release's record of what it applied (release/inventory.ts fingerprint), with the release's key. */
+  fingerprint?: { value: string; key: string };
 }
 
 /** Kubernetes objects only: not providers, ConfigGroups, gates or the binding. */
@@ -32,9 +34,15 @@ export function objectsIn(resources: StateResource[]): InstalledObject[] {
   ];
 }
 
+/** Exported with --show-secrets, a secret output reads `{ <sig>: ..., plaintext: "<JSON>" }`. */
+const KeySchema = z
+  .union([z.string(), z.object({ plaintext: z.string() }).transform((s) => String(JSON.parse(s.plaintext)))])
+  .optional();
+
 const RecordSchema = z.object({
   inventory: InventorySchema.default([]),
   kept: z.array(z.string()).default([]),
+  key: KeySchema,
 });
 
 /** A release's inventory: each object's identity, never its content. */
@@ -49,6 +57,7 @@ function releaseObjects(r: StateResource): InstalledObject[] {
     kind: e.kind,
     namespace: e.namespace ?? "",
     name: e.name,
+    ...(rec.key ? { fingerprint: { value: e.fingerprint, key: rec.key } } : {}),
   }));
 }
 

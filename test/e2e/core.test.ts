@@ -15,7 +15,7 @@ import { stringify } from "yaml";
 import { OFFLINE_ENV } from "../../src/engine/process";
 import { ADMIN_USER } from "../../src/cluster/control-plane";
 import { destroyStack } from "../../src/engine/destroy";
-import { readAudit, writesBy, type AuditEvent } from "../audit";
+import { persistedWritesBy, readAudit, writesBy, type AuditEvent } from "../audit";
 import type { StackSettings } from "../../src/config/settings";
 import { projectOf } from "../../src/cli/project";
 import { useCluster } from "./cluster-fixture";
@@ -183,31 +183,38 @@ describe("core: tazuna.yaml on a real cluster (e2e)", function () {
     assert.match(changed.stdout, /replicas: 1 => 2/);
   });
 
-  it("a changed value updates exactly that object", async () => {
+  it("a changed value updates exactly that object, and plain preview shows its field", async () => {
     const file = path.join(project.dir, "tazuna.yaml");
     const text = await readFile(file, "utf8");
     await writeFile(file, text.replace("replicaCount: 2", "replicaCount: 3"));
     const s = await stack();
     const steps: [string, string][] = [];
+    const said: string[] = [];
     await s.preview({
       onEvent: (e) => {
         const m = e.resourcePreEvent?.metadata;
         if (m && m.op !== "same") steps.push([m.op, m.urn.split("::").slice(2).join("::")]);
+        if (e.diagnosticEvent) said.push(e.diagnosticEvent.message);
       },
     });
-    // The Deployment is the only Kubernetes object that changes; its
-    // readiness gate waits again because the object it watches changed.
+    // The ingress release is the only one that changes; its readiness gate waits again.
     assert.deepEqual(steps.sort(), [
-      [
-        "update",
-        "tazuna:index:Addon$kubernetes:yaml/v2:ConfigGroup$kubernetes:apps/v1:Deployment::ingress-system/ingress-controller",
-      ],
+      ["update", "tazuna:index:Addon$pulumi-nodejs:dynamic/tazuna:Release::ingress"],
       [
         "update",
         "tazuna:index:Addon$pulumi-nodejs:dynamic/tazuna:WaitUntil::ingress:ready:ingress-system/Deployment.v1.apps/ingress-controller:rollout",
       ],
     ]);
+    // Without a plan folder (plain Pulumi), the release's plan goes to the engine's log.
+    const plan = said.join("\n");
+    assert.match(plan, /~ apps\/v1:Deployment ingress-system\/ingress-controller\n\s+spec\.replicas: 2 => 3/);
+    assert.equal(plan.match(/^\s+[~+-] /gm)?.length, 1, plan);
+    const from = new Date().toISOString();
     await s.up();
+    const written = persistedWritesBy(await readAudit(cluster().auditLog), ADMIN_USER, from)
+      .filter((e) => e.verb !== "get" && e.objectRef?.resource !== "events")
+      .map((e) => `${e.verb} ${e.objectRef?.resource ?? ""} ${e.objectRef?.name ?? ""}`);
+    assert.deepEqual([...new Set(written)], ["patch deployments ingress-controller"]);
     assert.equal(
       await field(
         cluster().kubectl(),

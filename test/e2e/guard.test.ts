@@ -154,9 +154,11 @@ describe("guard (e2e, through the tazuna command)", function () {
     try {
       // The paths a Pulumi user takes, on the same program and state.
       const stack = await open({ context: "prod-a", kubeconfig, clusterUid: pinned });
-      const marker = (await stack.exportStack()).deployment.resources.find((r: { urn: string }) =>
-        r.urn.endsWith("::guarded/marker"),
-      ) as { urn: string };
+      // The release of the add-on whose inventory holds the marker ConfigMap.
+      type Recorded = { urn: string; outputs?: { inventory?: { name: string }[] } };
+      const marker = (await stack.exportStack()).deployment.resources.find((r: Recorded) =>
+        r.outputs?.inventory?.some((e) => e.name === "marker"),
+      ) as Recorded;
       const since = new Date().toISOString();
       await assert.rejects(stack.up({ target: [marker.urn] }), /pinned to/);
       await assert.rejects(stack.refresh({ runProgram: true }), /pinned to/);

@@ -90,21 +90,22 @@ describe("tazuna verify (e2e)", function () {
   it("fails at the inventory step when the destroy leaves an object behind (the check's positive control)", async () => {
     const { dir } = await scratchProject();
     await mkdir(path.join(dir, "orphaning"));
-    // Deleted with orphan propagation, the Deployment leaves its ReplicaSet in default.
+    // A hook object as charts write them: helm's default policy deletes it only before the next
+    // run of the hook, so neither helm uninstall nor a destroy removes it.
     await writeFile(
-      path.join(dir, "orphaning", "deploy.yaml"),
-      `apiVersion: apps/v1
-kind: Deployment
+      path.join(dir, "orphaning", "hook.yaml"),
+      `apiVersion: v1
+kind: ConfigMap
 metadata:
-  name: orphaning
+  name: orphaning-hook
   namespace: default
-  annotations: {pulumi.com/deletionPropagationPolicy: orphan}
-spec:
-  replicas: 1
-  selector: {matchLabels: {app: orphaning}}
-  template:
-    metadata: {labels: {app: orphaning}}
-    spec: {containers: [{name: app, image: registry.invalid/app:1}]}
+  annotations: {helm.sh/hook: post-install, helm.sh/hook-delete-policy: before-hook-creation}
+data: {ran: "yes"}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: orphaning, namespace: default}
+data: {kept: "no"}
 `,
     );
     await writeFile(
@@ -115,6 +116,6 @@ spec:
     assert.equal(res.exitCode, 1, res.stderr);
     const report = VerifySchema.parse(JSON.parse(res.stdout));
     assert.equal(report.failedStep, "inventory back to where it started");
-    assert.match(report.steps.at(-1)?.detail ?? "", /left behind: apps\/v1 ReplicaSet default\/orphaning-/);
+    assert.match(report.steps.at(-1)?.detail ?? "", /left behind: v1 ConfigMap default\/orphaning-hook/);
   });
 });

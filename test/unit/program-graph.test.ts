@@ -4,8 +4,10 @@
  * behind the cluster binding, and every object bound to the stack's provider.
  */
 import { strict as assert } from "node:assert";
+import { readFileSync, statSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import type { Addon, Declaration } from "../../src/config/model";
+import { ManifestSchema } from "../../src/release/provider";
 import type { K8sObject } from "../../src/render/objects";
 
 interface Registered {
@@ -154,20 +156,39 @@ describe("program graph (Pulumi mocks)", function () {
       `argocd deps: ${String(byName.argocd)}`,
     );
 
-    const provider = registered.find((r) => r.type === "pulumi:providers:kubernetes");
-    assert.equal(provider?.inputs.context, "staging");
-    assert.equal(provider?.inputs.kubeconfig, "/k/config");
-    for (const c of comps)
-      assert.match(c.providers.kubernetes ?? "", /pulumi:providers:kubernetes::cluster::/);
+    // Releases apply their objects themselves: no Kubernetes provider (a plugin process) is started.
+    assert.deepEqual(
+      registered.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => r.type),
+      [],
+    );
+    for (const c of comps) assert.equal(c.providers.kubernetes, undefined);
 
-    const groups = registered.filter((r) => r.type === "kubernetes:yaml/v2:ConfigGroup");
-    assert.equal(groups.length, 4, "one ConfigGroup per add-on");
-    const objs = groups.find((g) => g.name === "ingress")?.inputs.objs as K8sObject[];
-    assert.equal(objs[0]?.metadata.name, "ingress-cm");
-    const skipAwait = (o?: K8sObject) =>
-      (o?.metadata.annotations as Record<string, string> | undefined)?.["pulumi.com/skipAwait"];
-    assert.equal(skipAwait(objs[0]), undefined, "a ConfigMap keeps the provider's behaviour");
-    assert.equal(skipAwait(objs[1]), "true", "a Deployment is awaited by Tazuna's gate instead");
+    const releases = registered.filter((r) => r.type === "pulumi-nodejs:dynamic/tazuna:Release");
+    assert.deepEqual(
+      releases.map((r) => r.name),
+      ["cni", "certs", "ingress", "argocd"],
+      "one release per add-on",
+    );
+    const ingress = releases.find((r) => r.name === "ingress");
+    assert.equal(ingress?.inputs.context, "staging");
+    // The objects reach the provider through a 0600 file, never through the release's inputs (state).
+    const file = String(ingress?.inputs.manifest);
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const manifest = ManifestSchema.parse(JSON.parse(readFileSync(file, "utf8")));
+    assert.deepEqual(
+      manifest.objects.map((o) => o.metadata.name),
+      ["ingress-cm", "ingress-web"],
+    );
+    assert.ok(
+      manifest.claimedElsewhere.some((k) => k.includes("cni-cm")),
+      "other add-ons' objects named",
+    );
+    assert.ok(!JSON.stringify(ingress?.inputs).includes("ingress-web"), "no object in the inputs");
+    assert.equal(
+      registered.filter((r) => r.type === "kubernetes:yaml/v2:ConfigGroup").length,
+      0,
+      "no per-object resources",
+    );
 
     // Readiness: the ingress Deployment gets a rollout gate inside its add-on, after the objects.
     const waits = registered.filter((r) => r.type === "pulumi-nodejs:dynamic/tazuna:WaitUntil");

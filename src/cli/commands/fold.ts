@@ -211,7 +211,7 @@ async function fold(opts: GlobalOptions, o: FoldOptions): Promise<void> {
       ...(o.takeOwnership
         ? []
         : [
-            "their fields stay owned by whoever wrote them (kubectl-create, kubectl-client-side-apply...): the API server refuses a later change of such a field as a conflict; run fold with --take-ownership to give Tazuna their fields (one patch of their managedFields per object, content unchanged)",
+            "their fields stay owned by whoever wrote them (kubectl-create, kubectl-client-side-apply...), and Tazuna counts them as its own; a later change takes a field over (forced apply). Run fold with --take-ownership to make Tazuna their only owner now (one patch of their managedFields per object, content unchanged)",
           ]),
     ].join("\n"),
   );

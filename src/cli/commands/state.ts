@@ -2,6 +2,8 @@
 import type { Command } from "commander";
 import { renderAll } from "../../render";
 import { diffStateAgainst } from "../../state/diff";
+import { ownedFields, scaleTargets } from "../../program/ownership";
+import type { K8sObject } from "../../render/objects";
 import { driftOf, type DriftEntry } from "../../live/drift";
 import { releaseEngine } from "../../program/run-env";
 import { planSteps } from "../steps";
@@ -44,7 +46,9 @@ export const listCommand: ClusterCommand<StateListResult> = {
   schema: StateListSchema,
   run: async (opts, cluster) => {
     const { stack } = await openClusterStack(opts, cluster, undefined, { offline: true });
-    const objects = (await installedObjects(stack)).map(({ applied: _a, urn: _u, ...o }) => o);
+    const objects = (await installedObjects(stack)).map(
+      ({ applied: _a, urn: _u, fingerprint: _f, ...o }) => o,
+    );
     return { schemaVersion: SCHEMA_VERSION, cluster, objects };
   },
   format: (r) => r.objects.map((o) => row(o.addon, o.kind, o.namespace, o.name)).join("\n"),
@@ -57,7 +61,14 @@ export const diffCommand: ClusterCommand<StateDiffResult> = {
   schema: StateDiffSchema,
   run: async (opts, cluster) => {
     const { stack, target } = await openClusterStack(opts, cluster, undefined, { offline: true });
-    const diff = diffStateAgainst(await renderAll(target.declaration.addons), await installedObjects(stack));
+    const addons = target.declaration.addons;
+    const rendered = await renderAll(addons);
+    // Offline, so only the HPAs declared here count (a release also asks the cluster for live ones).
+    const scaled = scaleTargets([...rendered.values()].flat());
+    const ignore = new Map(addons.map((a) => [a.name, a.ignoreFields]));
+    const applied = (addon: string, o: K8sObject) =>
+      ownedFields([o], scaled, ignore.get(addon) ?? [])[0] ?? o;
+    const diff = diffStateAgainst(rendered, await installedObjects(stack), applied);
     return { schemaVersion: SCHEMA_VERSION, cluster, diff };
   },
   format: (r) =>
