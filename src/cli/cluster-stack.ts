@@ -16,7 +16,7 @@ import { ONLY_ENV, releaseEngine, runEnv } from "../program/run-env";
 import { preflight } from "./preflight";
 import { stateResources, type StateResource } from "../state/resources";
 import { upgradeNeeded, type Upgrade } from "../engine/upgrade";
-import { RELEASE_TYPE } from "../release/plan";
+import { RELEASE_TYPE } from "../release/inventory";
 import {
   clusterOf,
   flagsFor,

@@ -4,13 +4,12 @@ import type { EngineEvent, Stack, StepEventMetadata } from "@pulumi/pulumi/autom
 import { z } from "zod";
 import { scratchDir } from "../temp";
 import { releaseEngine } from "../program/run-env";
-import { InventorySchema, keyOf } from "../release/inventory";
+import { InventorySchema, RELEASE_TYPE, keyOf } from "../release/inventory";
 import {
   CRD_KEPT,
   HANDED_OFF,
   HELM_KEPT,
   PLAN_DIR_ENV,
-  RELEASE_TYPE,
   ReleasePlanSchema,
   objectLabel,
   planFileOf,

@@ -4,6 +4,7 @@
  */
 
 import { splitApiVersion } from "../render/objects";
+import { RELEASE_TYPE } from "../release/inventory";
 
 /** The key of an object in an adopt map. */
 export const adoptKey = (type: string, name: string): string => `${type}::${name}`;
@@ -96,6 +97,8 @@ export function excludesFor(
     ...others.flatMap((a) => [
       `${base}${ADDON_TYPE}::${a}`,
       groupUrn(stackName, project, a),
+      // The add-on's release, named as the add-on; its gates and hooks are named "<add-on>:...".
+      `${base}${ADDON_TYPE}$${RELEASE_TYPE}::${a}`,
       `${base}${ADDON_TYPE}$**::${a}:**`,
       `${base}**WaitUntil::${a}-test-**`,
     ]),

@@ -263,9 +263,6 @@ export function whyKept(e: { kind: string }, handOff = false): string {
   return handOff ? HANDED_OFF : HELM_KEPT;
 }
 
-/** A release's resource type in state and in the engine's events. */
-export const RELEASE_TYPE = "pulumi-nodejs:dynamic/tazuna:Release";
-
 /**
  * Where the provider leaves each release's plan for the tazuna command
  * that runs the engine (plan, apply, state drift):

@@ -3,8 +3,7 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import { stateResources, type StateResource } from "./resources";
 import { z } from "zod";
 import { ADDON_TYPE, addonOf, inAddon, nameOf } from "../program/urns";
-import { InventorySchema, keyOf } from "../release/inventory";
-import { RELEASE_TYPE } from "../release/plan";
+import { InventorySchema, RELEASE_TYPE, keyOf } from "../release/inventory";
 
 export interface InstalledObject {
   addon: string;

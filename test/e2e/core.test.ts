@@ -180,7 +180,11 @@ describe("core: tazuna.yaml on a real cluster (e2e)", function () {
     const changed = await preview();
     await writeFile(file, text);
     assert.equal(changed.exitCode, 7, `expected exit 7 (changes):\n${changed.stdout}\n${changed.stderr}`);
-    assert.match(changed.stdout, /replicas: 1 => 2/);
+    // A release's plan reaches the engine's log (no URN to attach it to: the CLI prints it on stderr).
+    assert.match(
+      changed.stdout + changed.stderr,
+      /~ apps\/v1:Deployment kube-system\/metrics-server\n\s+spec\.replicas: 1 => 2/,
+    );
   });
 
   it("a changed value updates exactly that object, and plain preview shows its field", async () => {

@@ -7,6 +7,7 @@
  * sees the writes of an allowed run.
  */
 import { strict as assert } from "node:assert";
+import { RELEASE_TYPE } from "../../src/release/inventory";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { execa } from "execa";
@@ -155,9 +156,9 @@ describe("guard (e2e, through the tazuna command)", function () {
       // The paths a Pulumi user takes, on the same program and state.
       const stack = await open({ context: "prod-a", kubeconfig, clusterUid: pinned });
       // The release of the add-on whose inventory holds the marker ConfigMap.
-      type Recorded = { urn: string; outputs?: { inventory?: { name: string }[] } };
-      const marker = (await stack.exportStack()).deployment.resources.find((r: Recorded) =>
-        r.outputs?.inventory?.some((e) => e.name === "marker"),
+      type Recorded = { urn: string; type: string; outputs?: { inventory?: { name: string }[] } };
+      const marker = (await stack.exportStack()).deployment.resources.find(
+        (r: Recorded) => r.type === RELEASE_TYPE && r.outputs?.inventory?.some((e) => e.name === "marker"),
       ) as Recorded;
       const since = new Date().toISOString();
       await assert.rejects(stack.up({ target: [marker.urn] }), /pinned to/);

@@ -82,6 +82,16 @@ describe("the release engine (e2e)", function () {
     assert.match(res.stdout + res.stderr, /no changes/);
   });
 
+  it("apply --tags leaves the other add-ons' releases and objects alone", async () => {
+    const since = new Date().toISOString();
+    const res = await tazuna(["apply", "--yes", "--tags", "edge"]);
+    assert.equal(res.exitCode, 0, res.stderr);
+    assert.match(res.stderr, /--tags edge: applying ingress, and cni/, "the control: a tagged run");
+    assert.deepEqual(await writes(since), [], "nothing written, nothing deleted");
+    assert.equal((await checkpoint()).releases.length, 5, "every release still recorded");
+    assert.ok(await exists(cluster().kubectl(), ["deployment", "argocd-server", "-n", "argocd"]));
+  });
+
   it("an object added then removed from an add-on is created (the only write), then pruned", async () => {
     const file = path.join(dir, "cni/daemonset.yaml");
     const original = await readFile(file, "utf8");

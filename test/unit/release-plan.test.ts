@@ -4,7 +4,8 @@
  * Tazuna's manager would take back, in Pulumi's path style.
  */
 import { strict as assert } from "node:assert";
-import { changedFields, pathText } from "../../src/release/plan";
+import { changedFields, fieldChanges, pathText } from "../../src/release/plan";
+import { planLines } from "../../src/release/engine-log";
 
 const managed = (manager: string, fieldsV1: unknown, operation = "Apply") => ({
   manager,
@@ -71,5 +72,38 @@ describe("release plan: changed fields", () => {
       'metadata.labels["app.kubernetes.io/part-of"]',
     );
     assert.equal(pathText(["spec", "containers", 0, "image"]), "spec.containers[0].image");
+  });
+
+  it("shows each changed field with its live and new value for pulumi preview; a Secret's masked", () => {
+    const live = object({ team: "hand" }, { mode: "edited" }, [managed("tazuna", TAZUNA_ALL)]);
+    const applied = object({ team: "a" }, { mode: "x" }, [managed("tazuna", TAZUNA_ALL)]);
+    assert.deepEqual(
+      fieldChanges(live, applied).map((c) => c.shown),
+      ['data.mode: "edited" => "x"', 'metadata.labels.team: "hand" => "a"'],
+    );
+    const secret = (pw: string) => ({ ...object({}, {}, []), kind: "Secret", data: { pw } });
+    const shown = fieldChanges(secret("b2xkLXNlbnRpbmVs"), secret("bmV3LXNlbnRpbmVs")).map((c) => c.shown);
+    assert.deepEqual(shown, ["data.pw: [secret]"]);
+    const lines = planLines('add-on "x"', {
+      inventoryOnly: false,
+      changes: [
+        { op: "update", object: "core/v1:Secret ns/probe", fields: ["data.pw"], drift: true, shown },
+        {
+          op: "keep",
+          object: "core/v1:ConfigMap ns/kept",
+          fields: ["helm.sh/resource-policy: keep"],
+          drift: false,
+        },
+      ],
+    });
+    assert.deepEqual(lines, [
+      'add-on "x":',
+      "  ~ core/v1:Secret ns/probe (changed in the cluster)",
+      "      data.pw: [secret]",
+      "  = core/v1:ConfigMap ns/kept",
+      "      helm.sh/resource-policy: keep",
+    ]);
+    for (const value of ["b2xkLXNlbnRpbmVs", "bmV3LXNlbnRpbmVs", "sentinel"])
+      assert.ok(!lines.join("\n").includes(value), "no value of the Secret, encoded or not");
   });
 });

@@ -2,13 +2,15 @@
  * `tazuna state fold --as NAME`: the leftovers `state drift` finds (objects
  * in the namespaces Tazuna manages that no add-on declares, installed by
  * hand) folded back into the declaration: written, cleaned of server-set
- * fields, as a new manifests add-on, then taken under state by import, with
- * no write to the live objects. Their fields stay owned by whoever wrote
- * them, so the API server refuses a later change to one as a conflict;
- * --take-ownership makes Tazuna their only owner with one patch of
- * metadata.managedFields (the content unchanged).
+ * fields, as a new manifests add-on, then recorded in its release's
+ * inventory as they are live, with no write (engine/adopt.ts). The managers
+ * that wrote them count as Tazuna's, so the next plan is empty; a later
+ * change takes a field over by forced apply. --take-ownership makes Tazuna
+ * their only owner now, with one patch of metadata.managedFields (the
+ * content unchanged).
  */
 import { OWN_FIELD_MANAGER } from "../../program/readiness";
+import { releaseEngine } from "../../program/run-env";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import * as path from "node:path";
@@ -95,6 +97,30 @@ function ownershipPatch(live: Live): unknown[] {
   ];
 }
 
+/**
+ * The one write of --take-ownership. A release applies the declared fields
+ * by forced server-side apply, so the same apply of the unchanged content
+ * makes them Tazuna's (server-set fields such as a Service's clusterIP stay
+ * with their writer: a release that owned them without declaring them would
+ * drop them). The per-object engine needs every field owned by one manager.
+ */
+function takeOwnership(l: Leftover, live: Live, declaredObject: unknown): { args: string[]; input?: string } {
+  if (releaseEngine())
+    return {
+      args: [
+        "apply",
+        "--server-side",
+        "--force-conflicts",
+        `--field-manager=${OWN_FIELD_MANAGER}`,
+        "-f",
+        "-",
+      ],
+      input: JSON.stringify(declaredObject),
+    };
+  const patch = JSON.stringify(ownershipPatch(live));
+  return { args: ["patch", leftoverRef(l), "-n", l.namespace, "--type=json", "-p", patch] };
+}
+
 const label = (l: Leftover) => `${l.kind}/${l.namespace}/${l.name}`;
 
 /** tazuna.yaml with the add-on added, comments and layout kept; refused before anything is written. */
@@ -159,21 +185,16 @@ async function fold(opts: GlobalOptions, o: FoldOptions): Promise<void> {
         l.namespace,
         "-o",
         "json",
+        // kubectl hides them by default; the last manager and the ownership patch need them.
+        "--show-managed-fields",
       ]),
     ) as Live;
     const key = adoptKey(objectType(l.apiVersion, l.kind), objectResourceName(l.namespace, l.name));
     imports[key] = `${l.namespace}/${l.name}`;
     const declaredObject = asDeclared(live);
     if (o.takeOwnership) {
-      await kubectl({ kubeconfig: first.kubeconfig, context }, [
-        "patch",
-        leftoverRef(l),
-        "-n",
-        l.namespace,
-        "--type=json",
-        "-p",
-        JSON.stringify(ownershipPatch(live)),
-      ]);
+      const { args, input } = takeOwnership(l, live, declaredObject);
+      await kubectl({ kubeconfig: first.kubeconfig, context }, args, input);
       managers[key] = OWN_FIELD_MANAGER;
     } else {
       const manager = lastManager(live);
