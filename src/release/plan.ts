@@ -131,13 +131,11 @@ export function fieldChanges(
     .filter((d) => !droppedDirective(d))
     .map((d) => ({ path: pathText(d.path), shown: shownChange(d, masked) }));
   const before = ownedByTazuna(live, former);
+  const seen = new Set(changed.map((c) => c.path));
   const taken = [...ownedByTazuna(applied)]
-    .filter((p) => !before.has(p) && !changed.some((c) => c.path === p))
+    .filter((p) => !before.has(p) && !seen.has(p))
     .map((p) => ({ path: p, shown: `${p}: taken back from another field manager` }));
-  const all = [...changed, ...taken];
-  return all
-    .filter((c, i) => all.findIndex((x) => x.path === c.path) === i)
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return [...changed, ...taken].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** Field paths a forced apply would change or take back (fieldChanges). */

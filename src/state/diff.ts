@@ -19,14 +19,13 @@ export interface StateDiffEntry {
 const keyOf = (addon: string, kind: string, ns: string, name: string) => `${addon}/${kind}/${ns}/${name}`;
 
 /**
- * `applied`: an object as its release would apply it (without the fields
- * an HPA or the declaration's ignoreFields leave to others), which is what
- * its fingerprint was taken of.
+ * `rendered`: each add-on's objects as its apply sends them (without the
+ * fields an HPA or the declaration's ignoreFields leave to others), which
+ * is what a release's fingerprint was taken of.
  */
 export function diffStateAgainst(
   rendered: Map<string, K8sObject[]>,
   installed: InstalledObject[],
-  applied: (addon: string, o: K8sObject) => K8sObject = (_a, o) => o,
 ): StateDiffEntry[] {
   const inState = new Map(installed.map((i) => [keyOf(i.addon, i.kind, i.namespace, i.name), i]));
   const out: StateDiffEntry[] = [];
@@ -39,7 +38,7 @@ export function diffStateAgainst(
       const prev = inState.get(key);
       const entry = { addon, kind: o.kind, namespace: ns, name: o.metadata.name };
       if (!prev) out.push({ change: "added", ...entry });
-      else if (changed(prev, applied(addon, o))) out.push({ change: "modified", ...entry });
+      else if (changed(prev, o)) out.push({ change: "modified", ...entry });
     }
   }
   for (const i of installed) {

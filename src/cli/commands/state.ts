@@ -3,7 +3,6 @@ import type { Command } from "commander";
 import { renderAll } from "../../render";
 import { diffStateAgainst } from "../../state/diff";
 import { ownedFields, scaleTargets } from "../../program/ownership";
-import type { K8sObject } from "../../render/objects";
 import { driftOf, type DriftEntry } from "../../live/drift";
 import { releaseEngine } from "../../program/run-env";
 import { planSteps } from "../steps";
@@ -63,12 +62,12 @@ export const diffCommand: ClusterCommand<StateDiffResult> = {
     const { stack, target } = await openClusterStack(opts, cluster, undefined, { offline: true });
     const addons = target.declaration.addons;
     const rendered = await renderAll(addons);
-    // Offline, so only the HPAs declared here count (a release also asks the cluster for live ones).
+    // As apply sends them; offline, so only the HPAs declared here count (apply also asks the cluster).
     const scaled = scaleTargets([...rendered.values()].flat());
-    const ignore = new Map(addons.map((a) => [a.name, a.ignoreFields]));
-    const applied = (addon: string, o: K8sObject) =>
-      ownedFields([o], scaled, ignore.get(addon) ?? [])[0] ?? o;
-    const diff = diffStateAgainst(rendered, await installedObjects(stack), applied);
+    const applied = new Map(
+      addons.map((a) => [a.name, ownedFields(rendered.get(a.name) ?? [], scaled, a.ignoreFields)]),
+    );
+    const diff = diffStateAgainst(applied, await installedObjects(stack));
     return { schemaVersion: SCHEMA_VERSION, cluster, diff };
   },
   format: (r) =>
