@@ -68,9 +68,11 @@ export class AddonComponent extends pulumi.ComponentResource {
   constructor(name: string, args: AddonArgs, opts: pulumi.ComponentResourceOptions) {
     super(ADDON_TYPE, name, { type: args.type, description: args.description ?? "" }, opts);
     const digest = digestOf(args.objects);
+    const release = releaseEngine();
+    // A release runs its hooks itself; the per-object engine has a resource per phase.
     const hooks = (phase: HookPhase, dependsOn: pulumi.Resource[]) => {
       const list = hooksOf(args.objects, phase);
-      if (list.length === 0) return [];
+      if (list.length === 0 || release) return [];
       const props = {
         label: `add-on "${name}"`,
         ...args.cluster,
@@ -83,7 +85,7 @@ export class AddonComponent extends pulumi.ComponentResource {
     };
     const pre = hooks("pre", []);
     const applied = args.objects.filter((o) => !isHook(o));
-    const group = releaseEngine()
+    const group = release
       ? new Release(
           name,
           {
@@ -96,15 +98,24 @@ export class AddonComponent extends pulumi.ComponentResource {
                 .filter((o) => args.handOff || keeps(o as unknown as Record<string, unknown>, args.pruneCrds))
                 .map(entryKey),
               recordOnly: applied.filter((o) => adoptIdOf(o, args.adopt) !== undefined).map(entryKey),
+              gates: args.gates.map(({ target, namespace, forExpr, timeoutSeconds }) => ({
+                target,
+                namespace,
+                forExpr,
+                timeoutSeconds,
+              })),
+              hooks: [...hooksOf(args.objects, "pre"), ...hooksOf(args.objects, "post")],
             },
             timeoutSeconds: args.timeoutSeconds,
+            readiness: readinessDigest(args.gates, args.objects.filter(isHook)),
             ...(args.handOff ? { handOff: true } : {}),
             ...formerManagers(),
           },
           { parent: this, dependsOn: pre },
         )
       : this.objectGroup(name, applied, args, pre);
-    const gates = args.gates.map(
+    // The release waits for its gates itself; the per-object engine has a resource per gate.
+    const gates = (group instanceof Release ? [] : args.gates).map(
       (g) =>
         new WaitUntil(
           `${name}:ready:${g.namespace ? `${g.namespace}/` : ""}${g.target}:${g.forExpr}`,
@@ -120,7 +131,7 @@ export class AddonComponent extends pulumi.ComponentResource {
     this.digest = pulumi.output(digest);
     this.registerOutputs({
       // How many readiness gates follow the objects; progress views count them down.
-      gates: args.gates.length,
+      gates: gates.length,
       objectCount: this.objectCount,
       resources: this.resources,
       version: this.version,
@@ -169,6 +180,19 @@ export class AddonComponent extends pulumi.ComponentResource {
 function adoptIdOf(o: K8sObject, adopt: Record<string, string> | undefined): string | undefined {
   const name = objectResourceName(o.metadata.namespace ?? "", o.metadata.name);
   return adopt?.[adoptKey(objectType(o.apiVersion, o.kind), name)];
+}
+
+/**
+ * What the gates check and which hooks run (a Secret hook by its keys, as
+ * digestOf counts it): a change runs the release again, which waits for
+ * every gate and runs the hooks as an upgrade.
+ */
+function readinessDigest(gates: Gate[], hooks: K8sObject[]): string {
+  const checks = gates.map((g) => [g.target, g.namespace, g.forExpr, g.timeoutSeconds]);
+  return createHash("sha256")
+    .update(JSON.stringify([checks, digestOf(hooks)]))
+    .digest("hex")
+    .slice(0, 16);
 }
 
 /** The field managers an upgrade hands this run's releases (engine/upgrade.ts), if any. */

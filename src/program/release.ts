@@ -17,6 +17,8 @@ export interface ReleaseArgs {
   manifest: Manifest;
   timeoutSeconds: number;
   handOff?: boolean;
+  /** A digest of the manifest's gates (provider.ts ReleaseInputs.readiness). */
+  readiness: string;
   formerManagers?: string[];
 }
 
@@ -45,6 +47,7 @@ export class Release extends ByPathResource {
         manifest: file,
         timeoutSeconds: args.timeoutSeconds,
         ...(args.handOff ? { handOff: true } : {}),
+        readiness: args.readiness,
         ...(args.formerManagers ? { formerManagers: args.formerManagers } : {}),
         inventory: undefined,
         kept: undefined,

@@ -6,9 +6,8 @@
  * declaration wins over hand edits, as `kubectl apply --server-side
  * --force-conflicts` does.
  */
-import type { KubeConfig } from "@kubernetes/client-node";
 import type { K8sObject } from "../render/objects";
-import { ApiError, Client, type Ref } from "./client";
+import { ApiError, type Client, type Ref } from "./client";
 
 export type { Ref };
 
@@ -59,10 +58,13 @@ export interface ApplyOptions {
   /** Server-side dry run: what the API server would make of it, nothing written. */
   dryRun?: boolean;
   deadline: number;
+  /** The field manager, when not Tazuna's own (helm hooks have theirs). */
+  manager?: string;
 }
 
-async function applyOne(api: Client, o: K8sObject, opts: ApplyOptions): Promise<unknown> {
-  const query = `fieldManager=${FIELD_MANAGER}${opts.dryRun ? "&dryRun=All" : ""}`;
+/** Applies one object (server-side, conflicts forced); returns what the API server answered. */
+export async function applyObject(api: Client, o: K8sObject, opts: ApplyOptions): Promise<unknown> {
+  const query = `fieldManager=${opts.manager ?? FIELD_MANAGER}${opts.dryRun ? "&dryRun=All" : ""}`;
   // A CRD established a moment ago may not be in discovery yet: retry "not found" briefly.
   for (let attempt = 0; ; attempt++) {
     try {
@@ -86,7 +88,7 @@ async function applyOne(api: Client, o: K8sObject, opts: ApplyOptions): Promise<
 
 /** What the API server would make of a forced apply of the object, nothing written. */
 export const dryRunApply = (api: Client, o: K8sObject): Promise<unknown> =>
-  applyOne(api, o, { dryRun: true, deadline: Date.now() + 30_000 });
+  applyObject(api, o, { dryRun: true, deadline: Date.now() + 30_000 });
 
 async function waitEstablished(api: Client, crd: K8sObject, deadline: number): Promise<void> {
   for (;;) {
@@ -101,22 +103,13 @@ async function waitEstablished(api: Client, crd: K8sObject, deadline: number): P
 
 /** Applies the objects in stages; returns what the API server answered, in the objects' order. */
 export async function applyAll(
-  kc: KubeConfig,
+  api: Client,
   objects: readonly K8sObject[],
   opts: ApplyOptions,
 ): Promise<unknown[]> {
-  const api = Client.for(kc);
-  try {
-    return await stages(api, objects, opts);
-  } finally {
-    api.close();
-  }
-}
-
-async function stages(api: Client, objects: readonly K8sObject[], opts: ApplyOptions): Promise<unknown[]> {
   const out = new Map<K8sObject, unknown>();
   const stage = async (list: readonly K8sObject[]) =>
-    bounded(list, CONCURRENCY, async (o) => void out.set(o, await applyOne(api, o, opts)));
+    bounded(list, CONCURRENCY, async (o) => void out.set(o, await applyObject(api, o, opts)));
   await stage(objects.filter(isFirst));
   if (!opts.dryRun)
     await bounded(
@@ -132,16 +125,7 @@ async function stages(api: Client, objects: readonly K8sObject[], opts: ApplyOpt
  * Deletes the objects, in the order given (callers pass reverse apply order,
  * CRDs last), and waits until each is gone; one already gone is fine.
  */
-export async function deleteAll(kc: KubeConfig, refs: readonly Ref[], deadline: number): Promise<void> {
-  const api = Client.for(kc);
-  try {
-    await deleteInOrder(api, refs, deadline);
-  } finally {
-    api.close();
-  }
-}
-
-async function deleteInOrder(api: Client, refs: readonly Ref[], deadline: number): Promise<void> {
+export async function deleteAll(api: Client, refs: readonly Ref[], deadline: number): Promise<void> {
   const gone = async (r: Ref) => {
     for (;;) {
       try {

@@ -17,10 +17,23 @@ export class ApiError extends Error {
   }
 }
 
+/** The API server serves no such kind (yet: a CRD just made may still be on its way into discovery). */
+export class UnknownKindError extends ApiError {
+  constructor(kind: string, apiVersion: string) {
+    super(404, `no matches for kind "${kind}" in version "${apiVersion}": the API server does not serve it`);
+  }
+}
+
 interface ApiResource {
   name: string;
   kind: string;
   namespaced: boolean;
+  singularName?: string;
+  shortNames?: string[];
+}
+
+interface GroupList {
+  groups: { preferredVersion: { groupVersion: string } }[];
 }
 
 export interface Ref {
@@ -94,6 +107,36 @@ export class Client {
     return list;
   }
 
+  /**
+   * The apiVersion serving a kind named as kubectl accepts it (Deployment,
+   * deployment, deployments, deploy): the core group first, then each
+   * group's preferred version, as kubectl's RESTMapper looks.
+   */
+  async apiVersionOf(kind: string): Promise<string | undefined> {
+    const named = (r: ApiResource) =>
+      !r.name.includes("/") &&
+      [r.kind.toLowerCase(), r.name, r.singularName, ...(r.shortNames ?? [])].includes(kind.toLowerCase());
+    if ((await this.resources("v1")).some(named)) return "v1";
+    const { groups } = (await this.request("GET", "/apis")) as GroupList;
+    for (const g of groups) {
+      const v = g.preferredVersion.groupVersion;
+      const found = (await this.resources(v).catch(() => [])).find(named);
+      if (found) return v;
+    }
+    return undefined;
+  }
+
+  /** The object as the API server has it; undefined when it does not exist. */
+  async get(ref: Ref): Promise<Record<string, unknown> | undefined> {
+    try {
+      return (await this.request("GET", await this.path(ref))) as Record<string, unknown>;
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404 && !(err instanceof UnknownKindError))
+        return undefined;
+      throw err;
+    }
+  }
+
   /** The object's URL path; a kind discovery does not know yet (a CRD just made) is looked up again. */
   async path(ref: Ref, collection = false): Promise<string> {
     const find = async (fresh: boolean) =>
@@ -104,7 +147,7 @@ export class Client {
         })
       ).find((r) => r.kind === ref.kind && !r.name.includes("/"));
     const res = (await find(false)) ?? (await find(true));
-    if (!res) throw new ApiError(404, `the API server has no kind ${ref.kind} in ${ref.apiVersion}`);
+    if (!res) throw new UnknownKindError(ref.kind, ref.apiVersion);
     const base = ref.apiVersion.includes("/") ? `/apis/${ref.apiVersion}` : `/api/${ref.apiVersion}`;
     const ns = res.namespaced ? `/namespaces/${encodeURIComponent(ref.namespace || "default")}` : "";
     return `${base}${ns}/${res.name}${collection ? "" : `/${encodeURIComponent(ref.name)}`}`;

@@ -14,6 +14,9 @@ import { InventorySchema, entryKey, entryOf, keyOf, newKey } from "./inventory";
 import { Client } from "./client";
 import { PLAN_DIR_ENV, planFileOf, planRelease } from "./plan";
 import { logPlan } from "./engine-log";
+import { waitAll } from "./ready";
+import { runHooks } from "./hooks";
+import { HookSchema, type HookPhase } from "../render/hooks";
 
 /** What the program hands the release for one run, in its manifest file. */
 export const ManifestSchema = z.object({
@@ -24,6 +27,19 @@ export const ManifestSchema = z.object({
   kept: z.array(z.string()),
   /** Objects taken as they are live (tazuna migrate, state fold): recorded, never written by this run. */
   recordOnly: z.array(z.string()).default([]),
+  /** The add-on's readiness checks, waited for in this process once its objects are applied. */
+  gates: z
+    .array(
+      z.object({
+        target: z.string(),
+        namespace: z.string(),
+        forExpr: z.string(),
+        timeoutSeconds: z.number(),
+      }),
+    )
+    .default([]),
+  /** The chart's helm hooks, run around the objects (release/hooks.ts); never in state. */
+  hooks: z.array(HookSchema).default([]),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 
@@ -34,6 +50,10 @@ export const ReleaseInputsSchema = z.object({
   manifest: z.string(),
   timeoutSeconds: z.number(),
   handOff: z.boolean().optional(),
+  /** The provider's code as by-path.ts stores it: kept with a release recorded as not ready. */
+  __provider: z.string().optional(),
+  /** A digest of the manifest's gates: a changed check waits again. */
+  readiness: z.string().optional(),
   /**
    * The Kubernetes provider's field managers, when this release takes over
    * a per-object stack (engine/upgrade.ts): their fields count as Tazuna's
@@ -94,22 +114,75 @@ async function planOnce(inputs: ReleaseInputs, old: ReleaseState | undefined) {
 }
 
 /**
- * Writes only what is not live as declared (on a fresh cluster, everything;
- * taking over a per-object stack, usually nothing), then prunes what left
- * the add-on. Fields of a former manager stay counted as Tazuna's until
- * every object has been applied under its own name, so they are kept.
+ * One run of the release, as helm upgrades a release: the pre hooks, then
+ * only what is not live as declared (on a fresh cluster, everything; taking
+ * over a per-object stack, usually nothing), the prune of what left the
+ * add-on, its readiness checks, the post hooks.
  */
 async function apply(inputs: ReleaseInputs, old: ReleaseState | undefined): Promise<ReleaseState> {
   const { writes, manifest: m } = await planOf(inputs, old);
+  const api = Client.for(await loadKubeconfig(inputs.kubeconfig, inputs.context));
+  const event = old ? "upgrade" : "install";
+  const hooks = (phase: HookPhase) =>
+    runHooks(api, m.hooks, {
+      label: inputs.label,
+      phase,
+      event,
+      deadline: Date.now() + inputs.timeoutSeconds * 1000,
+      timeoutSeconds: inputs.timeoutSeconds,
+    });
+  try {
+    await hooks("pre");
+    const state = await applyAndPrune(api, inputs, old, writes, m);
+    try {
+      await waitAll(api, m.gates, inputs.label);
+      await hooks("post");
+    } catch (err) {
+      // Applied but not ready: the engine records the release (its inventory) and retries it next run.
+      throw new NotReadyRelease((err as Error).message, inputs.label, state);
+    }
+    return state;
+  } finally {
+    api.close();
+  }
+}
+
+/**
+ * A release applied but not ready. The dynamic-provider host turns an error
+ * with an id and properties into the engine's "created but failed to
+ * initialize", so state keeps the inventory of what was written.
+ */
+class NotReadyRelease extends Error {
+  readonly reasons: string[];
+  readonly properties: ReleaseState;
+
+  constructor(
+    message: string,
+    readonly id: string,
+    state: ReleaseState,
+  ) {
+    super(message);
+    this.reasons = [message];
+    this.properties = state;
+  }
+}
+
+/** Fields of a former manager stay counted as Tazuna's until every object has been applied under its own name. */
+async function applyAndPrune(
+  api: Client,
+  inputs: ReleaseInputs,
+  old: ReleaseState | undefined,
+  writes: Manifest["objects"],
+  m: Manifest,
+): Promise<ReleaseState> {
   const key = old?.key ?? newKey();
-  const kc = await loadKubeconfig(inputs.kubeconfig, inputs.context);
   const deadline = Date.now() + inputs.timeoutSeconds * 1000;
-  await applyAll(kc, writes, { deadline, ...(inputs.handOff ? { createOnly: true } : {}) });
+  await applyAll(api, writes, { deadline, ...(inputs.handOff ? { createOnly: true } : {}) });
   if (old) {
     const now = new Set([...m.objects.map(entryKey), ...m.claimedElsewhere]);
     const kept = new Set(old.kept);
     const gone = old.inventory.filter((e) => !now.has(keyOf(e)) && !kept.has(keyOf(e)));
-    await deleteAll(kc, gone.reverse(), deadline);
+    await deleteAll(api, gone.reverse(), deadline);
   }
   const former = old?.formerManagers ?? inputs.formerManagers;
   const { formerManagers: _f, ...rest } = inputs;
@@ -121,6 +194,10 @@ async function apply(inputs: ReleaseInputs, old: ReleaseState | undefined): Prom
     key,
   };
 }
+
+/** A release recorded before its gates moved into it had them as resources of their own, already passed. */
+const readinessChanged = (old: ReleaseState, i: ReleaseInputs) =>
+  old.readiness !== undefined && old.readiness !== i.readiness;
 
 export const releaseOps = {
   create: async (inputs: unknown): Promise<pulumi.dynamic.CreateResult> => {
@@ -144,7 +221,8 @@ export const releaseOps = {
     // A refresh diffs the record against what read returned: no run wrote a manifest for it.
     if (!existsSync(i.manifest)) return { changes: false };
     const { plan } = await planOf(i, old);
-    const settings = old.handOff !== i.handOff || old.timeoutSeconds !== i.timeoutSeconds;
+    const settings =
+      old.handOff !== i.handOff || old.timeoutSeconds !== i.timeoutSeconds || readinessChanged(old, i);
     const changed = settings || plan.inventoryOnly || plan.changes.length > 0;
     // Dynamic providers cannot return a detailed diff: the per-object list goes to the plan file.
     return { changes: changed, replaces: [], deleteBeforeReplace: false };
@@ -154,7 +232,11 @@ export const releaseOps = {
     if (s.handOff) return;
     const kept = new Set(s.kept);
     const refs = s.inventory.filter((e) => !kept.has(keyOf(e))).reverse();
-    const kc = await loadKubeconfig(s.kubeconfig, s.context);
-    await deleteAll(kc, refs, Date.now() + s.timeoutSeconds * 1000);
+    const api = Client.for(await loadKubeconfig(s.kubeconfig, s.context));
+    try {
+      await deleteAll(api, refs, Date.now() + s.timeoutSeconds * 1000);
+    } finally {
+      api.close();
+    }
   },
 };

@@ -4,18 +4,20 @@
  * leaves them out, and the program runs them around the add-on's objects
  * (program/hooks.ts).
  */
-import type { K8sObject } from "./objects";
+import { z } from "zod";
+import { K8sObjectSchema, type K8sObject } from "./objects";
 
 export type HookPhase = "pre" | "post";
 
-export interface Hook {
+export const HookSchema = z.object({
   /** The helm.sh/hook events, e.g. ["pre-install", "pre-upgrade"]. */
-  events: string[];
-  weight: number;
+  events: z.array(z.string()),
+  weight: z.number(),
   /** helm.sh/hook-delete-policy; none given: before-hook-creation and hook-succeeded. */
-  deletePolicies: string[];
-  object: K8sObject;
-}
+  deletePolicies: z.array(z.string()),
+  object: K8sObjectSchema,
+});
+export type Hook = z.infer<typeof HookSchema>;
 
 const HOOK = "helm.sh/hook";
 const DEFAULT_DELETE = ["before-hook-creation", "hook-succeeded"];

@@ -101,7 +101,7 @@ describe("faults (e2e)", function () {
     assert.equal(plan.exitCode, 0, `${plan.stdout}\n${plan.stderr}`);
   });
 
-  it("a gate on a kind the cluster does not know fails at once with kubectl's reason, not at its timeout", async () => {
+  it("a gate on a kind the cluster does not know fails at once with the API server's reason, not at its timeout", async () => {
     const unknown = {
       type: "WaitUntil",
       name: "unknown-kind",

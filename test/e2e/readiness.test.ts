@@ -10,6 +10,7 @@ import { ADMIN_USER } from "../../src/cluster/control-plane";
 import { readAudit, writesBy } from "../audit";
 import { useCluster } from "./cluster-fixture";
 import { exists, scratchProject, tazunaStack } from "./tazuna-fixture";
+import { RELEASE_TYPE } from "../../src/release/inventory";
 
 const declaration = `apiVersion: tazuna.pepabo.com/v1
 kind: Tazuna
@@ -48,6 +49,8 @@ data: {a: b}
 describe("readiness gates dependents (e2e)", function () {
   this.timeout(600_000);
   const cluster = useCluster("tazuna-ready");
+  let stack: Awaited<ReturnType<typeof tazunaStack>>;
+  let dir: string;
 
   it("fails after the add-on's timeout and never applies what depends on it", async () => {
     const project = await scratchProject();
@@ -56,8 +59,9 @@ describe("readiness gates dependents (e2e)", function () {
     await mkdir(path.join(project.dir, "app"));
     await writeFile(path.join(project.dir, "operator/deployment.yaml"), stuck);
     await writeFile(path.join(project.dir, "app/configmap.yaml"), dependent);
+    dir = project.dir;
     const since = new Date().toISOString();
-    const stack = await tazunaStack(project, "ready", {
+    stack = await tazunaStack(project, "ready", {
       context: cluster().context,
       kubeconfig: cluster().kubeconfig,
     });
@@ -76,5 +80,25 @@ describe("readiness gates dependents (e2e)", function () {
     const writes = writesBy(await readAudit(cluster().auditLog), ADMIN_USER, since);
     assert.ok(writes.some((e) => e.objectRef?.name === "stuck-operator"));
     assert.equal(writes.filter((e) => e.objectRef?.name === "needs-operator").length, 0);
+  });
+
+  it("a release applied but not ready is recorded with its inventory; the next run waits again and goes on once ready", async () => {
+    type Recorded = { type: string; initErrors?: string[]; outputs?: { inventory?: { name: string }[] } };
+    const resources = (await stack.exportStack()).deployment.resources as Recorded[];
+    const release = resources.find(
+      (r) => r.type === RELEASE_TYPE && r.outputs?.inventory?.some((e) => e.name === "stuck-operator"),
+    );
+    assert.ok(release, "the operator's release is in state, with what it wrote");
+    assert.match(String(release.initErrors), /did not become ready/);
+    // Fixed: schedulable now. The next up rolls it out, waits again, then applies what depends on it.
+    await writeFile(path.join(dir, "operator/deployment.yaml"), stuck.replace(/\n\s+nodeSelector: .*/, ""));
+    await stack.up();
+    assert.ok(await exists(cluster().kubectl(), ["configmap", "needs-operator", "-n", "default"]));
+    const after = (await stack.exportStack()).deployment.resources as Recorded[];
+    assert.deepEqual(
+      after.filter((r) => r.type === RELEASE_TYPE).map((r) => r.initErrors ?? []),
+      [[], []],
+      "both releases ready",
+    );
   });
 });

@@ -1,7 +1,7 @@
 /** A CEL condition's work is bounded by the gate's deadline: the worker is stopped, the try fails in time. */
 import { strict as assert } from "node:assert";
 import { CEL_MODULE } from "../../src/config/cel";
-import { evaluateCel } from "../../src/program/cel-deadline";
+import { evaluateCel } from "../../src/release/cel-deadline";
 
 describe("CEL under a deadline", function () {
   this.timeout(30_000);

@@ -191,17 +191,19 @@ describe("program graph (Pulumi mocks)", function () {
       "no per-object resources",
     );
 
-    // Readiness: the ingress Deployment gets a rollout gate inside its add-on, after the objects.
-    const waits = registered.filter((r) => r.type === "pulumi-nodejs:dynamic/tazuna:WaitUntil");
+    // Readiness: the ingress Deployment's rollout is a check the release waits for, not a resource of its own.
     assert.deepEqual(
-      waits.map((w) => w.name),
-      ["ingress:ready:default/Deployment.v1.apps/ingress-web:rollout"],
+      registered.filter((r) => r.type === "pulumi-nodejs:dynamic/tazuna:WaitUntil").map((w) => w.name),
+      [],
     );
-    assert.equal(waits[0]?.inputs.timeoutSeconds, 120);
-    assert.equal(waits[0]?.inputs.context, "staging");
-    assert.ok(
-      waits[0]?.deps.some((u) => u.endsWith("::ingress")),
-      "the gate waits for the add-on's objects",
-    );
+    assert.deepEqual(manifest.gates, [
+      {
+        target: "Deployment.v1.apps/ingress-web",
+        namespace: "default",
+        forExpr: "rollout",
+        timeoutSeconds: 120,
+      },
+    ]);
+    assert.match(String(ingress?.inputs.readiness), /^[0-9a-f]{16}$/);
   });
 });

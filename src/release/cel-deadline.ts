@@ -2,8 +2,7 @@
  * A CEL condition evaluated in a worker thread that is stopped at a
  * deadline. The CEL library bounds only an expression's structure, not its
  * work: three nested `.all` over a list of 1,000 run for minutes,
- * synchronously, and the gate's own deadline could not stop them. Node
- * built-ins only: the readiness gate requires this by path.
+ * synchronously, and the gate's own deadline could not stop them.
  */
 import { Worker } from "node:worker_threads";
 import { pathToFileURL } from "node:url";
