@@ -4,11 +4,20 @@
  * the API server's audit log.
  */
 import { strict as assert } from "node:assert";
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, readdir, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { execa } from "execa";
 import { exists } from "./tazuna-fixture";
 import { argocd, at, extras, useSafetyProject, web } from "./safety-fixture";
+
+/** Every file of a file backend, as one text. */
+async function stateText(root: string): Promise<string> {
+  const files = await readdir(root, { recursive: true, withFileTypes: true });
+  const texts = await Promise.all(
+    files.filter((f) => f.isFile()).map((f) => readFile(path.join(f.parentPath, f.name), "utf8")),
+  );
+  return texts.join("\n");
+}
 
 describe("hooks, field ownership and the hand-off with upstream content (e2e)", function () {
   this.timeout(900_000);
@@ -43,6 +52,10 @@ describe("hooks, field ownership and the hand-off with upstream content (e2e)", 
     );
     const k = cluster().kubectl();
     assert.equal(await exists(k, ["job", "web-check", "-n", "apps"]), false);
+    // Hooks run from the release's manifest file, never through state (not even encrypted).
+    const state = await stateText(path.join(project(), ".tazuna/state"));
+    assert.match(state, /"name": ?"web"/, "the control: the release's inventory names its Deployment");
+    assert.doesNotMatch(state, /web-migrate|web-check/, "no hook in state");
     const plan = await tazuna(["plan"]);
     assert.equal(plan.exitCode, 0, `${plan.stdout}\n${plan.stderr}`);
   });
