@@ -7,15 +7,11 @@
  * of BENCH_RUNS runs (default 3); the machine is shared and noisy, so only
  * the ratios count. Never part of the tests: timings are not assertions.
  *
- *   BENCH_RUNS=3 BENCH_SIZES=10,100,1000 BENCH_FLEET=1,3,5 BENCH_ENGINES=objects,release npm run bench
+ *   BENCH_RUNS=3 BENCH_SIZES=10,100,1000 BENCH_FLEET=1,3,5 npm run bench
  *
  * BENCH_SCENARIOS (default example,upstream,generated) picks the
  * scenarios: the example, unmodified upstream releases from ../shared/upstream
  * (the Prometheus Operator's CRDs and Argo CD's install), the generated sizes.
- *
- * Each scenario runs once per engine (issue 22): `objects`, one Pulumi
- * resource per Kubernetes object, and `release`, one per add-on
- * (TAZUNA_ENGINE=release), each against its own floor measured in the run.
  *
  * Prints a table and writes bench/results/foundation.json.
  */
@@ -39,8 +35,6 @@ const SIZES = (process.env.BENCH_SIZES ?? "10,100,1000").split(",").filter(Boole
 const SCENARIOS = (process.env.BENCH_SCENARIOS ?? "example,upstream,generated").split(",");
 const FLEET = (process.env.BENCH_FLEET ?? "1,3,5").split(",").filter(Boolean).map(Number);
 const ENV = { PULUMI_CONFIG_PASSPHRASE: "bench-only" };
-const ENGINES = (process.env.BENCH_ENGINES ?? "objects,release").split(",").filter(Boolean);
-let engine = "objects";
 
 /** A throwaway copy of a foundation with one stack file per cluster (c0, c1, ...). */
 async function project(
@@ -59,7 +53,7 @@ async function project(
 }
 
 async function tazuna(dir: string, args: string[]): Promise<Measured> {
-  return measured(process.execPath, [BIN, "-p", dir, ...args], { ...ENV, TAZUNA_ENGINE: engine });
+  return measured(process.execPath, [BIN, "-p", dir, ...args], ENV);
 }
 
 /** Renders once, as the floor's runbook would have it: one file per add-on, in dependency order. */
@@ -415,23 +409,22 @@ function print(rows: Row[], fleetRows: Awaited<ReturnType<typeof fleet>>): objec
     console.log(`apply --all (no-op) over ${f.clusters}: ${(f.noopMs / 1000).toFixed(1)}s, ${f.vsOne}x one`);
   // The cost of each added object between consecutive sizes: a per-object
   // average would hide growth behind the fixed cost of the smallest size.
-  const growth = ENGINES.flatMap((e) => {
-    const gen = rows.filter((r) => r.scenario.startsWith("generated") && r.scenario.endsWith(`[${e}]`));
-    const marginal = gen.slice(1).map((r, i) => {
-      const prev = gen[i] as Row;
-      return (r.freshMs - prev.freshMs) / (r.objects - prev.objects);
-    });
-    if (marginal.length < 2) return [];
-    const [first, last] = [marginal[0] as number, marginal[marginal.length - 1] as number];
-    const limit = e === "release" ? 1.3 : 1.5;
-    return [
-      {
-        goal: `[${e}] linear growth: fresh ms per added object, last size step vs first, within ${limit}x`,
-        value: ratio(last, first),
-        met: last <= limit * first,
-      },
-    ];
+  const gen = rows.filter((r) => r.scenario.startsWith("generated"));
+  const marginal = gen.slice(1).map((r, i) => {
+    const prev = gen[i] as Row;
+    return (r.freshMs - prev.freshMs) / (r.objects - prev.objects);
   });
+  const [first, last] = [marginal[0] ?? 0, marginal[marginal.length - 1] ?? 0];
+  const growth =
+    marginal.length < 2
+      ? []
+      : [
+          {
+            goal: "linear growth: fresh ms per added object, last size step vs first, within 1.3x",
+            value: ratio(last, first),
+            met: last <= 1.3 * first,
+          },
+        ];
   const goals = [
     ...rows.map((r) => ({
       goal: `${r.scenario}: fresh within 1.5x of the floor`,
@@ -460,25 +453,23 @@ function print(rows: Row[], fleetRows: Awaited<ReturnType<typeof fleet>>): objec
     })),
     ...growth,
     // Issue 22's goals for the release engine.
-    ...rows
-      .filter((r) => r.scenario.endsWith("[release]"))
-      .flatMap((r) => [
-        {
-          goal: `${r.scenario}: fresh within 1.2x of the floor`,
-          value: ratio(r.freshMs, r.floorFreshMs),
-          met: r.freshMs <= 1.2 * r.floorFreshMs,
-        },
-        {
-          goal: `${r.scenario}: no-op within 1.2x of the floor's no-op`,
-          value: ratio(r.noopMs, r.floorNoopMs),
-          met: r.noopMs <= 1.2 * r.floorNoopMs,
-        },
-        {
-          goal: `${r.scenario}: state within 300 B per object beyond the add-ons (their inventories)`,
-          value: r.inventoryBytesPerObject,
-          met: r.inventoryBytesPerObject <= 300,
-        },
-      ]),
+    ...rows.flatMap((r) => [
+      {
+        goal: `${r.scenario}: fresh within 1.2x of the floor`,
+        value: ratio(r.freshMs, r.floorFreshMs),
+        met: r.freshMs <= 1.2 * r.floorFreshMs,
+      },
+      {
+        goal: `${r.scenario}: no-op within 1.2x of the floor's no-op`,
+        value: ratio(r.noopMs, r.floorNoopMs),
+        met: r.noopMs <= 1.2 * r.floorNoopMs,
+      },
+      {
+        goal: `${r.scenario}: state within 300 B per object beyond the add-ons (their inventories)`,
+        value: r.inventoryBytesPerObject,
+        met: r.inventoryBytesPerObject <= 300,
+      },
+    ]),
     ...fleetRows
       .filter((f) => f.clusters === 5)
       .map((f) => ({ goal: "--all over 5 clusters within 2x of one", value: f.vsOne, met: f.vsOne <= 2 })),
@@ -491,24 +482,21 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   // Each scenario's row as soon as it is measured: a long run stopped half-way still says something.
   const done = (r: Row) => (rows.push(r), console.error(`bench: ${JSON.stringify(r)}`));
-  for (engine of ENGINES) {
-    if (SCENARIOS.includes("example"))
-      done(await scenario(`example [${engine}]`, EXAMPLE, { overlay: "local" }));
-    if (SCENARIOS.includes("upstream")) {
-      const dir = await upstreamFoundation();
-      try {
-        done(await scenario(`upstream [${engine}]`, dir, {}));
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+  if (SCENARIOS.includes("example")) done(await scenario("example", EXAMPLE, { overlay: "local" }));
+  if (SCENARIOS.includes("upstream")) {
+    const dir = await upstreamFoundation();
+    try {
+      done(await scenario("upstream", dir, {}));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
-    for (const n of SCENARIOS.includes("generated") ? SIZES : []) {
-      const dir = await generateFoundation(n);
-      try {
-        done(await scenario(`generated-${n} [${engine}]`, dir, {}));
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+  }
+  for (const n of SCENARIOS.includes("generated") ? SIZES : []) {
+    const dir = await generateFoundation(n);
+    try {
+      done(await scenario(`generated-${n}`, dir, {}));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   }
   const fleetRows = FLEET.length ? await fleet() : [];

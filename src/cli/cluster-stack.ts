@@ -12,11 +12,9 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import { expandHome, kubeconfigPath } from "../config/kubeconfig";
 import { missingFix, whichOf } from "../tools";
 import { UsageError } from "./errors";
-import { ONLY_ENV, releaseEngine, runEnv } from "../program/run-env";
+import { ONLY_ENV, removedEngineAsked, runEnv } from "../program/run-env";
 import { preflight } from "./preflight";
-import { stateResources, type StateResource } from "../state/resources";
 import { upgradeNeeded, type Upgrade } from "../engine/upgrade";
-import { RELEASE_TYPE } from "../release/inventory";
 import {
   clusterOf,
   flagsFor,
@@ -191,8 +189,8 @@ export async function openClusterStack(
     backend,
     checkIdentity,
     checkEngine: async () => {
-      engineOfState(await stateResources(stack));
-      return releaseEngine() ? upgradeNeeded(stack) : undefined;
+      refuseRemovedEngine();
+      return upgradeNeeded(stack);
     },
     varSources: cluster.varSources,
     ...(only ? { only } : {}),
@@ -200,15 +198,13 @@ export async function openClusterStack(
 }
 
 /**
- * The per-object engine cannot take over a release stack: it would create
- * every object again as its own resource and then forget the inventories.
- * The other way round is an upgrade in place (engine/upgrade.ts).
+ * TAZUNA_ENGINE=objects chose the per-object engine, which is gone; a CI
+ * job that still sets it learns so instead of silently getting releases.
  */
-function engineOfState(resources: readonly StateResource[]): void {
-  const releases = resources.some((r) => r.type === RELEASE_TYPE);
-  if (!releaseEngine() && releases)
+function refuseRemovedEngine(): void {
+  if (removedEngineAsked())
     throw new UsageError(
-      "this stack's state was written by the release engine; the per-object engine cannot take it over\n" +
-        "  fix: unset TAZUNA_ENGINE (the release engine is the default)",
+      "TAZUNA_ENGINE=objects asks for the per-object engine, which was removed: every add-on is one release now\n" +
+        "  fix: unset TAZUNA_ENGINE; a stack the per-object engine wrote is upgraded in place by the next apply (nothing is deleted)",
     );
 }

@@ -1,6 +1,7 @@
 /**
- * The live view of an apply: each add-on pending, applying, waiting for
- * readiness, done or failed, with elapsed time. On a terminal it redraws one
+ * The live view of an apply: each add-on pending, applying (its release
+ * applies, waits for readiness and runs its hooks), ready or failed, with
+ * elapsed time. On a terminal it redraws one
  * block in place; elsewhere (CI, pipes) it prints one line per change.
  */
 import type { EngineEvent } from "@pulumi/pulumi/automation";
@@ -11,20 +12,16 @@ import { ADDON_TYPE } from "../program/urns";
 import { nameOf } from "../program/urns";
 import { addonOf, stepsOf } from "./steps";
 
-type State = "pending" | "applying" | "waiting for readiness" | "ready" | "failed";
+type State = "pending" | "applying" | "ready" | "failed";
 
 const LOOK: Record<State, (s: string) => string> = {
   pending: paint.dim,
   applying: paint.cyan,
-  "waiting for readiness": paint.yellow,
   ready: paint.green,
   failed: paint.red,
 };
 
-const ORDER: State[] = ["pending", "applying", "waiting for readiness", "ready"];
-
-/** A readiness gate of an add-on (not a spec-level test). */
-const isGate = (urn: string) => urn.includes(`${ADDON_TYPE}$`) && urn.includes("WaitUntil::");
+const ORDER: State[] = ["pending", "applying", "ready"];
 
 export class ApplyProgress {
   readonly steps: Step[] = [];
@@ -77,23 +74,10 @@ export class ApplyProgress {
     this.redraw([`applying (${this.elapsed()})`, ...lines].join("\n"));
   }
 
-  /** Readiness gates per add-on: how many there are, how many passed. */
-  private readonly gates = new Map<string, { expected?: number; passed: number }>();
-
-  private gatePassed(addon: string, expected?: number): void {
-    const g = this.gates.get(addon) ?? { passed: 0 };
-    if (expected === undefined) g.passed++;
-    else g.expected = expected;
-    this.gates.set(addon, g);
-    if (g.expected !== undefined && g.passed >= g.expected) this.set(addon, "ready");
-  }
-
   onEvent = (e: EngineEvent): void => {
     const pre = e.resourcePreEvent?.metadata;
     if (pre && pre.op !== "refresh") {
       if (pre.type === ADDON_TYPE) this.set(nameOf(pre.urn), "applying");
-      else if (isGate(pre.urn) && pre.op !== "same")
-        this.set(addonOf(pre.urn, pre.new?.parent), "waiting for readiness");
     }
     for (const step of stepsOf(e, this.planFolder)) {
       this.steps.push(step);
@@ -101,9 +85,8 @@ export class ApplyProgress {
     }
     const out = e.resOutputsEvent?.metadata;
     if (out && out.op !== "refresh") {
-      // A component's outputs arrive once its objects are applied; its gates pass after that.
-      if (out.type === ADDON_TYPE) this.gatePassed(nameOf(out.urn), Number(out.new?.outputs?.gates ?? 0));
-      else if (isGate(out.urn)) this.gatePassed(addonOf(out.urn, out.new?.parent));
+      // A component's outputs arrive once its release is done: applied, ready, hooks run.
+      if (out.type === ADDON_TYPE) this.set(nameOf(out.urn), "ready");
     }
     const diag = e.diagnosticEvent;
     if (diag?.severity === "error" && diag.urn) this.set(addonOf(diag.urn), "failed");

@@ -3,23 +3,13 @@ import { existsSync, readFileSync } from "node:fs";
 import type { EngineEvent, Stack, StepEventMetadata } from "@pulumi/pulumi/automation";
 import { z } from "zod";
 import { scratchDir } from "../temp";
-import { releaseEngine } from "../program/run-env";
 import { InventorySchema, RELEASE_TYPE, keyOf } from "../release/inventory";
-import {
-  CRD_KEPT,
-  HANDED_OFF,
-  HELM_KEPT,
-  PLAN_DIR_ENV,
-  ReleasePlanSchema,
-  objectLabel,
-  planFileOf,
-  whyKept as whyReleaseKept,
-} from "../release/plan";
+import { PLAN_DIR_ENV, ReleasePlanSchema, objectLabel, planFileOf, whyKept } from "../release/plan";
 import type { Step } from "./results";
 import { ADDON_TYPE, addonOf as addonOfResource, inAddon, urnParts } from "../program/urns";
 
-/** Resources that carry no change of their own: the stack, providers, and the add-on containers. */
-const CONTAINERS = new Set(["pulumi:pulumi:Stack", "kubernetes:yaml/v2:ConfigGroup", ADDON_TYPE]);
+/** Resources that carry no change of their own: the stack, providers, and the add-on components. */
+const CONTAINERS = new Set(["pulumi:pulumi:Stack", ADDON_TYPE]);
 
 /**
  * The add-on a resource belongs to (its parent says). Spec-level tests and
@@ -34,27 +24,16 @@ export function addonOf(urn: string, parent?: string): string {
 function objectOf(urn: string): string {
   const { type, name } = urnParts(urn);
   if (type.startsWith("kubernetes:")) return `${type.replace(/^kubernetes:/, "")} ${name}`;
+  // Inside an add-on: a gate of a release recorded before its gates moved into it, leaving state.
   if (type.endsWith("WaitUntil"))
     return inAddon(urn) ? `readiness ${name.split(":").slice(2).join(":")}` : `test ${name}`;
   return type.split(":").pop() ?? type;
 }
 
-/** Why a removed object stays in the cluster (see keeps() in program/ownership.ts). */
-function whyKept(inputs: Record<string, unknown> | undefined): string {
-  const annotations = (inputs?.metadata as { annotations?: Record<string, unknown> } | undefined)
-    ?.annotations;
-  if (annotations?.["helm.sh/resource-policy"] === "keep") return HELM_KEPT;
-  if (inputs?.kind === "CustomResourceDefinition") return CRD_KEPT;
-  return HANDED_OFF;
-}
-
 export function stepOf(e: EngineEvent): Step | undefined {
   const m = e.resourcePreEvent?.metadata;
   if (!m || m.op === "same" || m.op === "read" || m.op === "refresh") return undefined;
-  // A delete of a retained object (helm.sh/resource-policy: keep) leaves it in the cluster: say so.
   const addon = addonOf(m.urn, m.new?.parent ?? m.old?.parent);
-  if (m.op === "delete" && m.old?.retainOnDelete)
-    return { addon, op: "keep", object: objectOf(m.urn), fields: [whyKept(m.old.inputs)] };
   if (CONTAINERS.has(m.type) || m.type.startsWith("pulumi:providers:")) return undefined;
   // A Secret's diff is masked to its top-level fields; its keys are no secret, so name them.
   const fields =
@@ -64,21 +43,21 @@ export function stepOf(e: EngineEvent): Step | undefined {
   return { addon, op: m.op, object: objectOf(m.urn), fields };
 }
 
-/** What apply would do: a preview that reads the live objects first, as steps; `exclude`: what the run leaves alone (excludesFor). */
-export async function planSteps(stack: Stack, exclude?: string[]): Promise<Step[]> {
-  if (releaseEngine()) return releasePlanSteps(stack, exclude);
-  const steps: Step[] = [];
-  await stack.preview({
-    diff: true,
-    // Read the live objects first, so hand changes and deletions show up as changes.
-    refresh: true,
-    ...(exclude ? { exclude } : {}),
-    onEvent: (e) => {
-      const s = stepOf(e);
-      if (s) steps.push(s);
-    },
+/**
+ * What apply would do, as steps: a preview with no refresh pass, in which
+ * each release compares its objects with the live cluster by server-side
+ * dry-run; `exclude`: what the run leaves alone (excludesFor).
+ */
+export function planSteps(stack: Stack, exclude?: string[]): Promise<Step[]> {
+  return withPlanFolder(stack, async (dir) => {
+    const steps: Step[] = [];
+    await stack.preview({
+      diff: true,
+      ...(exclude ? { exclude } : {}),
+      onEvent: (e) => steps.push(...stepsOf(e, dir)),
+    });
+    return steps;
   });
-  return steps;
 }
 
 /**
@@ -105,22 +84,6 @@ export function stepsOf(e: EngineEvent, planFolder?: string): Step[] {
   return s ? [s] : [];
 }
 
-/**
- * The release engine's plan: no refresh pass; each release compares its
- * objects with the live cluster by server-side dry-run in its diff.
- */
-function releasePlanSteps(stack: Stack, exclude?: string[]): Promise<Step[]> {
-  return withPlanFolder(stack, async (dir) => {
-    const steps: Step[] = [];
-    await stack.preview({
-      diff: true,
-      ...(exclude ? { exclude } : {}),
-      onEvent: (e) => steps.push(...stepsOf(e, dir)),
-    });
-    return steps;
-  });
-}
-
 const RecordedSchema = z.object({
   inventory: InventorySchema.default([]),
   kept: z.array(z.string()).default([]),
@@ -139,7 +102,7 @@ function releaseSteps(m: StepEventMetadata, dir: string): Step[] {
         addon,
         op: keep ? "keep" : "delete",
         object: objectLabel(e),
-        fields: keep ? [whyReleaseKept(e, old.handOff)] : [],
+        fields: keep ? [whyKept(e, old.handOff)] : [],
       };
     });
   }

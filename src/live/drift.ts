@@ -32,26 +32,6 @@ const NOT_LEFTOVERS = new Set([
 ]);
 const DEFAULT_OBJECTS = new Set(["ServiceAccount/default", "ConfigMap/kube-root-ca.crt"]);
 
-/** A refresh preview reports, per resource, what reading it back from the cluster would change. */
-async function refreshDrift(stack: Stack, installed: InstalledObject[]): Promise<DriftEntry[]> {
-  const out: DriftEntry[] = [];
-  // A preview only: it writes no state, so the export stays current.
-  await stack.refresh({
-    previewOnly: true,
-    onEvent: (e) => {
-      const m = e.resOutputsEvent?.metadata;
-      if (!m || !m.type.startsWith("kubernetes:") || m.type.startsWith("kubernetes:yaml")) return;
-      const obj = installed.find((i) => i.urn === m.urn);
-      if (!obj) return;
-      const base = { addon: obj.addon, kind: obj.kind, namespace: obj.namespace, name: obj.name };
-      const fields = Object.keys(m.detailedDiff ?? {}).filter((f) => !/^(status|metadata)(\.|$)/.test(f));
-      if (m.op === "delete") out.push({ drift: "deleted", ...base, fields: [] });
-      else if (m.op === "update" && fields.length > 0) out.push({ drift: "changed", ...base, fields });
-    },
-  });
-  return out;
-}
-
 const ListSchema = z.object({
   items: z.array(
     z
@@ -121,15 +101,14 @@ export async function leftoverObjects(
 }
 
 /**
- * Drift: objects changed or deleted in the cluster, and leftovers.
- * `edits`: how the engine finds the changed and deleted ones (by default
- * the per-object engine's refresh preview; a release's plan otherwise).
+ * Drift: objects changed or deleted in the cluster (`edits`: what the
+ * releases' plan finds), and leftovers.
  */
 export async function driftOf(
   stack: Stack,
   kubeconfig: string,
   context: string,
-  edits: (installed: InstalledObject[]) => Promise<DriftEntry[]> = (i) => refreshDrift(stack, i),
+  edits: () => Promise<DriftEntry[]>,
 ): Promise<DriftEntry[]> {
   const installed = await installedObjects(stack);
   const undeclared = (await leftoverObjects(kubeconfig, context, installed)).map((l): DriftEntry => ({
@@ -140,7 +119,7 @@ export async function driftOf(
     name: l.name,
     fields: [],
   }));
-  return [...(await edits(installed)), ...undeclared];
+  return [...(await edits()), ...undeclared];
 }
 
 /** Deletes leftovers, each by its full type so a kind in two groups is never mistaken. */

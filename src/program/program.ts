@@ -6,25 +6,23 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
 import { loadDeclaration } from "../config/load";
 import type { Addon, Check, Declaration } from "../config/model";
 import { CEL_MODULE } from "../config/cel";
-import { kubeconfigPath, mergedKubeconfig } from "../config/kubeconfig";
+import { kubeconfigPath } from "../config/kubeconfig";
 import { resolveStackVars } from "../secrets/stack-vars";
 import { refuseOutsideSecrets } from "../secrets/placement";
 import { StackSettingsSchema, type StackSettings } from "../config/settings";
 import { layers, predecessors } from "../graph/order";
 import { renderAll, type K8sObject } from "../render";
 import { AddonComponent } from "./addon";
-import { releaseEngine } from "./run-env";
 import { entryKey } from "../release/inventory";
 import { adoptFromEnv, destroyingFromEnv, onlyFromEnv, runFromEnv } from "./run-env";
 import { ClusterBinding } from "../guard/binding";
 import { checkContext, checkEnvironmentGuard } from "../guard/context";
 import { readIdentity, type ClusterIdentity } from "../guard/identity";
 import { checkPinned } from "../guard/pinned";
-import { readinessGates, forProvider } from "./readiness";
+import { readinessGates } from "./readiness";
 import { WaitUntil } from "./wait";
 import { withoutRegistrationStacks } from "./registration-stacks";
 import { kubectlTarget } from "../render/objects";
@@ -54,10 +52,8 @@ export interface ProgramContext {
 }
 
 interface Target {
-  /** A path, or "" for the $KUBECONFIG list (kubectl merges it; see kubeconfigData). */
+  /** A path, or "" for the $KUBECONFIG list (merged as kubectl merges it). */
   kubeconfig: string;
-  /** The merged list's content, for the provider, which reads one file or one document only. */
-  kubeconfigData?: string;
   context: string;
   identity: ClusterIdentity;
   rebindTo: string;
@@ -145,9 +141,6 @@ export function registerGraph(
   scaled: ScaleTarget[] = scaleTargets([...rendered.values()].flat()),
 ) {
   return withoutRegistrationStacks(() => {
-    const release = releaseEngine();
-    // A release applies its objects itself: no Kubernetes provider to start (a plugin process per run).
-    const provider = release ? undefined : clusterProvider(target);
     const binding = new ClusterBinding("cluster", {
       ...target.identity,
       context: target.context,
@@ -169,8 +162,8 @@ export function registerGraph(
       const comp = new AddonComponent(
         a.name,
         {
-          objects: ownedFields(release ? objects : forProvider(objects), scaled, a.ignoreFields),
-          ...(release ? { claimedElsewhere: claimedElsewhere(a.name) } : {}),
+          objects: ownedFields(objects, scaled, a.ignoreFields),
+          claimedElsewhere: claimedElsewhere(a.name),
           gates: target.destroying
             ? []
             : readinessGates(
@@ -187,7 +180,6 @@ export function registerGraph(
           ...(a.helm?.version ? { version: a.helm.version } : {}),
         },
         {
-          ...(provider ? { providers: { kubernetes: provider } } : {}),
           dependsOn: [binding, ...(deps.get(a.name) ?? []).flatMap((d) => gates.get(d) ?? [])],
         },
       );
@@ -201,22 +193,6 @@ export function registerGraph(
       cluster: { uid: binding.uid, context: target.context },
       addons: Object.fromEntries(Object.entries(components).map(([n, c]) => [n, c.objectCount])),
     };
-  });
-}
-
-/**
- * The per-object engine's provider. ConfigMaps and Secrets change in
- * place, as with kubectl apply; the provider's default would replace them
- * (delete, then create).
- */
-function clusterProvider(target: Target): k8s.Provider {
-  return new k8s.Provider("cluster", {
-    // Inline credentials go to state encrypted, as every secret does.
-    kubeconfig:
-      target.kubeconfig || (target.kubeconfigData ? pulumi.secret(target.kubeconfigData) : undefined),
-    context: target.context,
-    enableConfigMapMutable: true,
-    enableSecretMutable: true,
   });
 }
 
@@ -265,7 +241,6 @@ export async function tazunaProgram(ctx: ProgramContext) {
     rendered,
     {
       kubeconfig,
-      ...(kubeconfig ? {} : { kubeconfigData: await mergedKubeconfig() }),
       context: ctx.settings.context,
       identity,
       rebindTo: ctx.settings.rebindTo ?? "",

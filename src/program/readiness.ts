@@ -1,9 +1,7 @@
 /**
- * What "ready" means for an add-on. Tazuna waits itself rather than through
- * the provider's awaiters, so that a timeout names the add-on, the object,
- * the condition and the last events: each gate below becomes a WaitUntil
- * resource, and the provider's own awaiter is turned off where a gate
- * replaces it.
+ * What "ready" means for an add-on: the gates its release waits for once
+ * its objects are applied (release/ready.ts), so that a timeout names the
+ * add-on, the object, the condition and the last events.
  * - Deployments, StatefulSets, DaemonSets: rollout complete
  * - Jobs: condition Complete
  * - CustomResourceDefinitions: condition Established
@@ -74,39 +72,5 @@ export function readinessGates(a: Addon, objs: readonly K8sObject[]): Gate[] {
       timeoutSeconds: a.timeoutSeconds,
       revision: digest(o),
     }));
-  });
-}
-
-/** The provider directives forProvider writes as annotations (Tazuna's own objects carry them, adopted ones do not). */
-export const PATCH_FORCE = "pulumi.com/patchForce";
-export const SKIP_AWAIT = "pulumi.com/skipAwait";
-/** Tazuna's own field manager, the Go tool's name too (the provider's default is a random one per object). */
-export const FIELD_MANAGER = "pulumi.com/patchFieldManager";
-export const OWN_FIELD_MANAGER = "tazuna";
-export const DIRECTIVES = [PATCH_FORCE, SKIP_AWAIT, FIELD_MANAGER];
-
-/**
- * Kinds whose provider awaiter Tazuna turns off: workloads, which the gates
- * replace, and Services and Ingresses, whose load-balancer status is not a
- * bootstrap concern. Other kinds keep the provider's behaviour, so deleting a
- * Namespace still waits until it is gone.
- */
-const SKIP_AWAIT_KINDS = new Set([...ROLLOUT_KINDS, "Job", "Service", "Ingress"]);
-
-/**
- * Objects as the provider should apply them. The declaration wins over hand
- * edits (`kubectl scale`, `kubectl edit`): server-side apply takes over fields
- * another manager changed instead of failing on the conflict. And no provider
- * waits where a gate replaces them.
- */
-export function forProvider(objs: readonly K8sObject[]): K8sObject[] {
-  return objs.map((o) => {
-    const annotations: Record<string, string> = {
-      ...((o.metadata.annotations as Record<string, string> | undefined) ?? {}),
-      [PATCH_FORCE]: "true",
-      [FIELD_MANAGER]: OWN_FIELD_MANAGER,
-    };
-    if (SKIP_AWAIT_KINDS.has(o.kind)) annotations[SKIP_AWAIT] = "true";
-    return { ...o, metadata: { ...o.metadata, annotations } };
   });
 }

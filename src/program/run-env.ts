@@ -126,9 +126,8 @@ export async function withEnv<T>(vars: Record<string, string | undefined>, fn: (
 }
 
 /**
- * The release engine (one resource per add-on), the default; the
- * per-object engine (one resource per object) only with
- * TAZUNA_ENGINE=objects, until it is removed. Read from the environment by
- * the program and the CLI alike, so `pulumi up` sees it too.
+ * TAZUNA_ENGINE=objects chose the per-object engine (one Pulumi resource
+ * per object) while the release engine was landing; it is gone, and a run
+ * that still asks for it is refused rather than silently given releases.
  */
-export const releaseEngine = (): boolean => process.env.TAZUNA_ENGINE !== "objects";
+export const removedEngineAsked = (): boolean => process.env.TAZUNA_ENGINE === "objects";

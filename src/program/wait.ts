@@ -2,10 +2,10 @@
  * WaitUntil holds back everything after it until an object is ready: a
  * rollout finished, a condition True, a field at a value, a CEL condition
  * true (the Go tool's WaitUntil test), or the object present or absent (its
- * ExistNonExist). It backs both the built-in readiness of an add-on's
- * workloads and CRDs and the declared tests. It runs `kubectl` on create
- * and whenever its inputs change (`revision` changes with the object it
- * watches), so an unchanged declaration stays a no-op.
+ * ExistNonExist). It backs the declared tests (an add-on's own readiness
+ * gates are waited for by its release). It asks the API server from the
+ * provider process on create and whenever its inputs change, so an
+ * unchanged declaration stays a no-op.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { ByPathResource } from "./by-path";

@@ -250,10 +250,10 @@ export async function planRelease(
 }
 
 /** Why a CRD that left its add-on stays: both engines' plans say it so. */
-export const CRD_KEPT = "a CRD outlives its add-on, with its custom resources; --prune-crds deletes them";
+const CRD_KEPT = "a CRD outlives its add-on, with its custom resources; --prune-crds deletes them";
 
-export const HELM_KEPT = "helm.sh/resource-policy: keep; left in the cluster, no longer managed";
-export const HANDED_OFF = "handed off; left in the cluster, no longer managed";
+const HELM_KEPT = "helm.sh/resource-policy: keep; left in the cluster, no longer managed";
+const HANDED_OFF = "handed off; left in the cluster, no longer managed";
 
 /** Why an object that left its add-on stays: a CRD, a hand-off's, or else helm's keep (ownership.ts keeps). */
 export function whyKept(e: { kind: string }, handOff = false): string {

@@ -1,6 +1,5 @@
 /**
- * The release engine (TAZUNA_ENGINE=release; the per-object engine is still
- * the default): one resource per add-on applies its objects by server-side
+ * The release engine: one resource per add-on applies its objects by server-side
  * apply and records an inventory. Through the built tazuna command against a
  * local control plane, the audit log as the witness: the example applies and
  * is ready, state holds no object, the next plan is empty, an object that
@@ -10,7 +9,7 @@
 import { strict as assert } from "node:assert";
 import { appendFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import * as path from "node:path";
-import { stringify } from "yaml";
+import { parseAllDocuments, stringify } from "yaml";
 import { readAudit, persistedWritesBy } from "../audit";
 import { ADMIN_USER } from "../../src/cluster/control-plane";
 import { builtInProjectName } from "../../src/cli/project";
@@ -23,6 +22,19 @@ const ARGO_CD = path.resolve(__dirname, "../../../shared/upstream/argo-cd-v3.5.1
 
 const EXTRA =
   "\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: release-extra, namespace: kube-system}\ndata: {a: b}\n";
+
+/** The kinds whose awaiter the per-object engine turned off (pulumi.com/skipAwait). */
+const SKIP_AWAIT_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "Job", "Service", "Ingress"]);
+
+type Obj = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
+};
+type StateRow = { urn: string; type: string; parent?: string; outputs?: Record<string, unknown> } & Record<
+  string,
+  unknown
+>;
 
 const MOVED =
   "\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: release-moved}\nrules: []\n";
@@ -240,9 +252,12 @@ describe("the release engine (e2e)", function () {
   it("a per-object stack is taken over in place: no object written, nothing deleted, the next plan empty", async () => {
     dir = (await scratchProject()).dir;
     const before = new Date().toISOString();
-    const objects = await tazuna(["apply", "--yes"], "objects");
-    assert.equal(objects.exitCode, 0, objects.stderr);
-    assert.ok((await writes(before)).length > 20, "the control: the per-object engine wrote the objects");
+    const applied = await tazuna(["apply", "--yes"]);
+    assert.equal(applied.exitCode, 0, applied.stderr);
+    assert.ok((await writes(before)).length > 20, "the control: the objects were written");
+    await asPerObjectStack();
+    const { types: perObject } = await checkpoint();
+    assert.ok(perObject.filter((t) => t.startsWith("kubernetes:")).length > 20, perObject.join("\n"));
     const plan = await tazuna(["plan"]);
     assert.match(plan.stdout + plan.stderr, /upgrade\s+state[\s\S]*nothing is deleted/);
     const since = new Date().toISOString();
@@ -253,17 +268,121 @@ describe("the release engine (e2e)", function () {
     const { types, releases } = await checkpoint();
     assert.equal(releases.length, 5, types.join("\n"));
     assert.deepEqual(
-      types.filter((t) => t.startsWith("kubernetes:")),
+      types.filter((t) => t.startsWith("kubernetes:") || t === "pulumi:providers:kubernetes"),
       [],
-      "the per-object resources left state",
+      "the per-object resources and their provider left state",
     );
     assert.ok(await exists(cluster().kubectl(), ["deployment", "argocd-server", "-n", "argocd"]));
     const next = await tazuna(["plan"]);
     assert.equal(next.exitCode, 0, `the next plan is empty\n${next.stdout}\n${next.stderr}`);
     assert.match(next.stdout + next.stderr, /no changes/);
-    const back = await tazuna(["plan"], "objects");
-    assert.equal(back.exitCode, 1, back.stderr);
-    assert.match(back.stderr, /written by the release engine[\s\S]*fix: unset TAZUNA_ENGINE/);
     // Last in this file: the cluster keeps the example.
   });
+
+  it("TAZUNA_ENGINE=objects (the removed per-object engine) is refused, saying what to do", async () => {
+    const res = await tazuna(["plan"], { TAZUNA_ENGINE: "objects" });
+    assert.equal(res.exitCode, 1, res.stderr);
+    assert.match(res.stderr, /per-object engine, which was removed[\s\S]*fix: unset TAZUNA_ENGINE/);
+    const control = await tazuna(["plan"]);
+    assert.equal(control.exitCode, 0, control.stderr);
+  });
+
+  /**
+   * Makes the stack and the cluster what Tazuna 0.x's per-object engine left
+   * (the engine that wrote them is gone): each object applied with the
+   * provider's directive annotations under the field manager "tazuna", and
+   * in state one Kubernetes resource per object under a ConfigGroup per
+   * add-on, with the provider that applied them, instead of the releases.
+   */
+  async function asPerObjectStack(): Promise<void> {
+    const built = await tazuna(["build", "--show-secrets"]);
+    assert.equal(built.exitCode, 0, built.stderr);
+    const objects = parseAllDocuments(built.stdout)
+      .map((d) => d.toJS() as Obj | null)
+      .filter((o): o is Obj => o !== null);
+    const directives = (o: Obj) => ({
+      "pulumi.com/patchForce": "true",
+      "pulumi.com/patchFieldManager": "tazuna",
+      ...(SKIP_AWAIT_KINDS.has(o.kind) ? { "pulumi.com/skipAwait": "true" } : {}),
+    });
+    const withDirectives = objects.map((o) => ({
+      ...o,
+      metadata: { ...o.metadata, annotations: { ...(o.metadata.annotations ?? {}), ...directives(o) } },
+    }));
+    await cluster().kubectl()(
+      ["apply", "--server-side", "--force-conflicts", "--field-manager=tazuna", "-f", "-"],
+      JSON.stringify({ apiVersion: "v1", kind: "List", items: withDirectives }),
+    );
+    const file = path.join(
+      dir,
+      ".tazuna/state/.pulumi/stacks",
+      builtInProjectName(dir),
+      `${cluster().context}.json`,
+    );
+    const doc = JSON.parse(await readFile(file, "utf8")) as {
+      checkpoint: { latest: { resources: StateRow[] } };
+    };
+    const rows = doc.checkpoint.latest.resources;
+    const stackUrn = rows[0]?.urn ?? "";
+    const base = stackUrn.split("::").slice(0, 2).join("::");
+    const provider = {
+      urn: `${base}::pulumi:providers:kubernetes::cluster`,
+      id: "8d5ad4e2-0000-4000-8000-000000000000",
+    };
+    const byKey = new Map(
+      withDirectives.map((o) => [`${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`, o]),
+    );
+    const next: StateRow[] = [
+      rows[0] as StateRow,
+      {
+        urn: provider.urn,
+        custom: true,
+        id: provider.id,
+        type: "pulumi:providers:kubernetes",
+        parent: stackUrn,
+        inputs: { context: cluster().context, version: "4.25.0" },
+        outputs: { context: cluster().context, version: "4.25.0" },
+      },
+    ];
+    for (const r of rows.slice(1)) {
+      if (!r.type.endsWith("tazuna:Release")) {
+        next.push(r);
+        continue;
+      }
+      const addon = r.urn.split("::").pop() ?? "";
+      const group = `${base}::tazuna:index:Addon$kubernetes:yaml/v2:ConfigGroup::${addon}`;
+      next.push({
+        urn: group,
+        custom: false,
+        type: "kubernetes:yaml/v2:ConfigGroup",
+        parent: r.parent ?? "",
+      });
+      for (const e of (r.outputs?.inventory ?? []) as {
+        apiVersion: string;
+        kind: string;
+        namespace?: string;
+        name: string;
+      }[]) {
+        const o = byKey.get(`${e.kind}/${e.namespace ?? ""}/${e.name}`);
+        assert.ok(o, `${e.kind} ${e.name} rendered`);
+        const [group_, version] = e.apiVersion.includes("/")
+          ? e.apiVersion.split("/")
+          : ["core", e.apiVersion];
+        const type = `kubernetes:${group_}/${version}:${e.kind}`;
+        const name = e.namespace ? `${e.namespace}/${e.name}` : e.name;
+        next.push({
+          urn: `${base}::tazuna:index:Addon$kubernetes:yaml/v2:ConfigGroup$${type}::${name}`,
+          custom: true,
+          id: name,
+          type,
+          parent: group,
+          provider: `${provider.urn}::${provider.id}`,
+          inputs: o,
+          outputs: { ...o, __inputs: o, __fieldManager: "tazuna" },
+        });
+      }
+    }
+    doc.checkpoint.latest.resources = next;
+    await writeFile(file, JSON.stringify(doc, null, 2));
+  }
 });

@@ -76,11 +76,11 @@ const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds
 
 /**
  * The built tazuna command on the example's project `dir()` (a test may
- * move to another) against a test cluster, under an engine (the release
- * engine unless named).
+ * move to another) against a test cluster, with `env` added to the
+ * environment.
  */
 export function tazunaOnExample(cluster: () => { kubeconfig: string; context: string }, dir: () => string) {
-  return (args: string[], engine = "release") =>
+  return (args: string[], env: Record<string, string> = {}) =>
     execa(
       BIN,
       [
@@ -97,7 +97,7 @@ export function tazunaOnExample(cluster: () => { kubeconfig: string; context: st
       {
         reject: false,
         stdin: "ignore",
-        env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, TAZUNA_ENGINE: engine },
+        env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, ...env },
       },
     );
 }

@@ -6,7 +6,7 @@ const release = (addon: string) =>
   `urn:pulumi:prod::tazuna::tazuna:index:Addon$pulumi-nodejs:dynamic/tazuna:Release::${addon}`;
 
 describe("excludesFor", () => {
-  const patterns = excludesFor("prod", "tazuna", ["argocd"], []);
+  const patterns = excludesFor("prod", "tazuna", ["argocd"]);
 
   it("excludes an untagged add-on's release by its exact URN (a release is named as its add-on)", () => {
     assert.ok(patterns.includes(release("argocd")), patterns.join("\n"));

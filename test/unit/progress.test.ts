@@ -1,11 +1,11 @@
-/** The apply view follows engine events: ready only once the add-on's gates have passed. */
+/** The apply view follows engine events: ready only once the add-on's release is done. */
 import { strict as assert } from "node:assert";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { ApplyProgress } from "../../src/cli/progress";
 
 const urn = (typePath: string, name: string) => `urn:pulumi:local::tazuna::${typePath}::${name}`;
 const ADDON = "tazuna:index:Addon";
-const GATE = `${ADDON}$pulumi-nodejs:tazuna:WaitUntil`;
+const RELEASE = "pulumi-nodejs:dynamic/tazuna:Release";
 
 const pre = (type: string, u: string, op = "create"): EngineEvent =>
   ({
@@ -33,34 +33,34 @@ function captured(run: () => void): string[] {
 }
 
 describe("apply progress", () => {
-  it("pending → applying → waiting for readiness → ready, only after every gate", () => {
+  it("pending → applying → ready once its release is done, never back", () => {
     const lines = captured(() => {
       const p = new ApplyProgress(["cni", "argocd"], false);
       p.onEvent(pre(ADDON, urn(ADDON, "cni"), "same"));
-      p.onEvent(pre("pulumi-nodejs:tazuna:WaitUntil", urn(GATE, "cni:ready:a")));
-      p.onEvent(out(ADDON, urn(ADDON, "cni"), { gates: 2 }));
-      p.onEvent(out("pulumi-nodejs:tazuna:WaitUntil", urn(GATE, "cni:ready:a")));
+      p.onEvent(pre(RELEASE, urn(`${ADDON}$${RELEASE}`, "cni")));
+      p.onEvent(out(RELEASE, urn(`${ADDON}$${RELEASE}`, "cni")));
+      p.onEvent(out(ADDON, urn(ADDON, "cni")));
       p.onEvent(pre(ADDON, urn(ADDON, "cni"), "same")); // a re-sent event never goes back
-      p.onEvent(out("pulumi-nodejs:tazuna:WaitUntil", urn(GATE, "cni:ready:b")));
     });
     assert.deepEqual(
       lines.filter((l) => l.startsWith("cni: ") && !l.includes("create")),
-      ["cni: applying", "cni: waiting for readiness", "cni: ready"],
+      ["cni: applying", "cni: ready"],
     );
     assert.ok(!lines.some((l) => l.startsWith("argocd")), "argocd never started");
   });
 
-  it("an add-on without gates is ready once its objects are; an error marks it failed", () => {
+  it("an error marks an add-on failed", () => {
     const lines = captured(() => {
       const p = new ApplyProgress(["cm", "bad"], false);
       p.onEvent(pre(ADDON, urn(ADDON, "cm")));
-      p.onEvent(out(ADDON, urn(ADDON, "cm"), { gates: 0 }));
+      p.onEvent(out(ADDON, urn(ADDON, "cm")));
       p.onEvent(pre(ADDON, urn(ADDON, "bad")));
       p.onEvent({
         sequence: 0,
         timestamp: 0,
         diagnosticEvent: {
-          urn: urn(`${ADDON}$kubernetes:apps/v1:Deployment`, "bad:x"),
+          // A release's error comes with its URN and no parent: its name is the add-on's.
+          urn: urn(`${ADDON}$${RELEASE}`, "bad"),
           message: "boom",
           color: "",
           severity: "error",

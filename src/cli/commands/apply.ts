@@ -22,12 +22,12 @@ import { excludesFor } from "../../program/urns";
 import { deleteCrds } from "../../live/retained";
 import { retainFlagsToRecord } from "../../program/ownership";
 import { kubectl, type ClusterAccess } from "../../live/kubectl";
-import { stateResources, writingState } from "../../state/resources";
+import { writingState } from "../../state/resources";
 import type { Stack } from "@pulumi/pulumi/automation";
 import type { Step } from "../results";
 import { deleteLeftovers, leftoverObjects, leftoverRef, type Leftover } from "../../live/drift";
 import { installedObjects } from "../../state/inventory";
-import { FORMER_MANAGERS_ENV, releaseEngine, withEnv } from "../../program/run-env";
+import { FORMER_MANAGERS_ENV, withEnv } from "../../program/run-env";
 import { upgradeStep, upgradeToReleases } from "../../engine/upgrade";
 
 export async function confirm(question: string): Promise<string> {
@@ -92,7 +92,6 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
         cluster,
         project.name,
         target.declaration.addons.map((a) => a.name).filter((n) => !only.includes(n)),
-        await stateResources(stack),
       )
     : undefined;
   // Refreshing reads through the context; make sure it still reaches the recorded cluster.
@@ -158,7 +157,8 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
         progress.planFolder = dir;
         return withEnv(formerManagers, () =>
           stack.up({
-            refresh: !releaseEngine(),
+            // No refresh pass: each release compares its objects with the live ones itself.
+            refresh: false,
             onEvent: progress.onEvent,
             signal: stop.signal,
             ...(exclude ? { exclude } : {}),

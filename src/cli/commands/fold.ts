@@ -9,8 +9,7 @@
  * their only owner now, with one patch of metadata.managedFields (the
  * content unchanged).
  */
-import { OWN_FIELD_MANAGER } from "../../program/readiness";
-import { releaseEngine } from "../../program/run-env";
+import { FIELD_MANAGER as OWN_FIELD_MANAGER } from "../../release/apply";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import * as path from "node:path";
@@ -22,8 +21,8 @@ import { kubectl } from "../../live/kubectl";
 import { asDeclared, type K8sObject } from "../../render/objects";
 import { toGoYaml } from "../../render/yaml-out";
 import { installedObjects } from "../../state/inventory";
-import { stateResources } from "../../state/resources";
-import { adoptKey, objectResourceName, objectType, excludesFor } from "../../program/urns";
+import { excludesFor } from "../../program/urns";
+import { keyOf } from "../../release/inventory";
 import { openClusterStack } from "../cluster-stack";
 import { UsageError } from "../errors";
 import { log, print } from "../output";
@@ -47,78 +46,18 @@ function lastManager(o: Live): string | undefined {
   return fields.at(-1)?.manager;
 }
 
-type FieldsV1 = Record<string, unknown>;
-
-function mergeFields(a: FieldsV1, b: FieldsV1): FieldsV1 {
-  const out: FieldsV1 = { ...a };
-  for (const [k, v] of Object.entries(b))
-    out[k] =
-      out[k] && typeof out[k] === "object" && typeof v === "object"
-        ? mergeFields(out[k] as FieldsV1, v as FieldsV1)
-        : v;
-  return out;
-}
-
-/**
- * One JSON patch that makes Tazuna's manager the only owner of every field
- * the object's managers own (status and other subresources aside), and
- * changes nothing else: so a later apply of a changed field is no conflict.
- * (An apply of the same content would only share ownership: equal values do
- * not conflict, so they are not taken over.)
- */
-function ownershipPatch(live: Live): unknown[] {
-  type Entry = {
-    manager?: string;
-    operation?: string;
-    apiVersion?: string;
-    subresource?: string;
-    fieldsV1?: FieldsV1;
-  };
-  const entries = (live.metadata.managedFields ?? []) as Entry[];
-  const kept = entries.filter((e) => e.subresource);
-  const fieldsV1 = entries
-    .filter((e) => !e.subresource)
-    .reduce<FieldsV1>((acc, e) => mergeFields(acc, e.fieldsV1 ?? {}), {});
-  const own = {
-    manager: OWN_FIELD_MANAGER,
-    operation: "Apply",
-    apiVersion: live.apiVersion,
-    time: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
-    fieldsType: "FieldsV1",
-    fieldsV1,
-  };
-  return [
-    {
-      op: "test",
-      path: "/metadata/resourceVersion",
-      value: (live.metadata as { resourceVersion?: string }).resourceVersion,
-    },
-    { op: "replace", path: "/metadata/managedFields", value: [...kept, own] },
-  ];
-}
-
 /**
  * The one write of --take-ownership. A release applies the declared fields
  * by forced server-side apply, so the same apply of the unchanged content
  * makes them Tazuna's (server-set fields such as a Service's clusterIP stay
  * with their writer: a release that owned them without declaring them would
- * drop them). The per-object engine needs every field owned by one manager.
+ * drop them).
  */
-function takeOwnership(l: Leftover, live: Live, declaredObject: unknown): { args: string[]; input?: string } {
-  if (releaseEngine())
-    return {
-      args: [
-        "apply",
-        "--server-side",
-        "--force-conflicts",
-        `--field-manager=${OWN_FIELD_MANAGER}`,
-        "-f",
-        "-",
-      ],
-      input: JSON.stringify(declaredObject),
-    };
-  const patch = JSON.stringify(ownershipPatch(live));
-  return { args: ["patch", leftoverRef(l), "-n", l.namespace, "--type=json", "-p", patch] };
+function takeOwnership(declaredObject: unknown): { args: string[]; input: string } {
+  return {
+    args: ["apply", "--server-side", "--force-conflicts", `--field-manager=${OWN_FIELD_MANAGER}`, "-f", "-"],
+    input: JSON.stringify(declaredObject),
+  };
 }
 
 const label = (l: Leftover) => `${l.kind}/${l.namespace}/${l.name}`;
@@ -189,11 +128,11 @@ async function fold(opts: GlobalOptions, o: FoldOptions): Promise<void> {
         "--show-managed-fields",
       ]),
     ) as Live;
-    const key = adoptKey(objectType(l.apiVersion, l.kind), objectResourceName(l.namespace, l.name));
+    const key = keyOf(l);
     imports[key] = `${l.namespace}/${l.name}`;
     const declaredObject = asDeclared(live);
     if (o.takeOwnership) {
-      const { args, input } = takeOwnership(l, live, declaredObject);
+      const { args, input } = takeOwnership(declaredObject);
       await kubectl({ kubeconfig: first.kubeconfig, context }, args, input);
       managers[key] = OWN_FIELD_MANAGER;
     } else {
@@ -218,7 +157,6 @@ async function fold(opts: GlobalOptions, o: FoldOptions): Promise<void> {
         cluster,
         cs.project.name,
         cs.target.declaration.addons.map((a) => a.name).filter((n) => n !== o.as),
-        await stateResources(cs.stack),
       ),
     },
     imports,

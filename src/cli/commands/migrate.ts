@@ -11,8 +11,8 @@ import { splitApiVersion } from "../../render/objects";
 import { readGoState, GO_STATE_NAMESPACE, type GoStateEntry } from "../../live/go-state";
 import { kubectl } from "../../live/kubectl";
 import { installedObjects } from "../../state/inventory";
-import { stateResources } from "../../state/resources";
-import { adoptKey, objectResourceName, objectType, excludesFor } from "../../program/urns";
+import { excludesFor } from "../../program/urns";
+import { entryKey } from "../../release/inventory";
 import { openClusterStack } from "../cluster-stack";
 import { UsageError } from "../errors";
 import { log, print } from "../output";
@@ -100,10 +100,7 @@ async function migrate(opts: GlobalOptions): Promise<void> {
     taken.flatMap((v) =>
       v.objects.map((o) => {
         const ns = o.metadata.namespace ?? "";
-        return [
-          adoptKey(objectType(o.apiVersion, o.kind), objectResourceName(ns, o.metadata.name)),
-          ns ? `${ns}/${o.metadata.name}` : o.metadata.name,
-        ];
+        return [entryKey(o), ns ? `${ns}/${o.metadata.name}` : o.metadata.name];
       }),
     ),
   );
@@ -124,7 +121,6 @@ async function migrate(opts: GlobalOptions): Promise<void> {
               cluster,
               cs.project.name,
               all.filter((v) => v.reason !== undefined).map((v) => v.addon),
-              await stateResources(cs.stack),
             ),
           };
     await adoptObjects(cs.stack, part, imports);

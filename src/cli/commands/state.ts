@@ -4,7 +4,6 @@ import { renderAll } from "../../render";
 import { diffStateAgainst } from "../../state/diff";
 import { ownedFields, scaleTargets } from "../../program/ownership";
 import { driftOf, type DriftEntry } from "../../live/drift";
-import { releaseEngine } from "../../program/run-env";
 import { planSteps } from "../steps";
 import { labelParts } from "../../release/plan";
 import type { Step } from "../results";
@@ -87,11 +86,8 @@ export const driftCommand: ClusterCommand<DriftResult> = {
     return {
       schemaVersion: SCHEMA_VERSION,
       cluster,
-      drift: await driftOf(
-        stack,
-        kubeconfig,
-        target.settings.context,
-        releaseEngine() ? async () => editsOf(await planSteps(stack)) : undefined,
+      drift: await driftOf(stack, kubeconfig, target.settings.context, async () =>
+        editsOf(await planSteps(stack)),
       ),
     };
   },
