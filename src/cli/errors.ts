@@ -59,9 +59,12 @@ export function describe(err: unknown): string {
   const text = typeof stderr === "string" && stderr ? stderr : err.message;
   const lines = text
     .split("\n")
-    // Also a render tool's command line and stderr, and a readiness gate's last answer.
+    // Also a render tool's command line and stderr, a readiness gate's last answer, and each
+    // error of the engine's "N errors occurred" (numbered or bulleted).
     .filter((l) =>
-      /error:|guard:|fix:|created by|^\s+\*|^\s+(recorded|now|nothing was|command:|\||last answer:)/.test(l),
+      /error:|guard:|fix:|created by|^\s+\*|^\s+\d+\) |^\s+(recorded|now|nothing was|command:|\||last answer:)/.test(
+        l,
+      ),
     );
   const unique = [...new Set(lines.map(engineLine))].filter((l) => !/^(preview|update) failed$/.test(l));
   return unique.length > 0 ? unique.slice(0, 15).join("\n") : err.message;

@@ -77,22 +77,3 @@ export function keeps(props: Record<string, unknown>, pruneCrds = false): boolea
   if (annotations?.["helm.sh/resource-policy"] === "keep") return true;
   return props.kind === "CustomResourceDefinition" && !pruneCrds;
 }
-
-/**
- * State objects whose retain flag (retainOnDelete) the next apply must
- * change: the flag is a resource option, which a plan shows no step for, so
- * `tazuna apply` runs the engine when any differs (a new handOff, a changed
- * pruneCrds, a stack written before CRDs were kept).
- */
-export function retainFlagsToRecord(
-  installed: readonly { addon: string; applied?: Record<string, unknown>; retained: boolean }[],
-  addons: readonly { name: string; handOff: boolean; pruneCrds: boolean }[],
-): number {
-  const byName = new Map(addons.map((a) => [a.name, a]));
-  return installed.filter((o) => {
-    const a = byName.get(o.addon);
-    // A release records what it keeps in its own inventory, on every apply.
-    if (a === undefined || o.applied === undefined) return false;
-    return (keeps(o.applied, a.pruneCrds) || a.handOff) !== o.retained;
-  }).length;
-}

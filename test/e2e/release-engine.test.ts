@@ -262,7 +262,7 @@ describe("the release engine (e2e)", function () {
     assert.match(plan.stdout + plan.stderr, /upgrade\s+state[\s\S]*nothing is deleted/);
     const since = new Date().toISOString();
     const res = await tazuna(["apply", "--yes"]);
-    assert.equal(res.exitCode, 0, res.stderr);
+    assert.equal(res.exitCode, 0, `${res.stdout}\n${res.stderr}`);
     assert.match(res.stderr + res.stdout, /per-object resource\(s\) left state; nothing was deleted/);
     assert.deepEqual(await writes(since), [], "zero writes to the cluster (audit log)");
     const { types, releases } = await checkpoint();
@@ -381,6 +381,18 @@ describe("the release engine (e2e)", function () {
           outputs: { ...o, __inputs: o, __fieldManager: "tazuna" },
         });
       }
+    }
+    // What depended on a release depended on its add-on's ConfigGroup and objects.
+    const swap = (urns: string[]) =>
+      urns.flatMap((d) => {
+        if (!d.includes("tazuna:Release::")) return [d];
+        const group = `${base}::tazuna:index:Addon$kubernetes:yaml/v2:ConfigGroup::${d.split("::").pop() ?? ""}`;
+        return next.filter((r) => r.urn === group || r.parent === group).map((r) => r.urn);
+      });
+    for (const r of next) {
+      if (Array.isArray(r.dependencies)) r.dependencies = swap(r.dependencies as string[]);
+      const byProp = r.propertyDependencies as Record<string, string[]> | undefined;
+      if (byProp) for (const k of Object.keys(byProp)) byProp[k] = swap(byProp[k] ?? []);
     }
     doc.checkpoint.latest.resources = next;
     await writeFile(file, JSON.stringify(doc, null, 2));

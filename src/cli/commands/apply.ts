@@ -20,7 +20,6 @@ import { ApplySchema, SCHEMA_VERSION, type ApplyResult } from "../results";
 import { openClusterStack } from "../cluster-stack";
 import { excludesFor } from "../../program/urns";
 import { deleteCrds } from "../../live/retained";
-import { retainFlagsToRecord } from "../../program/ownership";
 import { kubectl, type ClusterAccess } from "../../live/kubectl";
 import { writingState } from "../../state/resources";
 import type { Stack } from "@pulumi/pulumi/automation";
@@ -110,7 +109,7 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
   const steps = upgrade ? [upgradeStep(upgrade)] : o.yes ? [] : await planSteps(stack, exclude);
   if (!o.yes) log(formatSteps(cluster, steps));
   const context = target.settings.context;
-  // What state holds before this apply: read once, for the leftovers and the retain flags.
+  // What state holds before this apply: read once, for the leftovers.
   const installed = await installedObjects(stack);
   // Listed before the question: nothing is deleted that was not shown.
   const leftovers = o.pruneLeftovers ? await leftoverObjects(kubeconfig, context, installed) : [];
@@ -128,13 +127,8 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
     recovered,
     prunedLeftovers: [] as string[],
   } as const;
-  const flags = retainFlagsToRecord(
-    installed,
-    target.declaration.addons.filter((a) => !only || only.includes(a.name)),
-  );
-  if (flags > 0) log(`recording which objects outlive their add-on: ${flags} object(s)`);
   if (!o.yes) {
-    if (steps.length === 0 && recovered.length === 0 && leftovers.length === 0 && flags === 0)
+    if (steps.length === 0 && recovered.length === 0 && leftovers.length === 0)
       return { ...result, result: "succeeded", changes: [], elapsedMs: 0 };
     await yesOrStop(
       `apply ${steps.length} change(s)${leftovers.length ? ` and delete ${leftovers.length} leftover(s)` : ""} on cluster ${cluster}?`,
@@ -146,7 +140,7 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
   const stop = interruptible("the apply");
   try {
     // Objects changed or deleted by hand are put back, not just new declarations applied:
-    // the per-object engine reads them in a refresh pass, a release by dry-run in its diff.
+    // each release finds them by dry-run in its diff.
     if (upgrade) {
       await upgradeToReleases(stack);
       log(`upgrade: ${upgrade.dropped} per-object resource(s) left state; nothing was deleted`);
