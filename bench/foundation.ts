@@ -15,6 +15,7 @@
  *
  * Prints a table and writes bench/results/foundation.json.
  */
+import { watch } from "node:fs";
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -237,6 +238,25 @@ interface Row {
   stateParts: Record<string, number>;
   peakTazunaMb: number;
   peakEngineMb: number;
+  /** How many times the fresh apply wrote the stack's checkpoint (file backend). */
+  checkpointWritesFresh: number;
+}
+
+/**
+ * Counts the file backend's writes of the c0 checkpoint under `dir` while
+ * it runs: each save renames a finished temporary file onto <stack>.json.
+ */
+function checkpointWrites(dir: string): { stop: () => number } {
+  let n = 0;
+  const watcher = watch(dir, { recursive: true }, (event, file) => {
+    if (event === "rename" && String(file).endsWith(`${path.sep}c0.json`)) n++;
+  });
+  return {
+    stop: () => {
+      watcher.close();
+      return n;
+    },
+  };
 }
 
 /** One scenario, RUNS times: a fresh pair of clusters each run, Tazuna on one, the floor on the other. */
@@ -250,6 +270,7 @@ async function scenario(name: string, source: string, vars: Record<string, strin
     noop: [] as number[],
     plan: [] as number[],
   };
+  const writes: number[] = [];
   let facts = {
     objects: 0,
     objectBytes: 0,
@@ -266,7 +287,9 @@ async function scenario(name: string, source: string, vars: Record<string, strin
     try {
       const dir = await project(source, [mine], vars);
       const { files, objects, objectBytes } = await rendered(dir, vars);
+      const counter = checkpointWrites(dir);
       const fresh = await tazuna(dir, ["apply", "--cluster", "c0", "--yes"]);
+      writes.push(counter.stop());
       if (fresh.exitCode !== 0) throw new Error(`${name}: fresh apply failed:\n${fresh.stderr}`);
       const noop = await tazuna(dir, ["apply", "--cluster", "c0", "--yes"]);
       const plan = await tazuna(dir, ["plan", "--cluster", "c0"]);
@@ -313,6 +336,7 @@ async function scenario(name: string, source: string, vars: Record<string, strin
     inventoryBytesPerObject: Math.round((facts.parts.inventoryBytes ?? 0) / facts.objects),
     peakTazunaMb: Math.round(facts.peakTazuna / 1024),
     peakEngineMb: Math.round(facts.peakEngine / 1024),
+    checkpointWritesFresh: median(writes),
   };
 }
 
@@ -374,6 +398,7 @@ function print(rows: Row[], fleetRows: Awaited<ReturnType<typeof fleet>>): objec
     "INV B/OBJ",
     "MB TAZ",
     "MB ENG",
+    "CKPT WRITES",
   ];
   console.log(head.join("\t"));
   for (const r of rows)
@@ -397,6 +422,7 @@ function print(rows: Row[], fleetRows: Awaited<ReturnType<typeof fleet>>): objec
         r.inventoryBytesPerObject,
         r.peakTazunaMb,
         r.peakEngineMb,
+        r.checkpointWritesFresh,
       ].join("\t"),
     );
   for (const r of rows)
