@@ -65,12 +65,7 @@ export class AddonComponent extends pulumi.ComponentResource {
             .filter((o) => args.handOff || keeps(o as unknown as Record<string, unknown>, args.pruneCrds))
             .map(entryKey),
           recordOnly: applied.filter((o) => adoptIdOf(o, args.adopt) !== undefined).map(entryKey),
-          gates: args.gates.map(({ target, namespace, forExpr, timeoutSeconds }) => ({
-            target,
-            namespace,
-            forExpr,
-            timeoutSeconds,
-          })),
+          gates: args.gates,
           hooks: [...hooksOf(args.objects, "pre"), ...hooksOf(args.objects, "post")],
         },
         timeoutSeconds: args.timeoutSeconds,

@@ -7,11 +7,13 @@
  * - CustomResourceDefinitions: condition Established
  * - every `readiness.waitFor` entry
  */
-import { createHash } from "node:crypto";
 import type { Addon } from "../config/model";
 import type { Wait } from "../config/schema";
 import type { K8sObject } from "../render/objects";
 import { kubectlTarget } from "../render/objects";
+import type { Gate } from "../release/ready";
+
+export type { Gate };
 
 export class ReadinessError extends Error {
   constructor(addon: string, wait: Wait) {
@@ -21,14 +23,6 @@ export class ReadinessError extends Error {
     );
     this.name = "ReadinessError";
   }
-}
-
-export interface Gate {
-  target: string;
-  namespace: string;
-  forExpr: string;
-  timeoutSeconds: number;
-  revision: string;
 }
 
 /** The kubectl wait --for value of a declared check: condition=Ready or jsonpath={...}=value. */
@@ -54,8 +48,6 @@ function builtInCheck(o: K8sObject): string | undefined {
   return undefined;
 }
 
-const digest = (o: K8sObject) => createHash("sha256").update(JSON.stringify(o)).digest("hex").slice(0, 16);
-
 /** The checks that must pass before the add-on counts as applied. */
 export function readinessGates(a: Addon, objs: readonly K8sObject[]): Gate[] {
   for (const w of a.readiness.waitFor) {
@@ -70,7 +62,6 @@ export function readinessGates(a: Addon, objs: readonly K8sObject[]): Gate[] {
       namespace: o.metadata.namespace ?? "",
       forExpr,
       timeoutSeconds: a.timeoutSeconds,
-      revision: digest(o),
     }));
   });
 }

@@ -14,7 +14,7 @@ import { InventorySchema, entryKey, entryOf, keyOf, newKey } from "./inventory";
 import { Client } from "./client";
 import { PLAN_DIR_ENV, planFileOf, planRelease } from "./plan";
 import { logPlan } from "./engine-log";
-import { waitAll } from "./ready";
+import { GateSchema, waitAll } from "./ready";
 import { runHooks } from "./hooks";
 import { HookSchema, type HookPhase } from "../render/hooks";
 
@@ -28,16 +28,7 @@ export const ManifestSchema = z.object({
   /** Objects taken as they are live (tazuna migrate, state fold): recorded, never written by this run. */
   recordOnly: z.array(z.string()).default([]),
   /** The add-on's readiness checks, waited for in this process once its objects are applied. */
-  gates: z
-    .array(
-      z.object({
-        target: z.string(),
-        namespace: z.string(),
-        forExpr: z.string(),
-        timeoutSeconds: z.number(),
-      }),
-    )
-    .default([]),
+  gates: z.array(GateSchema).default([]),
   /** The chart's helm hooks, run around the objects (release/hooks.ts); never in state. */
   hooks: z.array(HookSchema).default([]),
 });

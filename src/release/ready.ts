@@ -7,6 +7,7 @@
  * present or absent.
  */
 import { JSONPath } from "jsonpath-plus";
+import { z } from "zod";
 import { ApiError, type Client, UnknownKindError, type Ref } from "./client";
 import { evaluateCel } from "./cel-deadline";
 
@@ -23,6 +24,15 @@ export interface Check {
   /** Where the CEL implementation is on this machine (only for cel=). */
   celModule?: string;
 }
+
+/** An add-on's readiness gate: a check and how long it may take, carried in its release's manifest. */
+export const GateSchema = z.object({
+  target: z.string(),
+  namespace: z.string(),
+  forExpr: z.string(),
+  timeoutSeconds: z.number(),
+});
+export type Gate = z.infer<typeof GateSchema>;
 
 export interface WaitSpec extends Check {
   /** Who waits, for messages: `add-on "cert-manager"` or `test "argocd-up"`. */
@@ -201,11 +211,7 @@ export class NotReadyError extends Error {
  * Waits for all of an add-on's checks at once; the first that fails stops
  * the others and is the error.
  */
-export async function waitAll(
-  api: Client,
-  checks: readonly (Check & { timeoutSeconds: number })[],
-  label: string,
-): Promise<void> {
+export async function waitAll(api: Client, checks: readonly Gate[], label: string): Promise<void> {
   const stop = new AbortController();
   await Promise.all(
     checks.map((c) =>
