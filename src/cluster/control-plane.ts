@@ -14,7 +14,8 @@ import { writeKubeconfig } from "./kubeconfig";
 import { createPki, type Pki } from "./pki";
 import { freePort } from "./ports";
 import { killDaemonsNow, startDaemon, stopDaemons, type Daemon } from "./processes";
-import { ClusterStartError } from "./errors";
+import { ClusterStartError, PortTakenError } from "./errors";
+import { isAlive } from "../pids";
 
 export interface ClusterOptions {
   /** Context name; a second context `<name>-alias` points at the same server. */
@@ -85,24 +86,28 @@ function fakeNode(name: string) {
 
 async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>, logs: Daemon[]) {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  let exited: Daemon | undefined;
+  while (Date.now() < deadline && !exited) {
     try {
       if (await check()) return;
     } catch {
       // not yet
     }
-    await sleep(250);
+    // A daemon that exited will not come up by waiting: say so now, not at the timeout.
+    exited = logs.find((d) => !isAlive(d.pid));
+    if (!exited) await sleep(250);
   }
-  const tails = await Promise.all(
-    logs.map(
-      async (d) =>
-        `--- ${d.name} (${d.log})\n${(await readFile(d.log, "utf8")).split("\n").slice(-15).join("\n")}`,
-    ),
+  const texts = await Promise.all(logs.map((d) => readFile(d.log, "utf8").catch(() => "")));
+  const tails = logs.map(
+    (d, i) => `--- ${d.name} (${d.log})\n${(texts[i] ?? "").split("\n").slice(-15).join("\n")}`,
   );
-  throw new ClusterStartError(
-    `timed out after ${timeoutMs} ms waiting for ${what}`,
-    `check the logs:\n${tails.join("\n")}`,
-  );
+  const problem = exited
+    ? `${exited.name} exited while waiting for ${what}`
+    : `timed out after ${timeoutMs} ms waiting for ${what}`;
+  const Failure = texts.some((t) => /bind: address already in use/.test(t))
+    ? PortTakenError
+    : ClusterStartError;
+  throw new Failure(problem, `check the logs:\n${tails.join("\n")}`);
 }
 
 /** Each running cluster's exit hook, removed when it stops (a bench starts dozens). */
@@ -124,7 +129,18 @@ export class LocalCluster {
     return kubectl(this.info.kubeconfig, context ?? this.context);
   }
 
+  /** Starts a cluster on free ports; a port taken between choosing and binding it means new ports, twice at most. */
   static async start(opts: ClusterOptions = {}): Promise<LocalCluster> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await LocalCluster.startOnce(opts);
+      } catch (err) {
+        if (!(err instanceof PortTakenError) || attempt >= 3) throw err;
+      }
+    }
+  }
+
+  private static async startOnce(opts: ClusterOptions): Promise<LocalCluster> {
     const t0 = Date.now();
     const name = opts.name ?? "tazuna-local";
     const dir = opts.dir ?? (await mkdtemp(path.join(tmpdir(), `tazuna-${name}-`)));

@@ -8,3 +8,14 @@ export class ClusterStartError extends Error {
     this.name = "ClusterStartError";
   }
 }
+
+/**
+ * A daemon could not bind the port chosen for it: free when chosen, it was
+ * taken before the daemon started (another cluster starting beside this one).
+ */
+export class PortTakenError extends ClusterStartError {
+  constructor(problem: string, fix: string) {
+    super(problem, fix);
+    this.name = "PortTakenError";
+  }
+}
