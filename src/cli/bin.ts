@@ -3,7 +3,7 @@
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  process.stdout.write(`${(require("../version") as typeof import("../version")).TAZUNA_VERSION}\n`);
+  process.stdout.write(`${(require("../version") as typeof import("../version")).versionLine()}\n`);
 } else {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require("./main");

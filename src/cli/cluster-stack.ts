@@ -15,6 +15,7 @@ import { UsageError } from "./errors";
 import { ONLY_ENV, removedEngineAsked, runEnv } from "../program/run-env";
 import { preflight } from "./preflight";
 import { upgradeNeeded, type Upgrade } from "../engine/upgrade";
+import { PRUNE_ENV, ruleOf, type PruneRule } from "../release/prune";
 import {
   clusterOf,
   flagsFor,
@@ -30,6 +31,10 @@ function runEnvOf(opts: GlobalOptions, settings: Target["settings"]): Record<str
   const flags = flagsFor(opts, settings);
   return flags ? runEnv(flags) : {};
 }
+
+/** --prune/--no-prune reach the releases' provider process, over the stack's tazuna:prune. */
+const pruneEnvOf = (opts: GlobalOptions): Record<string, string> =>
+  opts.prune !== undefined ? { [PRUNE_ENV]: String(opts.prune) } : {};
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded on use, see above */
 const engineSide = () => ({
@@ -129,6 +134,8 @@ export interface ClusterStack {
   checkEngine: () => Promise<Upgrade | undefined>;
   /** Where each var's value came from (--var, --var-file FILE, the stack file). */
   varSources: Record<string, string>;
+  /** Whether objects that left the declaration are deleted, and which flag or setting says so. */
+  prune: PruneRule;
 }
 
 export async function openClusterStack(
@@ -159,11 +166,16 @@ export async function openClusterStack(
     ? await workspace.openProjectStack({
         ...common,
         workDir: project.dir,
-        env: { ...(only ? { [ONLY_ENV]: only.join(",") } : {}), ...runEnvOf(opts, cluster.settings) },
+        env: {
+          ...(only ? { [ONLY_ENV]: only.join(",") } : {}),
+          ...runEnvOf(opts, cluster.settings),
+          ...pruneEnvOf(opts),
+        },
       })
     : await workspace.openStack({
         ...common,
         projectName: project.name,
+        env: pruneEnvOf(opts),
         program: () =>
           program.tazunaProgram({
             projectDir: target.projectDir,
@@ -193,6 +205,7 @@ export async function openClusterStack(
       return upgradeNeeded(stack);
     },
     varSources: cluster.varSources,
+    prune: ruleOf(opts.prune, cluster.settings.prune),
     ...(only ? { only } : {}),
   };
 }

@@ -1,7 +1,7 @@
 /** The tazuna command line: global options and one sub-command per file in commands/. */
 import * as path from "node:path";
-import { Command } from "commander";
-import { TAZUNA_VERSION } from "../version";
+import { Command, Option } from "commander";
+import { versionLine } from "../version";
 import * as apply from "./commands/apply";
 import * as build from "./commands/build";
 import * as check from "./commands/check";
@@ -21,14 +21,25 @@ import * as migrate from "./commands/migrate";
 import * as summary from "./commands/summary";
 import { collectVar } from "../config/var-flags";
 import { positiveInt } from "./errors";
+import { setLogLevel } from "./output";
 import { DEFAULT_CONCURRENCY } from "./fan-out";
 import type { GlobalOptions } from "./project";
 
 export function buildProgram(): Command {
   const program = new Command("tazuna")
     .description("Bootstrap the foundation layer of Kubernetes clusters from tazuna.yaml")
-    .version(TAZUNA_VERSION, "--version")
-    .option("-f, --file <path>", "the tazuna.yaml (default: the stack's tazuna:file, else ./tazuna.yaml)")
+    .version(versionLine(), "--version", "print the version line (as `tazuna version` starts)")
+    .option(
+      "-f, --file <path>",
+      "the tazuna.yaml (default: the stack's tazuna:file, else ./tazuna.yaml); --file-path <path> is the same, as the Go tool spells it",
+    )
+    .addOption(new Option("--file-path <path>").hideHelp())
+    .addOption(
+      new Option(
+        "-l, --log-level <level>",
+        "debug also prints each external command line, an error's stack and where the engine's log is; warn and error print less",
+      ).default("info"),
+    )
     .option("-c, --cluster <names>", "the cluster: a stack with stacks/Pulumi.<name>.yaml; a,b,c for several")
     .option("--all", "every cluster with a stack file (plan, apply, status, state)")
     .option(
@@ -69,12 +80,21 @@ export function buildProgram(): Command {
     )
     .option("--backend <url>", "state backend URL (default: $TAZUNA_BACKEND, else .tazuna/state)")
     .option("-o, --output <format>", "text or json", "text")
+    .option(
+      "--detailed-exitcode",
+      "plan, state diff, state drift, diff-clusters and summary exit 2 when they find changes (Terraform's flag; without it they exit 0)",
+    )
     .showHelpAfterError("(tazuna --help lists the commands and options)");
-  const globals = () => program.opts<GlobalOptions>();
+  const globals = (): GlobalOptions => {
+    const o = program.opts<GlobalOptions & { filePath?: string }>();
+    const file = o.file ?? o.filePath;
+    return { ...o, ...(file !== undefined ? { file } : {}) };
+  };
   // Like kubectl's flag: every tool Tazuna starts (engine, provider, kubectl) reads the same file.
   program.hook("preAction", () => {
     const file = globals().kubeconfig;
     if (file) process.env.KUBECONFIG = path.resolve(file);
+    setLogLevel(globals().logLevel);
   });
   for (const cmd of [
     init,

@@ -1,6 +1,8 @@
 /** Maps what went wrong to the documented exit codes and a message for stderr. */
 import { ConfigError } from "../config/errors";
 import { GuardError } from "../guard/error";
+import { FixRefusedError } from "../config/fix-names";
+import { CacheFlagsError } from "../render/artifact-cache";
 import { EXIT } from "./exit-codes";
 
 export class UsageError extends Error {
@@ -52,6 +54,8 @@ export function describe(err: unknown): string {
     err instanceof ConfigError ||
     err instanceof GuardError ||
     err instanceof UsageError ||
+    err instanceof FixRefusedError ||
+    err instanceof CacheFlagsError ||
     err instanceof InterruptedError
   )
     return err.message;

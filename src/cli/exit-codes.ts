@@ -3,7 +3,7 @@ export const EXIT = {
   ok: 0,
   /** Any failure: invalid declaration, render or engine error. */
   error: 1,
-  /** plan: changes pending; state drift: drift found. */
+  /** With --detailed-exitcode (Terraform's name): plan, state diff|drift, diff-clusters found changes. */
   changes: 2,
   /** The guard refused the cluster (context or identity). */
   guard: 3,
@@ -19,3 +19,11 @@ export function combinedExit(codes: number[]): number {
   if (codes.some((c) => c !== EXIT.ok && c !== EXIT.changes)) return EXIT.error;
   return codes.includes(EXIT.changes) ? EXIT.changes : EXIT.ok;
 }
+
+/**
+ * What the process exits with: finding changes is a success (0), as for the
+ * Go tool, `terraform plan` and `pulumi preview`, unless --detailed-exitcode
+ * asked for 2 (a CI step that gates on changes).
+ */
+export const finalExit = (code: number, detailed: boolean | undefined): number =>
+  code === EXIT.changes && !detailed ? EXIT.ok : code;

@@ -8,7 +8,7 @@ import { createInterface } from "node:readline";
 import { execa } from "../exec";
 import pLimit from "p-limit";
 import { ErrorSchema, FanOutSchema, SCHEMA_VERSION, type FanOutResult } from "./results";
-import { EXIT, combinedExit } from "./exit-codes";
+import { EXIT, combinedExit, finalExit } from "./exit-codes";
 import { deferSignals } from "../temp";
 import { log, paint, print } from "./output";
 import type { ClusterCommand } from "./per-cluster";
@@ -90,7 +90,11 @@ async function runOne<R>(
   const started = Date.now();
   const child = execa(
     process.execPath,
-    [process.argv[1] as string, ...childArgv(argv, cluster, cmd.childArgs)],
+    // Each cluster's process tells changes (2) from none (0); the parent's flag decides what it exits with.
+    [
+      process.argv[1] as string,
+      ...childArgv(argv, cluster, [...(cmd.childArgs ?? []), "--detailed-exitcode"]),
+    ],
     { reject: false, stdin: "ignore" },
   );
   const prefix = paint.dim(`${cluster.padEnd(width)} │ `);
@@ -176,12 +180,13 @@ export async function fanOut<R>(
  * error), then one table; or the fan-out document. Returns the exit code.
  */
 export function report(
-  opts: Pick<GlobalOptions, "output">,
+  opts: Pick<GlobalOptions, "output" | "detailedExitcode">,
   command: string,
   outcomes: Outcome[],
   format: (o: Outcome) => string | undefined,
 ): number {
-  const exitCode = combinedExit(outcomes.map((o) => o.exitCode));
+  // Each row keeps its cluster's detailed code (2: changes); the whole exits as the flag says.
+  const exitCode = finalExit(combinedExit(outcomes.map((o) => o.exitCode)), opts.detailedExitcode);
   if (opts.output === "json") {
     const doc: FanOutResult = { schemaVersion: SCHEMA_VERSION, command, exitCode, clusters: outcomes };
     print(JSON.stringify(FanOutSchema.parse(doc)));

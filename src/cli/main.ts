@@ -5,6 +5,7 @@ import { scrub } from "../secrets/scrub";
 import { startTazunaRun } from "../program/run-env";
 import type { GlobalOptions } from "./project";
 import { SCHEMA_VERSION } from "./results";
+import { isDebug } from "./output";
 
 // `tazuna build | head -3`: the reader left; stop quietly, as cat does, not with an EPIPE stack trace.
 for (const stream of [process.stdout, process.stderr])
@@ -19,6 +20,8 @@ program.parseAsync(process.argv).catch((err: unknown) => {
   const message = scrub(describe(err));
   const exitCode = exitCodeOf(err);
   console.error(`error: ${message}`);
+  // -l debug: where it came from too (the Go tool prints the stack the same way).
+  if (isDebug() && err instanceof Error && err.stack) console.error(scrub(err.stack));
   // A json reader (a script, or tazuna --all) gets the failure as a document too.
   const { output, cluster } = program.opts<GlobalOptions>();
   if (output === "json")

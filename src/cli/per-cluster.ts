@@ -6,6 +6,7 @@
  */
 import type { z } from "zod";
 import { fanOut } from "./fan-out";
+import { finalExit } from "./exit-codes";
 import { print } from "./output";
 import { selectClusters, type GlobalOptions } from "./project";
 
@@ -19,6 +20,7 @@ export interface ClusterCommand<R> {
   format: (r: R) => string;
   /** One line for the summary table. */
   summarize: (r: R) => string;
+  /** The exit code as --detailed-exitcode has it (2: changes found); finalExit maps it. */
   exitOf: (r: R) => number;
   /** Asked once before a run over several clusters (apply); throws to stop it. */
   beforeFanOut?: (opts: GlobalOptions, clusters: string[]) => Promise<void>;
@@ -36,5 +38,5 @@ export async function runPerCluster<R>(opts: GlobalOptions, cmd: ClusterCommand<
   const [cluster] = clusters as [string];
   const result = await cmd.run(opts, cluster);
   print(opts.output === "json" ? JSON.stringify(result) : cmd.format(result));
-  process.exitCode = cmd.exitOf(result);
+  process.exitCode = finalExit(cmd.exitOf(result), opts.detailedExitcode);
 }

@@ -4,6 +4,7 @@
  * elapsed time. On a terminal it redraws one
  * block in place; elsewhere (CI, pipes) it prints one line per change.
  */
+import { ruleOf, type PruneRule } from "../release/prune";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import type { createLogUpdate } from "log-update";
 import { paint, log } from "./output";
@@ -34,6 +35,8 @@ export class ApplyProgress {
 
   /** Where releases leave their per-object lists during this run (withPlanFolder). */
   planFolder?: string;
+  /** What a removed add-on's objects come to: deleted, or left in the cluster. */
+  prune: PruneRule = ruleOf(undefined, undefined);
 
   // A terminal that reports no size (some CI ptys) cannot be redrawn in place.
   constructor(addons: string[], live = process.stderr.isTTY === true && (process.stderr.rows ?? 0) > 0) {
@@ -79,7 +82,7 @@ export class ApplyProgress {
     if (pre && pre.op !== "refresh") {
       if (pre.type === ADDON_TYPE) this.set(nameOf(pre.urn), "applying");
     }
-    for (const step of stepsOf(e, this.planFolder)) {
+    for (const step of stepsOf(e, this.prune, this.planFolder)) {
       this.steps.push(step);
       if (!this.redraw) log(`${this.elapsed().padStart(7)}  ${step.addon}: ${step.op} ${step.object}`);
     }

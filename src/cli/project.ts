@@ -22,6 +22,7 @@ import { listClusters, loadStackSettings, stackFileLabel, stackFilePath } from "
 import { placeholderVars, resolveStackVars } from "../secrets/stack-vars";
 import { layeredVars } from "../config/var-flags";
 import type { RunFlags } from "../program/run-env";
+import type { CacheMode } from "../render/artifact-cache";
 import { unguardedEnvironment } from "../guard/context";
 import { UsageError } from "./errors";
 import { log } from "./output";
@@ -53,6 +54,14 @@ export interface GlobalOptions {
   varFile?: string[];
   /** An environment without context_matches may drop the root's guard on apply and destroy. */
   allowAnyContext?: boolean;
+  /** The Go tool's -l: debug, info, warn or error (output.ts). */
+  logLevel?: string;
+  /** plan, state diff|drift, diff-clusters, summary: exit 2 when they find changes (else 0). */
+  detailedExitcode?: boolean;
+  /** Set by commands that render: --no-cache (refresh) or --offline. */
+  cache?: CacheMode;
+  /** Set by plan and apply: --prune (true) or --no-prune (false); else the stack's tazuna:prune. */
+  prune?: boolean;
   /** Set by apply and destroy: the run writes to the cluster. */
   writes?: boolean;
 }
@@ -156,13 +165,17 @@ export async function withFlags<S extends Partial<StackSettings>>(
 
 /** What the command line changed over the stack file, for a program the engine starts (run-env.ts). */
 export function flagsFor(opts: GlobalOptions, settings: StackSettings): RunFlags | undefined {
-  const allow = opts.allowAnyContext ? { allowAnyContext: true } : {};
+  const switches = {
+    ...(opts.allowAnyContext ? { allowAnyContext: true } : {}),
+    ...(opts.cache && opts.cache !== "reuse" ? { cache: opts.cache } : {}),
+  };
+  const none = Object.keys(switches).length === 0;
   if (opts.file === undefined && !opts.var?.length && !opts.varFile?.length)
-    return opts.allowAnyContext ? allow : undefined;
+    return none ? undefined : switches;
   return {
     ...(settings.file ? { file: settings.file } : {}),
     ...(settings.vars ? { vars: settings.vars } : {}),
-    ...allow,
+    ...switches,
   };
 }
 

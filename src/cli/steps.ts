@@ -6,6 +6,7 @@ import { scratchDir } from "../temp";
 import { InventorySchema, RELEASE_TYPE, keyOf } from "../release/inventory";
 import { PLAN_DIR_ENV, ReleasePlanSchema, objectLabel, planFileOf, whyKept } from "../release/plan";
 import type { Step } from "./results";
+import { leftBy, type PruneRule } from "../release/prune";
 import { ADDON_TYPE, addonOf as addonOfResource, inAddon, urnParts } from "../program/urns";
 
 /** Resources that carry no change of their own: the stack, providers, and the add-on components. */
@@ -48,13 +49,13 @@ export function stepOf(e: EngineEvent): Step | undefined {
  * each release compares its objects with the live cluster by server-side
  * dry-run; `exclude`: what the run leaves alone (excludesFor).
  */
-export function planSteps(stack: Stack, exclude?: string[]): Promise<Step[]> {
+export function planSteps(stack: Stack, prune: PruneRule, exclude?: string[]): Promise<Step[]> {
   return withPlanFolder(stack, async (dir) => {
     const steps: Step[] = [];
     await stack.preview({
       diff: true,
       ...(exclude ? { exclude } : {}),
-      onEvent: (e) => steps.push(...stepsOf(e, dir)),
+      onEvent: (e) => steps.push(...stepsOf(e, prune, dir)),
     });
     return steps;
   });
@@ -77,9 +78,9 @@ export async function withPlanFolder<T>(stack: Stack, op: (dir: string) => Promi
 }
 
 /** An engine event as steps: a release's, one per object (from the plan folder); anything else's, one. */
-export function stepsOf(e: EngineEvent, planFolder?: string): Step[] {
+export function stepsOf(e: EngineEvent, prune: PruneRule, planFolder?: string): Step[] {
   const m = e.resourcePreEvent?.metadata;
-  if (m?.type === RELEASE_TYPE && planFolder !== undefined) return releaseSteps(m, planFolder);
+  if (m?.type === RELEASE_TYPE && planFolder !== undefined) return releaseSteps(m, prune, planFolder);
   const s = stepOf(e);
   return s ? [s] : [];
 }
@@ -91,18 +92,18 @@ const RecordedSchema = z.object({
 });
 
 /** A release's step as one step per object: from its plan file, or from its inventory when it goes. */
-function releaseSteps(m: StepEventMetadata, dir: string): Step[] {
+function releaseSteps(m: StepEventMetadata, prune: PruneRule, dir: string): Step[] {
   const addon = addonOf(m.urn, m.new?.parent ?? m.old?.parent);
   if (m.op === "delete") {
     const old = RecordedSchema.parse(m.old?.outputs ?? {});
     const kept = new Set(old.kept);
     return [...old.inventory].reverse().map((e) => {
-      const keep = old.handOff || kept.has(keyOf(e));
+      const byPolicy = old.handOff || kept.has(keyOf(e));
       return {
         addon,
-        op: keep ? "keep" : "delete",
+        op: byPolicy || !prune.prune ? "keep" : "delete",
         object: objectLabel(e),
-        fields: keep ? [whyKept(e, old.handOff)] : [],
+        fields: [byPolicy ? whyKept(e, old.handOff) : leftBy(prune)],
       };
     });
   }

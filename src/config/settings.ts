@@ -10,6 +10,8 @@
  *     tazuna:environment: prod             # optional; the Go tool's -e: {{ .Environment }} and spec.environments.prod
  *     tazuna:rebindTo: <kube-system uid>   # only to re-bind the stack to a rebuilt cluster
  *     tazuna:clusterUid: <kube-system uid> # written by the first tazuna apply: the cluster this stack is for
+ *     tazuna:prune: false                  # optional; objects that leave the declaration stay in the
+ *                                          #   cluster (default true: deleted); apply --prune/--no-prune win
  */
 import { z } from "zod";
 import { VarReferenceSchema } from "./schema";
@@ -32,6 +34,8 @@ export const StackSettingsSchema = z.strictObject({
    * the program (up --target, refresh/destroy --run-program) is guarded.
    */
   clusterUid: z.string().min(1).optional(),
+  /** Whether objects that leave the declaration are deleted (release/prune.ts); true when unset. */
+  prune: z.boolean().optional(),
 });
 
 export type StackSettings = z.infer<typeof StackSettingsSchema>;

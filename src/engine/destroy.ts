@@ -8,6 +8,7 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import { installedObjects } from "../state/inventory";
 import { writingState } from "../state/resources";
 import { DESTROY_ENV, withEnv } from "../program/run-env";
+import { PRUNE_ENV } from "../release/prune";
 import { deleteRetained } from "../live/retained";
 import type { ClusterAccess } from "../live/kubectl";
 
@@ -22,13 +23,21 @@ export interface Destroyed {
 export async function destroyStack(
   stack: Stack,
   cluster: ClusterAccess,
-  opts: { runProgram?: boolean } = {},
+  /** only: the add-ons to destroy and their URN patterns (destroy --tags); the rest stays. */
+  opts: { runProgram?: boolean; only?: { addons: string[]; urns: string[] } } = {},
 ): Promise<Destroyed> {
-  const installed = await installedObjects(stack);
+  const all = await installedObjects(stack);
+  const installed = opts.only ? all.filter((o) => opts.only?.addons.includes(o.addon)) : all;
   // The program runs for its guard only: the engine deletes what state holds, so rendering every
   // add-on again (seconds of helm and kustomize) would be wasted.
   const res = await writingState(stack, () =>
-    withEnv({ [DESTROY_ENV]: "1" }, () => stack.destroy(opts.runProgram ? { runProgram: true } : {})),
+    // Destroy deletes whatever tazuna:prune says of objects that leave a declaration that stays.
+    withEnv({ [DESTROY_ENV]: "1", [PRUNE_ENV]: "true" }, () =>
+      stack.destroy({
+        ...(opts.runProgram ? { runProgram: true } : {}),
+        ...(opts.only ? { target: opts.only.urns } : {}),
+      }),
+    ),
   );
   return { result: res.summary.result, ...(await deleteRetained(cluster, installed)) };
 }

@@ -10,6 +10,7 @@ import { PulumiCommand } from "@pulumi/pulumi/automation";
 
 import { missingFix } from "../tools";
 import { OFFLINE_ENV } from "./offline-env";
+import { LOG_LEVEL_ENV, traceCommand } from "../exec";
 
 export { OFFLINE_ENV };
 
@@ -53,6 +54,27 @@ export function sessionRoot(real: string): string {
 let command: Promise<PulumiCommand> | undefined;
 
 export function pulumiCommand(): Promise<PulumiCommand> {
-  command ??= PulumiCommand.get({ root: sessionRoot(pulumiRoot()) });
+  command ??= PulumiCommand.get({ root: sessionRoot(pulumiRoot()) }).then(traced);
   return command;
+}
+
+type Run = (args: string[], ...rest: unknown[]) => unknown;
+
+/**
+ * At --log-level debug, each engine command line goes to stderr, and the
+ * engine keeps its own log (glog, verbosity 3: the steps and plugin
+ * starts, not the values sent) in the temporary folder, said once.
+ * PulumiCommand has no hook for this; its `run` is wrapped when present.
+ */
+function traced(cmd: PulumiCommand): PulumiCommand {
+  const target = cmd as unknown as { run?: Run };
+  const run = target.run;
+  if (process.env[LOG_LEVEL_ENV] !== "debug" || typeof run !== "function") return cmd;
+  process.stderr.write(`debug: engine log: ${path.join(tmpdir(), "pulumi.INFO")} (the newest run's)\n`);
+  target.run = (args, ...rest) => {
+    const logged = ["--logflow", "-v=3", ...args];
+    traceCommand("pulumi", logged);
+    return run.call(cmd, logged, ...rest);
+  };
+  return cmd;
 }

@@ -81,3 +81,26 @@ export function selectByTags(
   tagged.forEach(add);
   return { names, pulledIn: new Set([...names].filter((n) => !tagged.includes(n))) };
 }
+
+/**
+ * `destroy --tags`: the tagged add-ons go, nothing is pulled in. An add-on
+ * that stays may not depend on one that goes (its objects would lose what
+ * they run on): each such pair is returned. Edges are the engine's, so
+ * declaration order counts when no add-on declares dependsOn.
+ */
+export function selectForDestroy(
+  addons: readonly (Named & { tags: readonly string[] })[],
+  tags: readonly string[],
+): { going: string[]; dependents: Map<string, string[]>; conflicts: [stays: string, goes: string][] } {
+  const going = addons.filter((a) => a.tags.some((t) => tags.includes(t))).map((a) => a.name);
+  const preds = predecessors(addons);
+  const dependents = new Map(going.map((g) => [g, [] as string[]]));
+  const conflicts: [string, string][] = [];
+  for (const [name, before] of preds)
+    for (const b of before) {
+      if (!going.includes(b)) continue;
+      dependents.get(b)?.push(name);
+      if (!going.includes(name)) conflicts.push([name, b]);
+    }
+  return { going, dependents, conflicts };
+}

@@ -14,7 +14,8 @@ import * as pulumi from "@pulumi/pulumi";
 /** What a provider's module exports under its name: the operations that need code. */
 export type Operations<P> = Required<
   Pick<pulumi.dynamic.ResourceProvider<P, P>, "create" | "update" | "diff">
->;
+> &
+  Pick<pulumi.dynamic.ResourceProvider<P, P>, "configure">;
 
 /**
  * The provider module the engine's dynamic-provider process loads (`handler()` returns the provider).
@@ -30,6 +31,7 @@ export function providerModule(file: string, exportName: string, deletes = false
     "exports.handler = () => {",
     `  const ops = () => { ${register}return require(${JSON.stringify(file)})[${JSON.stringify(exportName)}]; };`,
     "  return {",
+    "    configure: async (req) => (ops().configure ? ops().configure(req) : undefined),",
     "    create: async (inputs) => ops().create(inputs),",
     "    update: async (id, olds, news) => ops().update(id, olds, news),",
     "    diff: async (id, olds, news) => ops().diff(id, olds, news),",

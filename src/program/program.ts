@@ -15,6 +15,7 @@ import { refuseOutsideSecrets } from "../secrets/placement";
 import { StackSettingsSchema, type StackSettings } from "../config/settings";
 import { layers, predecessors } from "../graph/order";
 import { renderAll, type K8sObject } from "../render";
+import { setCacheMode } from "../render/artifact-cache";
 import { AddonComponent } from "./addon";
 import { entryKey } from "../release/inventory";
 import { adoptFromEnv, destroyingFromEnv, onlyFromEnv, runFromEnv } from "./run-env";
@@ -86,6 +87,7 @@ export function settingsFromConfig(stack: string): StackSettings {
     vars: cfg.getObject<Record<string, string>>("vars"),
     rebindTo: cfg.get("rebindTo"),
     clusterUid: cfg.get("clusterUid"),
+    prune: cfg.getBoolean("prune"),
   };
   const res = StackSettingsSchema.safeParse(
     Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)),
@@ -95,7 +97,7 @@ export function settingsFromConfig(stack: string): StackSettings {
     throw new StackSettingsError(stack, `tazuna:${String(i?.path[0] ?? "")}: ${i?.message ?? "invalid"}`);
   }
   // Only the file and vars are settings; --allow-any-context is read where the guard runs.
-  const { allowAnyContext: _allow, ...flags } = runFromEnv() ?? {};
+  const { allowAnyContext: _allow, cache: _cache, ...flags } = runFromEnv() ?? {};
   return { ...res.data, ...flags };
 }
 
@@ -226,6 +228,9 @@ export async function tazunaProgram(ctx: ProgramContext) {
   if (!ctx.throwawayCluster) checkPinned(ctx.settings, identity, ctx.stackName);
   // Destroy deletes what state holds: the program runs for its guard (above), and renders nothing.
   const destroying = destroyingFromEnv();
+  // A project's own program learns --no-cache/--offline from the command; the built-in one shares its process.
+  const cache = runFromEnv()?.cache;
+  if (cache) setCacheMode(cache);
   const rendered = destroying
     ? new Map<string, K8sObject[]>(decl.addons.map((a) => [a.name, []]))
     : await renderAll(decl.addons);

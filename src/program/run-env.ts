@@ -11,14 +11,17 @@
  * or an ancestor. A value left exported in a shell is ignored by `pulumi up`
  * and dropped by `tazuna`.
  */
-import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { StackSettingsSchema } from "../config/settings";
+import { CacheModeSchema } from "../render/artifact-cache";
+import { CLI_PID_ENV, fromOwnTazuna, isAncestor } from "../pids";
+import { PRUNE_ENV } from "../release/prune";
+
+export { CLI_PID_ENV, fromOwnTazuna, isAncestor };
 
 export const RUN_ENV = "TAZUNA_RUN";
 export const ONLY_ENV = "TAZUNA_ONLY_ADDONS";
 export const ADOPT_ENV = "TAZUNA_ADOPT";
-export const CLI_PID_ENV = "TAZUNA_CLI_PID";
 /** The Kubernetes provider's field managers, for the run that takes a per-object stack over (engine/upgrade.ts). */
 export const FORMER_MANAGERS_ENV = "TAZUNA_FORMER_MANAGERS";
 /** Set around `tazuna destroy`'s engine run: the program registers no objects, so renders nothing. */
@@ -29,12 +32,14 @@ const RunSchema = z.strictObject({
   vars: StackSettingsSchema.shape.vars,
   /** --allow-any-context: an environment without patterns may drop the root's guard. */
   allowAnyContext: z.boolean().optional(),
+  /** --no-cache (refresh) or --offline: how renders use the artifact cache (render/artifact-cache.ts). */
+  cache: CacheModeSchema.optional(),
 });
 export type RunFlags = z.infer<typeof RunSchema>;
 
 /** Called first by the tazuna command: no leftover from a shell reaches a program through it. */
 export function startTazunaRun(env: NodeJS.ProcessEnv = process.env): void {
-  for (const name of [RUN_ENV, ONLY_ENV, ADOPT_ENV, DESTROY_ENV, FORMER_MANAGERS_ENV])
+  for (const name of [RUN_ENV, ONLY_ENV, ADOPT_ENV, DESTROY_ENV, FORMER_MANAGERS_ENV, PRUNE_ENV])
     Reflect.deleteProperty(env, name);
   env[CLI_PID_ENV] = String(process.pid);
 }
@@ -42,30 +47,6 @@ export function startTazunaRun(env: NodeJS.ProcessEnv = process.env): void {
 /** The environment entry for the engine: this run's flags. */
 export function runEnv(flags: RunFlags): Record<string, string> {
   return { [RUN_ENV]: JSON.stringify(flags) };
-}
-
-function parentOf(pid: number): number | undefined {
-  try {
-    // /proc/PID/stat: "pid (comm) state ppid ..."; comm may hold spaces and parentheses.
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-  } catch {
-    return undefined;
-  }
-}
-
-/** True when `pid` started this process, however many processes lie between. */
-export function isAncestor(pid: number, from = process.pid): boolean {
-  if (!Number.isInteger(pid) || pid <= 1) return false;
-  for (let p = parentOf(from), hops = 0; p !== undefined && p > 1 && hops < 64; p = parentOf(p), hops++)
-    if (p === pid) return true;
-  return false;
-}
-
-/** Whether the run's variables were set by the tazuna process running this program (itself or an ancestor). */
-export function fromOwnTazuna(env: NodeJS.ProcessEnv = process.env): boolean {
-  const pid = Number(env[CLI_PID_ENV]);
-  return pid === process.pid || isAncestor(pid);
 }
 
 /** The flags of the tazuna run that started this program, if one did. */

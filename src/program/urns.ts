@@ -59,3 +59,13 @@ export function excludesFor(stackName: string, project: string, others: readonly
     ]),
   ];
 }
+
+/** URN patterns of whole add-ons (component, release, tests): what `destroy --tags` targets. */
+export function addonUrns(stackName: string, project: string, addons: readonly string[]): string[] {
+  const base = `urn:pulumi:${stackName}::${project}::`;
+  return addons.flatMap((a) => [
+    `${base}${ADDON_TYPE}::${a}`,
+    `${base}${ADDON_TYPE}$${RELEASE_TYPE}::${a}`,
+    `${base}**WaitUntil::${a}-test-**`,
+  ]);
+}

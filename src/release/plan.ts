@@ -13,12 +13,13 @@ import type { K8sObject } from "../render/objects";
 import { ApiError, type Client, type Ref } from "./client";
 import { FIELD_MANAGER, bounded, dryRunApply, refOf } from "./apply";
 import { entryKey, fingerprint, keyOf, type Entry } from "./inventory";
+import { leftBy, type PruneRule } from "./prune";
 
 export const ObjectChangeSchema = z.object({
   op: z.enum(["create", "update", "delete", "keep"]),
   /** group/version:Kind namespace/name (objectLabel) */
   object: z.string(),
-  /** Field paths an update changes (never values); for keep, why it stays. */
+  /** Field paths an update changes (never values); for delete and keep, the setting or policy that decides. */
   fields: z.array(z.string()),
   /** The declaration did not change: the change undoes an edit made in the cluster. */
   drift: z.boolean(),
@@ -175,6 +176,8 @@ interface Found {
 
 interface PlanOptions {
   key: string;
+  /** What becomes of an object that left the add-on and is not kept by policy. */
+  prune?: PruneRule;
   createOnly?: boolean;
   former?: readonly string[];
   /** Keys of objects taken as they are live (migrate, fold): recorded, not written. */
@@ -243,7 +246,11 @@ export async function planRelease(
         fields: [whyKept(e, opts.createOnly)],
         drift: false,
       });
-    else changes.push({ op: "delete", object: objectLabel(e), fields: [], drift: false });
+    else {
+      const rule = opts.prune ?? { prune: true, cause: "" };
+      const why = rule.cause ? [leftBy(rule)] : [];
+      changes.push({ op: rule.prune ? "delete" : "keep", object: objectLabel(e), fields: why, drift: false });
+    }
   }
   const inventoryOnly = changes.length === 0 && (moved || found.some((f) => f?.declared));
   return { changes, inventoryOnly, writes };

@@ -16,6 +16,7 @@ import { PLAN_DIR_ENV, planFileOf, planRelease } from "./plan";
 import { logPlan } from "./engine-log";
 import { GateSchema, waitAll } from "./ready";
 import { runHooks } from "./hooks";
+import { configurePrune, pruneRule } from "./prune";
 import { HookSchema, type HookPhase } from "../render/hooks";
 
 /** What the program hands the release for one run, in its manifest file. */
@@ -91,6 +92,7 @@ async function planOnce(inputs: ReleaseInputs, old: ReleaseState | undefined) {
   try {
     const { writes, ...plan } = await planRelease(api, m.objects, m.claimedElsewhere, old, {
       key: old?.key ?? newKey(),
+      prune: pruneRule(),
       former: old?.formerManagers ?? inputs.formerManagers ?? [],
       recordOnly: new Set(m.recordOnly),
       ...(inputs.handOff ? { createOnly: true } : {}),
@@ -169,7 +171,8 @@ async function applyAndPrune(
   const key = old?.key ?? newKey();
   const deadline = Date.now() + inputs.timeoutSeconds * 1000;
   await applyAll(api, writes, { deadline, ...(inputs.handOff ? { createOnly: true } : {}) });
-  if (old) {
+  // Without prune, what left the add-on leaves the inventory below and stays in the cluster.
+  if (old && pruneRule().prune) {
     const now = new Set([...m.objects.map(entryKey), ...m.claimedElsewhere]);
     const kept = new Set(old.kept);
     const gone = old.inventory.filter((e) => !now.has(keyOf(e)) && !kept.has(keyOf(e)));
@@ -191,6 +194,9 @@ const readinessChanged = (old: ReleaseState, i: ReleaseInputs) =>
   old.readiness !== undefined && old.readiness !== i.readiness;
 
 export const releaseOps = {
+  configure: async (req: pulumi.dynamic.ConfigureRequest): Promise<void> => {
+    configurePrune(req.config.get("tazuna:prune"));
+  },
   create: async (inputs: unknown): Promise<pulumi.dynamic.CreateResult> => {
     const i = ReleaseInputsSchema.parse(inputs);
     return { id: i.label, outs: await apply(i, undefined) };
@@ -220,7 +226,8 @@ export const releaseOps = {
   },
   delete: async (_id: string, props: unknown): Promise<void> => {
     const s = ReleaseStateSchema.parse(props);
-    if (s.handOff) return;
+    // A removed add-on's objects are left, as a removed object's are, when prune is off (tazuna destroy turns it on).
+    if (s.handOff || !pruneRule().prune) return;
     const kept = new Set(s.kept);
     const refs = s.inventory.filter((e) => !kept.has(keyOf(e))).reverse();
     const api = Client.for(await loadKubeconfig(s.kubeconfig, s.context));

@@ -166,8 +166,11 @@ describe("tazuna CLI (e2e)", function () {
     assert.equal((await tazuna(["check"])).exitCode, 0);
   });
 
-  it("plan exits 2 with changes per add-on before the first apply", async () => {
-    const res = await tazuna(["plan", "--cluster", "local"]);
+  it("plan lists changes per add-on before the first apply: exit 0 as the Go tool's, 2 with --detailed-exitcode", async () => {
+    const plain = await tazuna(["plan", "--cluster", "local"]);
+    assert.equal(plain.exitCode, 0, plain.stderr);
+    assert.match(plain.stdout, /cluster local: \d+ changes/);
+    const res = await tazuna(["plan", "--detailed-exitcode", "--cluster", "local"]);
     assert.equal(res.exitCode, 2, res.stderr);
     assert.match(res.stdout, /cluster local: \d+ changes/);
     assert.match(
@@ -242,10 +245,10 @@ describe("tazuna CLI (e2e)", function () {
   });
 
   it("plan exits 0 on the converged cluster, and --output json says so", async () => {
-    const text = await tazuna(["plan", "--cluster", "local"]);
+    const text = await tazuna(["plan", "--detailed-exitcode", "--cluster", "local"]);
     assert.equal(text.exitCode, 0, `${text.stdout}\n${text.stderr}`);
     assert.match(text.stdout, /cluster local: no changes/);
-    const json = await tazuna(["plan", "--cluster", "local", "--output", "json"]);
+    const json = await tazuna(["plan", "--detailed-exitcode", "--cluster", "local", "--output", "json"]);
     assert.deepEqual(checkedJson("plan", json.stdout), {
       schemaVersion: 1,
       cluster: "local",
@@ -271,16 +274,16 @@ describe("tazuna CLI (e2e)", function () {
       "metrics",
     ]);
 
-    const same = await tazuna(["state", "diff", "--cluster", "local"]);
+    const same = await tazuna(["state", "diff", "--detailed-exitcode", "--cluster", "local"]);
     assert.equal(same.exitCode, 0, `${same.stdout}\n${same.stderr}`);
     assert.match(same.stdout, /declaration and state agree/);
     const file = path.join(dir, "tazuna.yaml");
     const text = await readFile(file, "utf8");
     await writeFile(file, text.replace("replicaCount: 2", "replicaCount: 5"));
-    const changed = await tazuna(["state", "diff", "--cluster", "local"]);
+    const changed = await tazuna(["state", "diff", "--detailed-exitcode", "--cluster", "local"]);
     const changedJson = checkedJson<{ diff: unknown[] }>(
       "state-diff",
-      (await tazuna(["state", "diff", "--cluster", "local", "-o", "json"])).stdout,
+      (await tazuna(["state", "diff", "--detailed-exitcode", "--cluster", "local", "-o", "json"])).stdout,
     );
     await writeFile(file, text);
     assert.equal(changedJson.diff.length, 1);
@@ -289,14 +292,16 @@ describe("tazuna CLI (e2e)", function () {
   });
 
   it("state drift finds hand edits, hand deletes and undeclared leftovers; apply puts the declaration back", async () => {
-    const clean = await tazuna(["state", "drift", "--cluster", "local"]);
+    const clean = await tazuna(["state", "drift", "--detailed-exitcode", "--cluster", "local"]);
     assert.equal(clean.exitCode, 0, `${clean.stdout}\n${clean.stderr}`);
     assert.match(clean.stdout, /cluster local: no drift/);
     const k = cluster().kubectl();
     await k(["scale", "deployment", "ingress-controller", "-n", "ingress-system", "--replicas=1"]);
     await k(["delete", "configmap", "argocd-cm", "-n", "argocd"]);
     await k(["create", "configmap", "hand-made", "-n", "argocd", "--from-literal=a=b"]);
-    const drift = await tazuna(["state", "drift", "--cluster", "local"]);
+    const plainDrift = await tazuna(["state", "drift", "--cluster", "local"]);
+    assert.equal(plainDrift.exitCode, 0, "drift found is no failure without --detailed-exitcode");
+    const drift = await tazuna(["state", "drift", "--detailed-exitcode", "--cluster", "local"]);
     assert.equal(drift.exitCode, 2, drift.stderr);
     assert.deepEqual(drift.stdout.split("\n").filter(Boolean).sort(), [
       "changed\tingress\tDeployment\tingress-system\tingress-controller\tspec.replicas",
@@ -305,7 +310,7 @@ describe("tazuna CLI (e2e)", function () {
     ]);
     const json = checkedJson<{ schemaVersion: number; drift: unknown[] }>(
       "drift",
-      (await tazuna(["state", "drift", "--cluster", "local", "-o", "json"])).stdout,
+      (await tazuna(["state", "drift", "--detailed-exitcode", "--cluster", "local", "-o", "json"])).stdout,
     );
     assert.equal(json.schemaVersion, 1);
     assert.equal(json.drift.length, 3);
@@ -314,7 +319,7 @@ describe("tazuna CLI (e2e)", function () {
     assert.equal(apply.exitCode, 0, apply.stderr);
     assert.equal(await field(k, "deployment/ingress-controller", "ingress-system", "{.spec.replicas}"), "2");
     assert.ok(await exists(k, ["configmap", "argocd-cm", "-n", "argocd"]));
-    const after = await tazuna(["state", "drift", "--cluster", "local"]);
+    const after = await tazuna(["state", "drift", "--detailed-exitcode", "--cluster", "local"]);
     assert.equal(
       after.stdout.replace(/\n$/, ""),
       "undeclared\t-\tConfigMap\targocd\thand-made\t",
@@ -329,14 +334,14 @@ describe("tazuna CLI (e2e)", function () {
     assert.deepEqual(result.prunedLeftovers, ["ConfigMap/hand-made -n argocd"]);
     assert.equal(await exists(k, ["configmap", "hand-made", "-n", "argocd"]), false);
     assert.ok(await exists(k, ["configmap", "argocd-cm", "-n", "argocd"]), "declared objects stay");
-    const clean2 = await tazuna(["state", "drift", "--cluster", "local"]);
+    const clean2 = await tazuna(["state", "drift", "--detailed-exitcode", "--cluster", "local"]);
     assert.equal(clean2.exitCode, 0, clean2.stdout);
 
     // --tags on a stack that holds every add-on: the others are left as they are, not deleted.
     const tagged = await tazuna(["apply", "--cluster", "local", "--yes", "--tags", "edge"]);
     assert.equal(tagged.exitCode, 0, tagged.stderr);
     assert.ok(await exists(k, ["namespace", "cert-manager"]), "an untagged add-on stays");
-    const plan = await tazuna(["plan", "--cluster", "local"]);
+    const plan = await tazuna(["plan", "--detailed-exitcode", "--cluster", "local"]);
     assert.equal(plan.exitCode, 0, `${plan.stdout}\n${plan.stderr}`);
   });
 
@@ -375,7 +380,7 @@ describe("tazuna CLI (e2e)", function () {
   it("the guard refuses a context outside context_matches with exit 3", async () => {
     const res = await tazuna(["apply", "--cluster", "wrong", "--yes"]);
     assert.equal(res.exitCode, 3, `${res.stdout}\n${res.stderr}`);
-    const json = await tazuna(["plan", "--cluster", "wrong", "-o", "json"]);
+    const json = await tazuna(["plan", "--detailed-exitcode", "--cluster", "wrong", "-o", "json"]);
     assert.equal(json.exitCode, 3);
     assert.equal(checkedJson<{ error: { exitCode: number } }>("error", json.stdout).error.exitCode, 3);
     assert.match(res.stderr, /kubeconfig context "other-cli" does not match spec\.context_matches/);

@@ -97,7 +97,7 @@ describe("faults (e2e)", function () {
     const again = await tazuna(["apply", "--yes"]);
     assert.equal(again.exitCode, 0, again.stderr);
     assert.ok(await exists(k, ["configmap", "c", "-n", "faults"]));
-    const plan = await tazuna(["plan"]);
+    const plan = await tazuna(["plan", "--detailed-exitcode"]);
     assert.equal(plan.exitCode, 0, `${plan.stdout}\n${plan.stderr}`);
   });
 
@@ -191,7 +191,7 @@ describe("faults (e2e)", function () {
     await writeFile(path.join(dir, "third", "c.yaml"), configMap("c", { ok: "again" }));
     const applied = await tazuna(["apply", "--yes", "--prune-leftovers"]);
     assert.equal(applied.exitCode, 0, applied.stderr);
-    const drift = await tazuna(["state", "drift"]);
+    const drift = await tazuna(["state", "drift", "--detailed-exitcode"]);
     assert.equal(drift.exitCode, 0, `${drift.stdout}\n${drift.stderr}`);
     await declare(base.filter((a) => a.name !== "third"));
     const removed = await tazuna(["apply", "--yes"]);

@@ -97,7 +97,7 @@ describe("first hour: every error path, once, with its fix and exit code (no clu
     const dir = path.join(root, "missing");
     await folder(dir, { "tazuna.yaml": { namespaces: ["one"] } });
     expectOne(
-      await run(dir, ["plan"]),
+      await run(dir, ["plan", "--detailed-exitcode"]),
       1,
       new RegExp(`no kubeconfig: ${home}/\\.kube/config does not exist \\(set by the default`),
       /pass --kubeconfig FILE or export KUBECONFIG=FILE/,
@@ -109,7 +109,7 @@ describe("first hour: every error path, once, with its fix and exit code (no clu
       /point KUBECONFIG at your kubeconfig/,
     );
     expectOne(
-      await run(dir, ["--kubeconfig", path.join(root, "nope"), "plan"]),
+      await run(dir, ["--kubeconfig", path.join(root, "nope"), "plan", "--detailed-exitcode"]),
       1,
       /\(set by --kubeconfig\)/,
       /point --kubeconfig at your kubeconfig/,
@@ -123,7 +123,7 @@ describe("first hour: every error path, once, with its fix and exit code (no clu
     const asFolder = path.join(root, "kubeconfig-is-a-folder");
     await mkdir(asFolder);
     expectOne(
-      await run(dir, ["plan"], { KUBECONFIG: asFolder }),
+      await run(dir, ["plan", "--detailed-exitcode"], { KUBECONFIG: asFolder }),
       1,
       /cannot read kubeconfig .*kubeconfig-is-a-folder \(EISDIR/,
       /make it readable/,
@@ -131,13 +131,13 @@ describe("first hour: every error path, once, with its fix and exit code (no clu
     const noCurrent = path.join(root, "no-current");
     await writeFile(noCurrent, unreachableKubeconfig(["dev-a"]));
     expectOne(
-      await run(dir, ["plan"], { KUBECONFIG: noCurrent }),
+      await run(dir, ["plan", "--detailed-exitcode"], { KUBECONFIG: noCurrent }),
       1,
       /no current context in .*no-current/,
       /--context NAME|use-context/,
     );
     expectOne(
-      await run(dir, ["--context", "dev-b", "plan"], { KUBECONFIG: noCurrent }),
+      await run(dir, ["--context", "dev-b", "plan", "--detailed-exitcode"], { KUBECONFIG: noCurrent }),
       1,
       /context "dev-b" is not in kubeconfig .*\(its contexts: dev-a\)/,
       /pass --context NAME with one of them/,
@@ -150,7 +150,11 @@ describe("first hour: every error path, once, with its fix and exit code (no clu
     await writeFile(kubeconfig, unreachableKubeconfig(["dev-a", "prod-a"], "dev-a"));
     const bare = path.join(root, "guard-folder");
     await folder(bare, { "tazuna.yaml": { guard: ["prod-.*"], namespaces: ["one"] } });
-    for (const args of [["plan"], ["apply", "--yes"], ["destroy", "--yes"]]) {
+    for (const args of [
+      ["plan", "--detailed-exitcode"],
+      ["apply", "--yes"],
+      ["destroy", "--yes"],
+    ]) {
       const res = await run(bare, args, { KUBECONFIG: kubeconfig });
       expectOne(
         res,
@@ -170,7 +174,7 @@ describe("first hour: every error path, once, with its fix and exit code (no clu
       stringify({ config: { "tazuna:context": "dev-a", "tazuna:kubeconfig": kubeconfig } }),
     );
     expectOne(
-      await run(stacked, ["plan"]),
+      await run(stacked, ["plan", "--detailed-exitcode"]),
       3,
       /guard: kubeconfig context "dev-a" does not match/,
       /--cluster NAME, or fix tazuna:context in stacks\/Pulumi\.dev\.yaml/,
@@ -179,7 +183,7 @@ describe("first hour: every error path, once, with its fix and exit code (no clu
     // The positive control: the matching context passes context_matches and goes on to read the
     // cluster's identity, which is not there: that refusal, once, before any stack is created.
     expectOne(
-      await run(bare, ["--context", "prod-a", "plan"], { KUBECONFIG: kubeconfig }),
+      await run(bare, ["--context", "prod-a", "plan", "--detailed-exitcode"], { KUBECONFIG: kubeconfig }),
       3,
       /guard: cannot read the identity of the cluster behind context "prod-a"/,
       /check that the cluster is reachable/,
@@ -220,7 +224,7 @@ describe("first hour: every error path, once, with its fix and exit code (no clu
     const allowed = await run(dir, ["-e", "dev", "--allow-any-context", "apply", "--yes"], env);
     assert.match(allowed.stderr, /cannot read the identity of the cluster/, allowed.stderr);
     assert.doesNotMatch(allowed.stderr, /declares no context_matches, so/);
-    const plan = await run(dir, ["-e", "dev", "plan"], env);
+    const plan = await run(dir, ["-e", "dev", "plan", "--detailed-exitcode"], env);
     assert.match(
       plan.stderr,
       /cannot read the identity of the cluster/,
@@ -253,7 +257,7 @@ describe("first hour: every error path, once, with its fix and exit code (no clu
       stringify({ config: { "tazuna:context": "dev-a", "tazuna:file": "tazuna.yaml" } }),
     );
     expectOne(
-      await run(dir, ["-f", "other.yaml", "plan"], { KUBECONFIG: kubeconfig }),
+      await run(dir, ["-f", "other.yaml", "plan", "--detailed-exitcode"], { KUBECONFIG: kubeconfig }),
       1,
       /-f other\.yaml: stacks\/Pulumi\.dev\.yaml sets tazuna:file: tazuna\.yaml, another file/,
       /drop -f, or set tazuna:file: other\.yaml in stacks\/Pulumi\.dev\.yaml/,
@@ -265,7 +269,7 @@ describe("first hour: every error path, once, with its fix and exit code (no clu
       PULUMI_CONFIG_PASSPHRASE_FILE: missing,
     };
     expectOne(
-      await run(dir, ["plan"], env),
+      await run(dir, ["plan", "--detailed-exitcode"], env),
       1,
       /PULUMI_CONFIG_PASSPHRASE_FILE names .*no-such-passphrase, which does not exist/,
       /create it with a random passphrase/,
@@ -333,7 +337,7 @@ describe("first hour: every error path, once, with its fix and exit code (no clu
     const command = await run(dir, ["chek"]);
     assert.equal(command.exitCode, 1);
     assert.match(command.stderr, /Did you mean check\?/);
-    const option = await run(dir, ["plan", "--clster", "x"]);
+    const option = await run(dir, ["plan", "--detailed-exitcode", "--clster", "x"]);
     assert.equal(option.exitCode, 1);
     assert.match(option.stderr, /Did you mean --cluster\?/);
   });
@@ -373,10 +377,10 @@ describe("first hour: -f, --var and --var-file reach the engine on every path (e
     const k = cluster().kubectl();
     assert.ok(await exists(k, ["namespace", "other"]));
     assert.ok(!(await exists(k, ["namespace", "main-a"])), "tazuna.yaml's add-ons were not applied");
-    const plan = await run(dir, ["-f", "other.yaml", "plan"]);
+    const plan = await run(dir, ["-f", "other.yaml", "plan", "--detailed-exitcode"]);
     assert.equal(plan.exitCode, 0, `${plan.stdout}\n${plan.stderr}`);
     // The control: without -f the same folder's plan is tazuna.yaml's (creates main-*, deletes other).
-    const plain = await run(dir, ["plan"]);
+    const plain = await run(dir, ["plan", "--detailed-exitcode"]);
     assert.match(plain.stdout, /\+ create +core\/v1:Namespace main-a/);
     assert.match(plain.stdout, /- delete +core\/v1:Namespace other/);
     const destroyed = await run(dir, ["-f", "other.yaml", "destroy", "--yes"]);
@@ -388,17 +392,14 @@ describe("first hour: -f, --var and --var-file reach the engine on every path (e
     await folder(dir, { "other.yaml": { namespaces: ["lonely"] } });
     for (const args of [["plan"], ["apply", "--yes"], ["plan"], ["destroy", "--yes"]]) {
       const res = await run(dir, ["-f", "other.yaml", ...args]);
-      assert.ok(
-        res.exitCode === 0 || (args[0] === "plan" && res.exitCode === 2),
-        `${args.join(" ")}: ${res.stderr}`,
-      );
+      assert.ok(res.exitCode === 0, `${args.join(" ")}: ${res.stderr}`);
       assert.doesNotMatch(res.stderr, /file not found/);
     }
     const verify = await run(dir, ["-f", "other.yaml", "verify", "--settle", "30"]);
     assert.equal(verify.exitCode, 0, `${verify.stdout}\n${verify.stderr}`);
     assert.match(verify.stdout, /apply from zero.*\n.*plan again/);
     // The control: without -f there is nothing to read.
-    const missing = await run(dir, ["plan"]);
+    const missing = await run(dir, ["plan", "--detailed-exitcode"]);
     assert.equal(missing.exitCode, 1);
     assert.match(missing.stderr, /tazuna\.yaml: file not found/);
   });
@@ -427,14 +428,14 @@ describe("first hour: -f, --var and --var-file reach the engine on every path (e
       }),
     );
     await writeFile(path.join(dir, "vars.yaml"), stringify({ overlay: "from-file", region: "eu-west-1" }));
-    const missing = await run(dir, ["plan"]);
+    const missing = await run(dir, ["plan", "--detailed-exitcode"]);
     assert.equal(missing.exitCode, 1);
     assert.match(
       missing.stderr,
       /unknown variable \$\{vars\.overlay\}\n {2}fix: pass --var overlay=VALUE \(or --var-file FILE\)/,
     );
     const args = ["--var-file", "vars.yaml", "--var", "overlay=prod"];
-    const plan = await run(dir, [...args, "plan"]);
+    const plan = await run(dir, [...args, "plan", "--detailed-exitcode"]);
     assert.equal(plan.exitCode, 2, plan.stderr);
     assert.match(plan.stdout, /vars: overlay \(--var\), region \(--var-file .*vars\.yaml\)/);
     const applied = await run(dir, [...args, "apply", "--yes"]);
@@ -443,7 +444,7 @@ describe("first hour: -f, --var and --var-file reach the engine on every path (e
       cluster().kubectl()(["get", "configmap", name, "-n", "default", "-o", "jsonpath={.data.value}"]);
     assert.equal(await value("overlay"), "prod", "--var wins over --var-file");
     assert.equal(await value("region"), "eu-west-1", "from --var-file");
-    const again = await run(dir, [...args, "plan"]);
+    const again = await run(dir, [...args, "plan", "--detailed-exitcode"]);
     assert.equal(again.exitCode, 0, again.stdout);
     const destroyed = await run(dir, [...args, "destroy", "--yes"]);
     assert.equal(destroyed.exitCode, 0, destroyed.stderr);

@@ -98,7 +98,9 @@ describe("a fleet of three clusters (e2e)", function () {
 
   it("a cluster the guard refuses fails on its own; the others still run; the exit code says so", async () => {
     await writeStack("b", "not-a-tazuna-context");
-    const res = await tazuna(["plan", "--all"]).finally(() => writeStack("b", on("b").context));
+    const res = await tazuna(["plan", "--detailed-exitcode", "--all"]).finally(() =>
+      writeStack("b", on("b").context),
+    );
     assert.equal(res.exitCode, 1, `${res.stdout}\n${res.stderr}`);
     assert.match(res.stdout, /^cluster a: no changes$/m);
     assert.match(res.stdout, /^cluster c: no changes$/m);
@@ -124,7 +126,7 @@ describe("a fleet of three clusters (e2e)", function () {
       "ingress-system",
       "--replicas=1",
     ]);
-    const res = await tazuna(["state", "drift", "--all", "-o", "json"]);
+    const res = await tazuna(["state", "drift", "--detailed-exitcode", "--all", "-o", "json"]);
     assert.equal(res.exitCode, 2, res.stderr);
     const doc = checkedJson<FanOut>("fan-out", res.stdout);
     const drift = Object.fromEntries(
@@ -152,7 +154,7 @@ describe("a fleet of three clusters (e2e)", function () {
     const jobs = path.join(path.dirname(dir), "jobs");
     await mkdir(jobs, { recursive: true });
     const job = async (file: string, cluster: string) => {
-      const res = await tazuna(["state", "drift", "--cluster", cluster, "-o", "json"]);
+      const res = await tazuna(["state", "drift", "--detailed-exitcode", "--cluster", cluster, "-o", "json"]);
       await writeFile(path.join(jobs, file), res.stdout);
       return res.exitCode;
     };
@@ -160,9 +162,9 @@ describe("a fleet of three clusters (e2e)", function () {
     assert.equal(await job("b-c.json", "b,c"), 2);
     const files = ["a.json", "b-c.json"].map((f) => path.join(jobs, f));
 
-    const merged = await tazuna(["summary", "-o", "json", ...files]);
+    const merged = await tazuna(["summary", "-o", "json", "--detailed-exitcode", ...files]);
     assert.equal(merged.exitCode, 2, merged.stderr);
-    const whole = await tazuna(["state", "drift", "--all", "-o", "json"]);
+    const whole = await tazuna(["state", "drift", "--detailed-exitcode", "--all", "-o", "json"]);
     const results = (raw: string) =>
       checkedJson<FanOut & { command: string }>("fan-out", raw).clusters.map((c) => [
         c.cluster,
@@ -173,7 +175,7 @@ describe("a fleet of three clusters (e2e)", function () {
     assert.equal(JSON.parse(merged.stdout).command, "state drift");
 
     // The table --all prints: CLUSTER RESULT EXIT TIME SUMMARY, TIME aside.
-    const table = await tazuna(["summary", ...files]);
+    const table = await tazuna(["summary", "--detailed-exitcode", ...files]);
     const rows = table.stdout
       .split("\n")
       .filter((l) => /^[abc] /.test(l))
@@ -185,13 +187,20 @@ describe("a fleet of three clusters (e2e)", function () {
     ]);
     assert.deepEqual(rows, expected, table.stdout);
     assert.equal(table.exitCode, 2);
+    // Without the flag, changes found are no failure; the rows still say which cluster has them.
+    const plain = await tazuna(["summary", ...files]);
+    assert.equal(plain.exitCode, 0, plain.stdout);
+    assert.match(plain.stdout, /^c +changes +2 /m);
 
     // A job that uploaded nothing is a failure once the fleet is named (--all).
     const missing = await tazuna(["summary", "--all", files[0] as string]);
     assert.equal(missing.exitCode, 1);
     assert.match(missing.stdout, /^b +failed +1 +- +no result/m);
     const plan = path.join(jobs, "plan-a.json");
-    await writeFile(plan, (await tazuna(["plan", "--cluster", "a", "-o", "json"])).stdout);
+    await writeFile(
+      plan,
+      (await tazuna(["plan", "--detailed-exitcode", "--cluster", "a", "-o", "json"])).stdout,
+    );
     const mixed = await tazuna(["summary", plan, files[1] as string]);
     assert.equal(mixed.exitCode, 1);
     assert.match(mixed.stderr, /different commands \(plan, state drift\)/);
@@ -203,7 +212,7 @@ describe("a fleet of three clusters (e2e)", function () {
     assert.match(same.stdout, /declared: same\nlive: same/);
 
     await writeStack("c", on("c").context, "big");
-    const res = await tazuna(["diff-clusters", "a", "c", "-o", "json"]);
+    const res = await tazuna(["diff-clusters", "a", "c", "-o", "json", "--detailed-exitcode"]);
     assert.equal(res.exitCode, 2, res.stderr);
     const doc = checkedJson<{ declared: unknown[]; live: unknown[] }>("diff-clusters", res.stdout);
     assert.deepEqual(doc.declared, [

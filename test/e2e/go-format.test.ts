@@ -71,7 +71,7 @@ describe("a Go-format tazuna.yaml applied (e2e)", function () {
       "extraValueFiles, the string kept",
     );
 
-    const plan = await tazuna(["plan"]);
+    const plan = await tazuna(["plan", "--detailed-exitcode"]);
     assert.equal(plan.exitCode, 0, `${plan.stdout}\n${plan.stderr}`);
   });
 
@@ -106,7 +106,7 @@ describe("a Go-format tazuna.yaml applied (e2e)", function () {
 
   it("a helmfile var the hint requires, unset in the environment, stops the run before any change", async () => {
     await edit("availableReplicas == 3", "availableReplicas == 2");
-    const res = await execa(BIN, ["-p", dir, "--cluster", "local", "plan"], {
+    const res = await execa(BIN, ["-p", dir, "--cluster", "local", "plan", "--detailed-exitcode"], {
       reject: false,
       stdin: "ignore",
       env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, TAZUNA_E2E_CLUSTER_NAME: undefined },

@@ -115,14 +115,14 @@ describe("guard (e2e, through the tazuna command)", function () {
         (e) => e.user.username === ADMIN_USER && e.stageTimestamp > since,
       );
     const since = new Date().toISOString();
-    const refused = await tazuna("prod", ["plan"]);
+    const refused = await tazuna("prod", ["plan", "--detailed-exitcode"]);
     assert.equal(refused.exitCode, 1);
     assert.match(refused.stderr, /tazuna\.yaml:\d+: spec\.manifests\[0\]\.type: Invalid option/);
     await settle();
     assert.deepEqual(await requestsSince(since), [], "not even a read reached the API server");
 
     await writeFile(path.join(dir, "tazuna.yaml"), minimal);
-    const plan = await tazuna("prod", ["plan"]);
+    const plan = await tazuna("prod", ["plan", "--detailed-exitcode"]);
     assert.equal(plan.exitCode, 0, plan.stderr);
     await settle();
     assert.ok((await requestsSince(since)).length > 0, "control: a valid plan's reads are in the audit log");

@@ -139,7 +139,7 @@ describe("interrupted applies (e2e)", function () {
     assert.match(again.stderr, /recovered: removed the lock of pid \d+ \(no longer running\)/);
     assert.match(again.stderr, /recovered: cleared an unfinished create of cert-manager-test-go-ahead-2/);
     assert.deepEqual(await pending(), []);
-    const plan = await tazuna(["plan"]);
+    const plan = await tazuna(["plan", "--detailed-exitcode"]);
     assert.equal(plan.exitCode, 0, `converged after recovery:\n${plan.stdout}\n${plan.stderr}`);
   });
 });

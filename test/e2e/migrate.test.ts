@@ -127,7 +127,7 @@ describe("tazuna migrate from the Go tool (e2e)", function () {
       [],
       `migrate wrote nothing to the cluster\n${res.stdout}\n${res.stderr}`,
     );
-    const plan = await tazuna(["plan"]);
+    const plan = await tazuna(["plan", "--detailed-exitcode"]);
     assert.equal(plan.exitCode, 0, `${plan.stdout}\n${plan.stderr}`);
     assert.match(plan.stdout + plan.stderr, /no changes/i);
   });
@@ -141,7 +141,7 @@ describe("tazuna migrate from the Go tool (e2e)", function () {
         .replace("availableReplicas == 2", "availableReplicas == 3"),
     );
     const since = new Date().toISOString();
-    const plan = await tazuna(["plan"]);
+    const plan = await tazuna(["plan", "--detailed-exitcode"]);
     assert.equal(plan.exitCode, 2, plan.stderr);
     const applied = await tazuna(["apply", "--yes"]);
     assert.equal(applied.exitCode, 0, applied.stderr);
@@ -169,7 +169,7 @@ describe("tazuna migrate from the Go tool (e2e)", function () {
     const k = cluster().kubectl();
     await k(["create", "configmap", "hand-made", "-n", "platform", "--from-literal=mode=manual"]);
     await k(["create", "service", "clusterip", "hand-svc", "-n", "platform", "--tcp=80:8080"]);
-    const drift = await tazuna(["state", "drift"]);
+    const drift = await tazuna(["state", "drift", "--detailed-exitcode"]);
     assert.equal(drift.exitCode, 2, drift.stderr);
     assert.match(drift.stdout, /undeclared\t-\tConfigMap\tplatform\thand-made/);
 
@@ -204,7 +204,7 @@ describe("tazuna migrate from the Go tool (e2e)", function () {
       [],
       "fold wrote nothing to the cluster",
     );
-    const plan = await tazuna(["plan"]);
+    const plan = await tazuna(["plan", "--detailed-exitcode"]);
     assert.equal(plan.exitCode, 0, `${plan.stdout}\n${plan.stderr}`);
 
     // A Secret among the leftovers: fold never writes its values into the project.
@@ -240,8 +240,12 @@ describe("tazuna migrate from the Go tool (e2e)", function () {
     const svcFile = path.join(dir, "owned", "service-hand-svc.yaml");
     const svc = await readFile(svcFile, "utf8");
     assert.doesNotMatch(svc, /clusterIP:/, "no allocated address");
-    assert.equal((await tazuna(["plan"])).exitCode, 0);
-    assert.equal((await tazuna(["state", "drift"])).exitCode, 0, "nothing undeclared any more");
+    assert.equal((await tazuna(["plan", "--detailed-exitcode"])).exitCode, 0);
+    assert.equal(
+      (await tazuna(["state", "drift", "--detailed-exitcode"])).exitCode,
+      0,
+      "nothing undeclared any more",
+    );
 
     // The control: a change to an owned folded object is applied.
     await writeFile(svcFile, svc.replace("targetPort: 8080", "targetPort: 9090"));

@@ -183,7 +183,7 @@ spec:
       await k(["get", "deployment", "agent", "-n", "charts", "-o", "jsonpath={.spec.replicas}"]),
       "1",
     );
-    const plan = await tazuna(["--cluster", "local", "plan"]);
+    const plan = await tazuna(["--cluster", "local", "plan", "--detailed-exitcode"]);
     assert.equal(plan.exitCode, 0, `${plan.stdout}\n${plan.stderr}`);
   });
 });

@@ -132,7 +132,7 @@ describe("the packed package, installed into empty folders", function () {
       const k = cluster().kubectl();
       assert.ok(await exists(k, ["namespace", "platform"]), "the add-on's namespace");
       assert.ok(await exists(k, ["configmap", "from-index-ts", "-n", "default"]), "index.ts's own resource");
-      const plan = await tazuna(app, ["plan"]);
+      const plan = await tazuna(app, ["plan", "--detailed-exitcode"]);
       assert.equal(plan.exitCode, 0, `${plan.stdout}\n${plan.stderr}`);
     });
 
@@ -151,14 +151,14 @@ describe("the packed package, installed into empty folders", function () {
       const up = await pulumi(["up", "--stack", "local", "--yes", "--skip-preview"]);
       assert.equal(up.exitCode, 0, `${up.stdout}\n${up.stderr}`);
       assert.ok(await exists(cluster().kubectl(), ["configmap", "extra", "-n", "platform"]));
-      const plan = await tazuna(app, ["plan"]);
+      const plan = await tazuna(app, ["plan", "--detailed-exitcode"]);
       assert.equal(plan.exitCode, 0, `tazuna plan after pulumi up: ${plan.stdout}\n${plan.stderr}`);
       // Positive control: the same plan does see a change when there is one.
       await writeFile(
         path.join(app, "extra", "cm.yaml"),
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: extra, namespace: platform}\ndata: {from: changed}\n",
       );
-      const changed = await tazuna(app, ["plan"]);
+      const changed = await tazuna(app, ["plan", "--detailed-exitcode"]);
       assert.equal(changed.exitCode, 2, changed.stdout);
     });
 
@@ -243,7 +243,7 @@ describe("the packed package, installed into empty folders", function () {
     it("the current context of a merged KUBECONFIG list is used when none is named; plan exit 0", async () => {
       const empty = path.join(root, "empty-kubeconfig");
       await writeFile(empty, "apiVersion: v1\nkind: Config\n");
-      const res = await tazuna(dir, ["plan"], {
+      const res = await tazuna(dir, ["plan", "--detailed-exitcode"], {
         env: {
           PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
           KUBECONFIG: [empty, cluster().kubeconfig].join(path.delimiter),

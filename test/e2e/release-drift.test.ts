@@ -55,9 +55,9 @@ describe("drift under the release engine (e2e)", function () {
 
   /** The plan's and state drift's view of one object, both as JSON. */
   async function bothViews(object: string) {
-    const plan = await tazuna(["plan", "-o", "json"]);
+    const plan = await tazuna(["plan", "--detailed-exitcode", "-o", "json"]);
     assert.ok(plan.exitCode === 0 || plan.exitCode === 2, plan.stderr);
-    const drift = await tazuna(["state", "drift", "-o", "json"]);
+    const drift = await tazuna(["state", "drift", "--detailed-exitcode", "-o", "json"]);
     assert.ok(drift.exitCode === 0 || drift.exitCode === 2, drift.stderr);
     const planned = PlanSchema.parse(JSON.parse(plan.stdout)).changes.filter((c) => c.object === object);
     const [type = "", place = ""] = object.split(" ");
@@ -82,7 +82,7 @@ describe("drift under the release engine (e2e)", function () {
     const apply = await tazuna(["apply", "--yes"]);
     assert.equal(apply.exitCode, 0, apply.stderr);
     assert.ok((await writes(since)).includes(`patch ${resource}`), "apply wrote it back");
-    const after = await tazuna(["plan"]);
+    const after = await tazuna(["plan", "--detailed-exitcode"]);
     assert.equal(after.exitCode, 0, `the next plan is empty\n${after.stdout}`);
   }
 
@@ -97,7 +97,7 @@ describe("drift under the release engine (e2e)", function () {
     const { planned, drifted } = await bothViews(OBJECT);
     assert.deepEqual(planned, []);
     assert.deepEqual(drifted, []);
-    const plan = await tazuna(["plan"]);
+    const plan = await tazuna(["plan", "--detailed-exitcode"]);
     assert.equal(plan.exitCode, 0);
     assert.match(plan.stdout + plan.stderr, /no changes/);
   });

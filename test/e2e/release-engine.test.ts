@@ -89,7 +89,7 @@ describe("the release engine (e2e)", function () {
   });
 
   it("the next plan is empty", async () => {
-    const res = await tazuna(["plan"]);
+    const res = await tazuna(["plan", "--detailed-exitcode"]);
     assert.equal(res.exitCode, 0, res.stderr);
     assert.match(res.stdout + res.stderr, /no changes/);
   });
@@ -108,7 +108,7 @@ describe("the release engine (e2e)", function () {
     const file = path.join(dir, "cni/daemonset.yaml");
     const original = await readFile(file, "utf8");
     await appendFile(file, EXTRA);
-    const plan = await tazuna(["plan"]);
+    const plan = await tazuna(["plan", "--detailed-exitcode"]);
     assert.match(
       plan.stdout + plan.stderr,
       /cni[\s\S]*\+ create\s+core\/v1:ConfigMap kube-system\/release-extra/,
@@ -160,7 +160,7 @@ describe("the release engine (e2e)", function () {
     const kustomization = path.join(dir, "cert-manager/base/kustomization.yaml");
     const before = await readFile(kustomization, "utf8");
     await writeFile(kustomization, before.replace(/^\s*- crds\.yaml\n/m, ""));
-    const plan = await tazuna(["plan", "-o", "json"]);
+    const plan = await tazuna(["plan", "--detailed-exitcode", "-o", "json"]);
     await writeFile(kustomization, before);
     assert.ok(
       await exists(cluster().kubectl(), ["crd", "certificates.cert-manager.io"]),
@@ -238,7 +238,7 @@ describe("the release engine (e2e)", function () {
     const schema = await k(["get", "crd", "servicemonitors.monitoring.coreos.com", "-o", "json"]);
     assert.match(schema, /"x-kubernetes-int-or-string": true/);
     assert.ok(await exists(k, ["deployment", "argocd-server", "-n", "argocd"]));
-    const plan = await tazuna(["plan"]);
+    const plan = await tazuna(["plan", "--detailed-exitcode"]);
     assert.equal(plan.exitCode, 0, `the plan after apply is empty\n${plan.stdout}\n${plan.stderr}`);
     const destroy = await tazuna(["destroy", "--yes"]);
     assert.equal(destroy.exitCode, 0, destroy.stderr);
@@ -258,7 +258,7 @@ describe("the release engine (e2e)", function () {
     await asPerObjectStack();
     const { types: perObject } = await checkpoint();
     assert.ok(perObject.filter((t) => t.startsWith("kubernetes:")).length > 20, perObject.join("\n"));
-    const plan = await tazuna(["plan"]);
+    const plan = await tazuna(["plan", "--detailed-exitcode"]);
     assert.match(plan.stdout + plan.stderr, /upgrade\s+state[\s\S]*nothing is deleted/);
     const since = new Date().toISOString();
     const res = await tazuna(["apply", "--yes"]);
@@ -273,17 +273,17 @@ describe("the release engine (e2e)", function () {
       "the per-object resources and their provider left state",
     );
     assert.ok(await exists(cluster().kubectl(), ["deployment", "argocd-server", "-n", "argocd"]));
-    const next = await tazuna(["plan"]);
+    const next = await tazuna(["plan", "--detailed-exitcode"]);
     assert.equal(next.exitCode, 0, `the next plan is empty\n${next.stdout}\n${next.stderr}`);
     assert.match(next.stdout + next.stderr, /no changes/);
     // Last in this file: the cluster keeps the example.
   });
 
   it("TAZUNA_ENGINE=objects (the removed per-object engine) is refused, saying what to do", async () => {
-    const res = await tazuna(["plan"], { TAZUNA_ENGINE: "objects" });
+    const res = await tazuna(["plan", "--detailed-exitcode"], { TAZUNA_ENGINE: "objects" });
     assert.equal(res.exitCode, 1, res.stderr);
     assert.match(res.stderr, /per-object engine, which was removed[\s\S]*fix: unset TAZUNA_ENGINE/);
-    const control = await tazuna(["plan"]);
+    const control = await tazuna(["plan", "--detailed-exitcode"]);
     assert.equal(control.exitCode, 0, control.stderr);
   });
 

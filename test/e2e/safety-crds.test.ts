@@ -57,7 +57,7 @@ describe("renames, moves and CRDs with upstream content (e2e)", function () {
       ["configmap", "moving", "-n", "apps"],
     ])
       assert.ok(await exists(k, args), args.join(" "));
-    const plan = await tazuna(["plan"]);
+    const plan = await tazuna(["plan", "--detailed-exitcode"]);
     assert.equal(plan.exitCode, 0, `${plan.stdout}\n${plan.stderr}`);
     const status = await tazuna(["status", "-o", "json"]);
     const objects = (JSON.parse(status.stdout) as { addons: { addon: string; objects: number }[] }).addons;
@@ -86,7 +86,7 @@ describe("renames, moves and CRDs with upstream content (e2e)", function () {
 
   it("keeps the CRDs of a removed add-on, says why, and deletes them only with --prune-crds", async () => {
     await declare([extras]);
-    const plan = await tazuna(["plan"]);
+    const plan = await tazuna(["plan", "--detailed-exitcode"]);
     assert.equal(plan.exitCode, 2, plan.stderr);
     assert.match(
       plan.stdout,
@@ -108,7 +108,7 @@ describe("renames, moves and CRDs with upstream content (e2e)", function () {
     const deleted = (await writes()).filter((e) => e.verb === "delete").map(at);
     assert.ok(deleted.includes("delete servicemonitors web"), deleted.join("\n"));
     assert.ok(!deleted.some((d) => d.includes("customresourcedefinitions")), deleted.join("\n"));
-    const again = await tazuna(["plan"]);
+    const again = await tazuna(["plan", "--detailed-exitcode"]);
     assert.equal(again.exitCode, 0, again.stdout);
 
     // Back under Tazuna (the live CRDs are taken over, not recreated), then removed with --prune-crds.

@@ -56,7 +56,7 @@ describe("hooks, field ownership and the hand-off with upstream content (e2e)", 
     const state = await stateText(path.join(project(), ".tazuna/state"));
     assert.match(state, /"name": ?"web"/, "the control: the release's inventory names its Deployment");
     assert.doesNotMatch(state, /web-migrate|web-check/, "no hook in state");
-    const plan = await tazuna(["plan"]);
+    const plan = await tazuna(["plan", "--detailed-exitcode"]);
     assert.equal(plan.exitCode, 0, `${plan.stdout}\n${plan.stderr}`);
   });
 
@@ -84,7 +84,7 @@ describe("hooks, field ownership and the hand-off with upstream content (e2e)", 
     );
     assert.equal(await owned("web"), false, "and not those an HPA scales");
     mark();
-    const plan = await tazuna(["plan"]);
+    const plan = await tazuna(["plan", "--detailed-exitcode"]);
     assert.equal(plan.exitCode, 0, `${plan.stdout}\n${plan.stderr}`);
     const applied = await tazuna(["apply", "--yes"]);
     assert.equal(applied.exitCode, 0, applied.stderr);

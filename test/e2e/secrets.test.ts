@@ -182,13 +182,19 @@ describe("secrets never in the clear (e2e)", function () {
     assert.equal(await secretValue("chart-from-vars-api", "apiKey"), SENTINELS.stackVar);
     assert.equal(await secretValue("from-plugin", "token"), SENTINELS.plugin);
     assert.match(applied.stderr, /GenesisSecret keys token, zone \(values not printed\)/);
-    for (const args of [["plan"], ["status"], ["state", "list"], ["state", "diff"], ["state", "drift"]])
+    for (const args of [
+      ["plan", "--detailed-exitcode"],
+      ["status"],
+      ["state", "list"],
+      ["state", "diff", "--detailed-exitcode"],
+      ["state", "drift", "--detailed-exitcode"],
+    ])
       await tazuna(args);
     for (const args of [
       ["status"],
       ["state", "list"],
-      ["state", "drift"],
-      ["plan"],
+      ["state", "drift", "--detailed-exitcode"],
+      ["plan", "--detailed-exitcode"],
       ["diff-clusters", "local", "mirror"],
     ])
       await tazuna(["-o", "json", ...args]);
@@ -220,7 +226,7 @@ describe("secrets never in the clear (e2e)", function () {
       "-p",
       '{"stringData":{"token":"hand-edited"}}',
     ]);
-    const drift = await tazuna(["state", "drift"]);
+    const drift = await tazuna(["state", "drift", "--detailed-exitcode"]);
     assert.equal(drift.exitCode, 2, drift.stdout);
     await tazuna(["apply", "--yes"]);
     assert.equal(await secretValue("plain", "token"), SENTINELS.plain, "the declaration wins back");
@@ -229,7 +235,7 @@ describe("secrets never in the clear (e2e)", function () {
 
   it("rotation: the source changes, the plan shows that Secret only (masked), apply updates it", async () => {
     const env = { TAZUNA_E2E_DNS_TOKEN: ROTATED };
-    const plan = await tazuna(["plan"], env);
+    const plan = await tazuna(["plan", "--detailed-exitcode"], env);
     assert.equal(plan.exitCode, 2, plan.stderr);
     const changes = plan.stdout.split("\n").filter((l) => /^\s+[~+-]/.test(l));
     assert.deepEqual(

@@ -156,7 +156,7 @@ describe("shared state on an object store (e2e, s3://)", function () {
       String(again.stderr),
       /recovered: cleared an unfinished create of cert-manager-test-go-ahead-2/,
     );
-    const plan = await here(["plan"]);
+    const plan = await here(["plan", "--detailed-exitcode"]);
     assert.equal(plan.exitCode, 0, `converged after recovery:\n${plan.stdout}\n${plan.stderr}`);
   });
 
@@ -175,7 +175,7 @@ describe("shared state on an object store (e2e, s3://)", function () {
       await stackFile(cluster().kubeconfig);
     }
     // Control: through the right cluster the same stack still plans clean.
-    const plan = await here(["plan"]);
+    const plan = await here(["plan", "--detailed-exitcode"]);
     assert.equal(plan.exitCode, 0, String(plan.stderr));
   });
 });

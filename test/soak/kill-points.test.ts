@@ -90,7 +90,7 @@ describe(`kill -9 at ${POINTS} random moment(s) of a fresh apply (e2e, seed ${SE
       await run;
       const again = await tazuna(["apply", "--yes"]);
       assert.equal(again.exitCode, 0, `killed at ${at} ms of ${cleanMs}:\n${again.stderr}`);
-      const plan = await tazuna(["plan"]);
+      const plan = await tazuna(["plan", "--detailed-exitcode"]);
       assert.equal(plan.exitCode, 0, `killed at ${at} ms:\n${plan.stdout}\n${plan.stderr}`);
       assert.deepEqual(await locks(), [], "no lock left");
       assert.deepEqual(await inventory(cluster().kubectl()), full, `killed at ${at} ms`);

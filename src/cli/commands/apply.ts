@@ -4,7 +4,6 @@ import { createInterface } from "node:readline/promises";
 import { stackFilePath } from "../../config/stack-file";
 import { writePin } from "../../guard/pinned";
 import type { Command } from "commander";
-import { selectByTags } from "../../graph/order";
 import { recoverInterrupted, unlockingStale } from "../../engine/recovery";
 import { InterruptedError, UsageError } from "../errors";
 import { interruptible } from "../interrupt";
@@ -15,15 +14,18 @@ import { runPerCluster, type ClusterCommand } from "../per-cluster";
 import { planCommand } from "./plan";
 import { formatSteps, planSteps, withPlanFolder } from "../steps";
 import { ApplyProgress } from "../progress";
-import type { GlobalOptions, Target } from "../project";
+import type { GlobalOptions } from "../project";
 import { ApplySchema, SCHEMA_VERSION, type ApplyResult } from "../results";
 import { openClusterStack } from "../cluster-stack";
-import { excludesFor } from "../../program/urns";
+import { excludedBy, selectAddons } from "../select";
 import { deleteCrds } from "../../live/retained";
 import { kubectl, type ClusterAccess } from "../../live/kubectl";
 import { writingState } from "../../state/resources";
 import type { Stack } from "@pulumi/pulumi/automation";
 import type { Step } from "../results";
+import { leftBy, type PruneRule } from "../../release/prune";
+import { cacheModeOf, setCacheMode } from "../../render/artifact-cache";
+import { NO_CACHE_OPTION, OFFLINE_OPTION, type CacheFlags } from "../render-flags";
 import { deleteLeftovers, leftoverObjects, leftoverRef, type Leftover } from "../../live/drift";
 import { installedObjects } from "../../state/inventory";
 import { FORMER_MANAGERS_ENV, withEnv } from "../../program/run-env";
@@ -50,30 +52,19 @@ async function yesOrStop(question: string): Promise<void> {
   if (!/^y(es)?$/i.test(await confirm(`${question} [y/N] `))) throw new UsageError("not applied");
 }
 
-interface ApplyOptions {
+interface ApplyOptions extends CacheFlags {
   yes?: boolean;
   tags?: string;
   pruneLeftovers?: boolean;
   pruneCrds?: boolean;
+  /** --prune / --no-prune; unset: the stack's tazuna:prune. */
+  prune?: boolean;
+  /** The Go tool's --sync and --atomic: accepted; Tazuna always does what they asked for (see --help). */
+  sync?: boolean;
+  atomic?: boolean;
 }
 
 const leftoverKey = (l: Leftover) => `${leftoverRef(l)} -n ${l.namespace}`;
-
-/** With --tags: the tagged add-ons plus what they depend on (and it says which). */
-function selectAddons(target: Target, tags: string[]): string[] | undefined {
-  const addons = target.declaration.addons;
-  if (tags.length === 0) return undefined;
-  const known = [...new Set(addons.flatMap((a) => a.tags))].sort();
-  const unknown = tags.filter((t) => !known.includes(t));
-  if (unknown.length > 0)
-    throw new UsageError(
-      `--tags: no add-on has tag ${unknown.join(", ")}\n  fix: use one of ${known.join(", ")}`,
-    );
-  const { names, pulledIn } = selectByTags(addons, tags);
-  const extra = pulledIn.size > 0 ? `, and ${[...pulledIn].join(", ")} that they depend on` : "";
-  log(`--tags ${tags.join(",")}: applying ${[...names].filter((n) => !pulledIn.has(n)).join(", ")}${extra}`);
-  return addons.map((a) => a.name).filter((n) => names.has(n));
-}
 
 async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOptions): Promise<ApplyResult> {
   needConfirmation(o);
@@ -82,17 +73,17 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
     throw new UsageError(
       "--prune-leftovers looks at every add-on's namespaces\n  fix: drop --tags, or run it without --prune-leftovers",
     );
-  const { stack, target, project, backend, checkIdentity, checkEngine, only, kubeconfig } =
-    await openClusterStack({ ...opts, writes: true }, cluster, (t) => selectAddons(t, tags));
+  const runOpts = {
+    ...opts,
+    writes: true,
+    cache: cacheModeOf(o),
+    ...(o.prune !== undefined ? { prune: o.prune } : {}),
+  };
+  setCacheMode(runOpts.cache);
+  const { stack, target, project, backend, checkIdentity, checkEngine, only, kubeconfig, prune } =
+    await openClusterStack(runOpts, cluster, (t) => selectAddons(t, tags, "applying"));
   const addons = only ? [...only] : target.declaration.addons.map((a) => a.name);
-  // Add-ons left out are excluded: the engine neither applies nor deletes them.
-  const exclude = only
-    ? excludesFor(
-        cluster,
-        project.name,
-        target.declaration.addons.map((a) => a.name).filter((n) => !only.includes(n)),
-      )
-    : undefined;
+  const exclude = excludedBy(only, target, cluster, project.name);
   // Refreshing reads through the context; make sure it still reaches the recorded cluster.
   await checkIdentity();
   const upgrade = await checkEngine();
@@ -106,7 +97,7 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
   // each change as it makes it, and a summary in the plan's format at the end.
   // A separate preview would read every object and run the program twice.
   // A stack to upgrade has no releases to preview yet: its plan is the upgrade.
-  const steps = upgrade ? [upgradeStep(upgrade)] : o.yes ? [] : await planSteps(stack, exclude);
+  const steps = upgrade ? [upgradeStep(upgrade)] : o.yes ? [] : await planSteps(stack, prune, exclude);
   if (!o.yes) log(formatSteps(cluster, steps));
   const context = target.settings.context;
   // What state holds before this apply: read once, for the leftovers.
@@ -137,6 +128,7 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
   const boundBefore = (await recorded().recordedBinding(stack))?.uid;
   const t0 = Date.now();
   const progress = new ApplyProgress(addons);
+  progress.prune = prune;
   const stop = interruptible("the apply");
   try {
     // Objects changed or deleted by hand are put back, not just new declarations applied:
@@ -169,6 +161,7 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
       },
     );
     if (o.yes) log(formatSteps(cluster, progress.steps));
+    reportLeftBehind(progress.steps, prune);
     const pruned = await pruneShown(leftovers, kubeconfig, context, stack);
     if (o.pruneCrds) await pruneKeptCrds(progress.steps, { kubeconfig, context });
     await pinCluster(stack, stackFilePath(target.projectDir, cluster), {
@@ -217,6 +210,20 @@ async function pinCluster(
 function recorded(): typeof import("../../guard/recorded") {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require("../../guard/recorded") as typeof import("../../guard/recorded");
+}
+
+/** With prune off, what left the declaration stays in the cluster, unmanaged: said once, with the way back. */
+function reportLeftBehind(steps: Step[], prune: PruneRule): void {
+  if (prune.prune) return;
+  const left = steps.filter((s) => s.op === "keep" && s.fields.includes(leftBy(prune)));
+  if (left.length === 0) return;
+  log(
+    [
+      `left in the cluster, no longer managed (${prune.cause}): ${left.length} object(s)`,
+      ...left.map((s) => `  - ${s.addon}: ${s.object}`),
+      "  tazuna state drift lists those in managed namespaces as leftovers; tazuna state fold takes them back, tazuna apply --prune-leftovers deletes them",
+    ].join("\n"),
+  );
 }
 
 /** --prune-crds: the CRDs the plan showed as kept go, with their custom resources (counted). */
@@ -283,6 +290,14 @@ export function register(program: Command, globals: () => GlobalOptions): void {
     .description("apply tazuna.yaml to the cluster, in dependency order, waiting for readiness")
     .option("--yes", "do not ask for confirmation")
     .option(
+      "--prune",
+      "delete the objects that left the declaration (the default unless the stack sets tazuna:prune: false)",
+    )
+    .option(
+      "--no-prune",
+      "leave the objects that left the declaration in the cluster, unmanaged (leftovers; state fold takes them back)",
+    )
+    .option(
       "--prune-leftovers",
       "also delete objects in the namespaces Tazuna manages that no add-on declares (listed in the plan first)",
     )
@@ -291,9 +306,19 @@ export function register(program: Command, globals: () => GlobalOptions): void {
       "delete the CRDs of removed add-ons too, and every custom resource of them (by default they are kept)",
     )
     .option(
-      "--tags <tags>",
+      "-t, --tags <tags>",
       "only add-ons with one of these tags (comma-separated), plus what they depend on",
     )
+    .option(
+      "--sync",
+      "the Go tool's: apply only what changed; Tazuna always does (each release applies only objects not live as declared)",
+    )
+    .option(
+      "--atomic",
+      "the Go tool's: hold state until every add-on succeeded; Tazuna records each add-on when it completes, so a failed run resumes where it stopped",
+    )
+    .option(...NO_CACHE_OPTION)
+    .option(...OFFLINE_OPTION)
     .addHelpText(
       "after",
       [
@@ -302,6 +327,7 @@ export function register(program: Command, globals: () => GlobalOptions): void {
         "  tazuna apply --cluster staging --yes --tags networking",
         "  tazuna apply --all --yes --concurrency 2",
         "  tazuna apply --cluster staging --prune-leftovers",
+        "  tazuna apply --cluster staging --yes --no-prune   # keep what left tazuna.yaml in the cluster",
         "\nCtrl-C stops at a safe point (state saved); a killed run is recovered by the next apply.",
       ].join("\n"),
     )

@@ -9,15 +9,19 @@ import { isHook } from "../../render/hooks";
 import { ownedFields, scaleTargets } from "../../program/ownership";
 import { loadTarget, optionalCluster, type GlobalOptions } from "../project";
 import { redacted } from "../../secrets/redact";
+import { cacheModeOf, setCacheMode } from "../../render/artifact-cache";
+import { NO_CACHE_OPTION, OFFLINE_OPTION, type CacheFlags } from "../render-flags";
 
 export function register(program: Command, globals: () => GlobalOptions): void {
   program
     .command("build")
     .description("render every add-on to Kubernetes YAML, without a cluster")
     .option(
-      "--tags <tags>",
+      "-t, --tags <tags>",
       "only add-ons with any of these tags (comma-separated), plus what they depend on",
     )
+    .option(...NO_CACHE_OPTION)
+    .option(...OFFLINE_OPTION)
     .option("--out <dir>", "write one <add-on>.yaml per add-on into this folder instead of printing")
     .option(
       "--show-secrets",
@@ -25,10 +29,11 @@ export function register(program: Command, globals: () => GlobalOptions): void {
     )
     .addHelpText(
       "after",
-      "\nExamples:\n  tazuna build > all.yaml\n  tazuna build --tags network --out rendered/\n  tazuna build --show-secrets | kubectl apply --server-side --field-manager=tazuna -f -",
+      "\nExamples:\n  tazuna build > all.yaml\n  tazuna build -t network --out rendered/\n  tazuna build --offline   # from the artifact cache, no registry asked\n  tazuna build --show-secrets | kubectl apply --server-side --field-manager=tazuna -f -",
     )
-    .action(async (o: { tags?: string; out?: string; showSecrets?: boolean }) => {
+    .action(async (o: { tags?: string; out?: string; showSecrets?: boolean } & CacheFlags) => {
       const opts = globals();
+      setCacheMode(cacheModeOf(o));
       const t = await loadTarget(opts, await optionalCluster(opts), {
         resolveSecrets: o.showSecrets === true,
       });

@@ -4,16 +4,33 @@ import { ConfigError, formatProblem } from "../../config/errors";
 import * as path from "node:path";
 import { listClusters } from "../../config/stack-file";
 import { EXIT } from "../exit-codes";
+import { fixNames } from "../../config/fix-names";
 import { loadTarget, stackFileCluster, type GlobalOptions } from "../project";
 
 export function register(program: Command, globals: () => GlobalOptions): void {
   program
     .command("check")
     .description("validate tazuna.yaml and the stack files without touching a cluster")
-    .addHelpText("after", "\nExamples:\n  tazuna check\n  tazuna check --cluster staging")
-    .action(async () => {
+    .option(
+      "--fix",
+      "first name each unnamed manifest <type>-<last path segment>, as the Go tool does (comments kept; refused with includes or templates)",
+    )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  tazuna check\n  tazuna check --cluster staging\n  tazuna check --fix",
+    )
+    .action(async (o: { fix?: boolean }) => {
       const opts = globals();
       const dir = path.resolve(opts.project);
+      if (o.fix) {
+        const file = path.resolve(dir, opts.file ?? "tazuna.yaml");
+        const names = await fixNames(file);
+        console.log(
+          names.length > 0
+            ? `fixed: ${file} (named ${names.join(", ")})`
+            : `ok: ${file} has no unnamed manifest`,
+        );
+      }
       const clusters = opts.cluster ? opts.cluster.split(",") : await listClusters(dir);
       let failed = false;
       for (const cluster of clusters.length > 0 ? clusters : [undefined]) {

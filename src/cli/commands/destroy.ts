@@ -1,47 +1,130 @@
-/** `tazuna destroy`: remove everything the stack installed, dependents first, behind the guard. */
+/** `tazuna destroy`: remove everything the stack installed (or the tagged add-ons), dependents first, behind the guard. */
 import type { Command } from "commander";
 import { installedObjects } from "../../state/inventory";
+import { selectForDestroy } from "../../graph/order";
+import { addonUrns } from "../../program/urns";
+import { cacheModeOf, setCacheMode } from "../../render/artifact-cache";
 import { UsageError } from "../errors";
-import { requireCluster, type GlobalOptions } from "../project";
+import { log } from "../output";
+import { requireCluster, type GlobalOptions, type Target } from "../project";
 import { openClusterStack } from "../cluster-stack";
+import { NO_CACHE_OPTION, OFFLINE_OPTION, type CacheFlags } from "../render-flags";
 import { confirm } from "./apply";
+
+interface DestroyOptions extends CacheFlags {
+  yes?: boolean;
+  /** The Go tool's name for --yes. */
+  force?: boolean;
+  dryRun?: boolean;
+  tags?: string;
+}
+
+/** The Go tool's kill switch: TAZUNA_DESTROY_EXECUTABLE set to anything but true stops destroy. */
+export const KILL_SWITCH = "TAZUNA_DESTROY_EXECUTABLE";
+
+/** strconv.ParseBool's true values, as the Go tool reads the variable. */
+const GO_TRUE = new Set(["1", "t", "T", "TRUE", "true", "True"]);
+
+export function refuseByKillSwitch(env: NodeJS.ProcessEnv = process.env): void {
+  const value = env[KILL_SWITCH];
+  if (value === undefined || GO_TRUE.has(value)) return;
+  // The Go tool logs and exits 0 here; a CI step that meant to destroy must not pass as if it had.
+  throw new UsageError(
+    `${KILL_SWITCH}=${JSON.stringify(value)} forbids destroy on this machine; nothing was deleted\n  fix: unset ${KILL_SWITCH} (or set it to true) where destroy is meant to run`,
+  );
+}
+
+/** --tags: the add-ons that go, listed with what depends on them; refused when one that stays depends on one that goes. */
+function goingByTags(target: Target, tags: string[]): string[] {
+  const addons = target.declaration.addons;
+  const known = [...new Set(addons.flatMap((a) => a.tags))].sort();
+  const unknown = tags.filter((t) => !known.includes(t));
+  if (unknown.length > 0)
+    throw new UsageError(
+      `--tags: no add-on has tag ${unknown.join(", ")}\n  fix: use one of ${known.join(", ")}`,
+    );
+  const { going, dependents, conflicts } = selectForDestroy(addons, tags);
+  if (conflicts.length > 0)
+    throw new UsageError(
+      [
+        "destroy --tags would leave add-ons without what they depend on; nothing was deleted",
+        ...conflicts.map(([stays, goes]) => `  ${stays} (stays) depends on ${goes} (goes)`),
+        "  fix: tag the dependents too, or destroy everything without --tags (with no dependsOn anywhere, declaration order is the dependency)",
+      ].join("\n"),
+    );
+  log(`--tags ${tags.join(",")}: destroying ${going.join(", ")}`);
+  for (const [g, deps] of dependents)
+    log(
+      `  ${g}: ${deps.length > 0 ? `depended on by ${deps.join(", ")} (also going)` : "nothing depends on it"}`,
+    );
+  return going;
+}
+
+async function destroy(opts: GlobalOptions, o: DestroyOptions): Promise<void> {
+  refuseByKillSwitch();
+  const yes = o.yes === true || o.force === true;
+  const cluster = await requireCluster(opts);
+  const cache = cacheModeOf(o);
+  setCacheMode(cache);
+  const tags = (o.tags ?? "").split(",").filter(Boolean);
+  const { stack, target, project, checkIdentity, kubeconfig } = await openClusterStack(
+    { ...opts, writes: true, cache },
+    cluster,
+  );
+  const context = target.settings.context;
+  await checkIdentity();
+  const going = tags.length > 0 ? goingByTags(target, tags) : undefined;
+  const installed = (await installedObjects(stack)).filter((x) => !going || going.includes(x.addon));
+  if (o.dryRun) {
+    for (const x of installed) console.log([x.addon, x.kind, x.namespace || "-", x.name].join("\t"));
+    return;
+  }
+  if (!yes) {
+    if (!process.stdin.isTTY)
+      throw new UsageError("destroy needs --yes (or --force) when stdin is not a terminal");
+    const what = going ? `the add-ons ${going.join(", ")}` : "everything Tazuna installed";
+    const typed = await confirm(`type the context name (${context}) to delete ${what}: `);
+    if (typed !== context) throw new UsageError("context name did not match; nothing was deleted");
+  }
+  // Running the program re-checks context_matches before anything is deleted.
+  const { destroyStack, formatDestroyed } =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require("../../engine/destroy") as typeof import("../../engine/destroy");
+  const done = await destroyStack(
+    stack,
+    { kubeconfig, context },
+    {
+      runProgram: true,
+      ...(going ? { only: { addons: going, urns: addonUrns(cluster, project.name, going) } } : {}),
+    },
+  );
+  console.log(`cluster ${cluster}: ${formatDestroyed(done)}`);
+}
 
 export function register(program: Command, globals: () => GlobalOptions): void {
   program
     .command("destroy")
-    .description("delete every object the stack installed, in reverse dependency order")
+    .description(
+      "delete every object the stack installed (or the tagged add-ons'), in reverse dependency order",
+    )
     .option("--yes", "confirm without typing the context name (required when stdin is not a terminal)")
+    .option("--force", "the Go tool's name for --yes")
     .option("--dry-run", "only list what would be deleted")
+    .option(
+      "-t, --tags <tags>",
+      "only the add-ons with one of these tags (comma-separated); refused when an add-on that stays depends on one of them",
+    )
+    .option(...NO_CACHE_OPTION)
+    .option(...OFFLINE_OPTION)
     .addHelpText(
       "after",
-      "\nExamples:\n  tazuna destroy --cluster dev\n  tazuna destroy --cluster dev --dry-run",
+      [
+        "\nExamples:",
+        "  tazuna destroy --cluster dev",
+        "  tazuna destroy --cluster dev --dry-run",
+        "  tazuna destroy --cluster dev --yes -t monitoring",
+        `\n${KILL_SWITCH}: set to anything but true (1, t, true), destroy refuses before it starts (exit 1).`,
+      ].join("\n"),
     )
-    .action(async (o: { yes?: boolean; dryRun?: boolean }) => {
-      const opts = globals();
-      const cluster = await requireCluster(opts);
-      const { stack, target, checkIdentity, kubeconfig } = await openClusterStack(
-        { ...opts, writes: true },
-        cluster,
-      );
-      const context = target.settings.context;
-      await checkIdentity();
-      if (o.dryRun) {
-        for (const x of await installedObjects(stack))
-          console.log([x.addon, x.kind, x.namespace || "-", x.name].join("\t"));
-        return;
-      }
-      if (!o.yes) {
-        if (!process.stdin.isTTY) throw new UsageError("destroy needs --yes when stdin is not a terminal");
-        const typed = await confirm(
-          `type the context name (${context}) to delete everything Tazuna installed: `,
-        );
-        if (typed !== context) throw new UsageError("context name did not match; nothing was deleted");
-      }
-      // Running the program re-checks context_matches before anything is deleted.
-      const { destroyStack, formatDestroyed } =
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        require("../../engine/destroy") as typeof import("../../engine/destroy");
-      const done = await destroyStack(stack, { kubeconfig, context }, { runProgram: true });
-      console.log(`cluster ${cluster}: ${formatDestroyed(done)}`);
-    });
+    .action((o: DestroyOptions) => destroy(globals(), o));
 }

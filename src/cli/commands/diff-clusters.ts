@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { renderAll } from "../../render";
 import { compareObjects, placedLive, placedRender, type ObjectDiff } from "../../live/compare";
 import { installedObjects } from "../../state/inventory";
-import { EXIT } from "../exit-codes";
+import { EXIT, finalExit } from "../exit-codes";
 import { print } from "../output";
 import type { GlobalOptions } from "../project";
 import { ClusterDiffSchema, SCHEMA_VERSION, type ClusterDiffResult } from "../results";
@@ -36,7 +36,7 @@ export function register(program: Command, globals: () => GlobalOptions): void {
     .argument("<a>", "a cluster (stack)")
     .argument("<b>", "another cluster of the same role")
     .description(
-      "compare two clusters: the objects each declares (with its own vars) and each runs (exit 2 on differences)",
+      "compare two clusters: the objects each declares (with its own vars) and each runs (exit 2 on differences with --detailed-exitcode)",
     )
     .addHelpText(
       "after",
@@ -60,6 +60,9 @@ export function register(program: Command, globals: () => GlobalOptions): void {
             ...section("live", result.live, a, b),
           ].join("\n"),
         );
-      process.exitCode = result.declared.length + result.live.length > 0 ? EXIT.changes : EXIT.ok;
+      process.exitCode = finalExit(
+        result.declared.length + result.live.length > 0 ? EXIT.changes : EXIT.ok,
+        opts.detailedExitcode,
+      );
     });
 }

@@ -177,6 +177,7 @@ async function exists(file: string): Promise<boolean> {
 
 interface InitOptions {
   context?: string;
+  force?: boolean;
 }
 
 export function register(program: Command, globals: () => GlobalOptions): void {
@@ -186,6 +187,7 @@ export function register(program: Command, globals: () => GlobalOptions): void {
       "write a complete project: tazuna.yaml, base/, package.json, tsconfig.json, Pulumi.yaml, index.ts, .gitignore, stacks/Pulumi.<cluster>.yaml",
     )
     .option("--context <name>", "the kubeconfig context of the first cluster (default: my-cluster)")
+    .option("--force", "overwrite the files init writes where they exist (as the Go tool's init --force)")
     .addHelpText(
       "after",
       "\nExamples:\n  tazuna init --cluster dev --context kind-dev\n  tazuna -p foundation --project-name acme-foundation init --context prod-tokyo\n\nThe Pulumi project name is --project-name, else the folder's name; the cluster (stack) is --cluster, else dev.",
@@ -210,14 +212,14 @@ export function register(program: Command, globals: () => GlobalOptions): void {
       ];
       const existing = [];
       for (const [f] of files) if (await exists(path.join(dir, f))) existing.push(f);
-      if (existing.length > 0)
+      if (existing.length > 0 && !o.force)
         throw new UsageError(
-          `not overwriting ${existing.join(", ")} in ${dir}\n  fix: run init in an empty folder (-p DIR)`,
+          `not overwriting ${existing.join(", ")} in ${dir}\n  fix: run init in an empty folder (-p DIR), or pass --force to overwrite them`,
         );
       for (const [f, text] of files) {
         await mkdir(path.dirname(path.join(dir, f)), { recursive: true });
         await writeFile(path.join(dir, f), text);
-        console.log(`wrote ${f}`);
+        console.log(`${existing.includes(f) ? "overwrote" : "wrote"} ${f}`);
       }
       console.log(`package.json: tazuna ${dependency.spec}, from ${dependency.from}`);
       // pulumi refuses a file backend whose folder does not exist.

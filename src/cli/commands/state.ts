@@ -81,13 +81,13 @@ export const driftCommand: ClusterCommand<DriftResult> = {
   name: "state drift",
   schema: DriftSchema,
   run: async (opts, cluster) => {
-    const { stack, target, kubeconfig, checkIdentity } = await openClusterStack(opts, cluster);
+    const { stack, target, kubeconfig, checkIdentity, prune } = await openClusterStack(opts, cluster);
     await checkIdentity();
     return {
       schemaVersion: SCHEMA_VERSION,
       cluster,
       drift: await driftOf(stack, kubeconfig, target.settings.context, async () =>
-        editsOf(await planSteps(stack)),
+        editsOf(await planSteps(stack, prune)),
       ),
     };
   },
@@ -111,17 +111,19 @@ export function register(program: Command, globals: () => GlobalOptions): void {
     .action(() => runPerCluster(globals(), listCommand));
   state
     .command("diff")
-    .description("compare the declaration with state, without touching the cluster (exit 2 when they differ)")
+    .description(
+      "compare the declaration with state, without touching the cluster (exit 2 when they differ, with --detailed-exitcode)",
+    )
     .addHelpText("after", "\nExample:\n  tazuna state diff --cluster staging")
     .action(() => runPerCluster(globals(), diffCommand));
   state
     .command("drift")
     .description(
-      "compare state with the live cluster: changed or deleted by hand, and undeclared leftovers (exit 2 on drift)",
+      "compare state with the live cluster: changed or deleted by hand, and undeclared leftovers (exit 2 on drift, with --detailed-exitcode)",
     )
     .addHelpText(
       "after",
-      "\nExamples:\n  tazuna state drift --cluster production -o json   # on a schedule: exit 2 means drift\n  tazuna state drift --all",
+      "\nExamples:\n  tazuna state drift --cluster production -o json --detailed-exitcode  # on a schedule: with --detailed-exitcode, exit 2 means drift\n  tazuna state drift --all",
     )
     .action(() => runPerCluster(globals(), driftCommand));
 }

@@ -1,7 +1,7 @@
 /** `tazuna version`: Tazuna, the Pulumi engine, the provider plugin and the render tools. */
 import type { Command } from "commander";
 import { TOOLS, installedK8sPlugins, versionOf } from "../../tools";
-import { TAZUNA_VERSION } from "../../version";
+import { TAZUNA_VERSION, versionLine } from "../../version";
 
 export function register(program: Command): void {
   program
@@ -9,6 +9,8 @@ export function register(program: Command): void {
     .description("print the versions of Tazuna, the engine, the plugin and the tools")
     .addHelpText("after", "\nExample:\n  tazuna version")
     .action(async () => {
+      // The Go tool's line first (scripts read it), then the tools this Tazuna runs.
+      console.log(versionLine());
       console.log(`tazuna\t${TAZUNA_VERSION}`);
       for (const tool of Object.values(TOOLS))
         console.log(`${tool.name}\t${(await versionOf(tool)) ?? "not found"}`);
