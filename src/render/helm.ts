@@ -5,18 +5,88 @@ import type { Addon } from "../config/model";
 import { parseObjects, withDefaultNamespace, type K8sObject } from "./objects";
 import { runTool } from "./run";
 import { scratchDir } from "../temp";
+import { createHash } from "node:crypto";
+import { copyFile, mkdir, readFile, readdir } from "node:fs/promises";
+import { RenderError } from "./errors";
+import { artifactCacheDir, blobDir, cacheMode, cachedDigest, rememberDigest } from "./artifact-cache";
+
+type Helm = NonNullable<Addon["helm"]>;
+
+/** The registry flags helm pull and template share. */
+const transport = (h: Helm): string[] => [
+  ...(h.plainHTTP ? ["--plain-http"] : []),
+  ...(h.insecureSkipTLSVerify ? ["--insecure-skip-tls-verify"] : []),
+];
+
+/**
+ * An oci:// chart at a version, from the artifact cache (the Go tool's:
+ * the chart archive under blobs/<its sha256>, the reference under refs/):
+ * pulled once, reused without asking the registry until --no-cache, never
+ * asked for with --offline. Undefined for a chart without a version, which
+ * names no fixed content: helm asks the registry for it every time.
+ */
+async function cachedChart(a: Addon, h: Helm, chart: string): Promise<string | undefined> {
+  const reference = `${chart.replace(/^oci:\/\//, "")}:${h.version ?? ""}`;
+  const offline = cacheMode() === "offline";
+  if (!h.version) {
+    if (!offline) return undefined;
+    throw new RenderError(
+      a.name,
+      `helm ${chart}`,
+      `--offline: ${chart} has no helm.version`,
+      "set helm.version, which the cache is keyed by",
+    );
+  }
+  const cached = cacheMode() === "refresh" ? undefined : await cachedDigest(reference);
+  if (cached) return chartIn(blobDir(cached));
+  if (offline)
+    throw new RenderError(
+      a.name,
+      `helm ${chart}`,
+      `--offline: ${reference} is not in the artifact cache (${artifactCacheDir()})`,
+      "render once without --offline where the registry answers, to fill the cache",
+    );
+  const tmp = await scratchDir(`chart-${a.name}`);
+  try {
+    await runTool({
+      addon: a.name,
+      command: "helm",
+      args: ["pull", "--version", h.version, "--destination", tmp.path, ...transport(h), "--", chart],
+      cwd: a.baseDir,
+      fix: "check helm.chart, helm.version and the registry (helm.plainHTTP / insecureSkipTLSVerify)",
+    });
+    const archive = await chartIn(tmp.path);
+    const digest = `sha256:${createHash("sha256")
+      .update(await readFile(archive))
+      .digest("hex")}`;
+    const dir = blobDir(digest);
+    await mkdir(dir, { recursive: true });
+    await copyFile(archive, path.join(dir, path.basename(archive)));
+    await rememberDigest(reference, digest);
+    return chartIn(dir);
+  } finally {
+    await tmp.remove();
+  }
+}
+
+async function chartIn(dir: string): Promise<string> {
+  const tgz = (await readdir(dir)).find((f) => f.endsWith(".tgz"));
+  if (!tgz) throw new Error(`${dir}: no chart archive (.tgz); remove the folder and render again`);
+  return path.join(dir, tgz);
+}
 
 export async function renderHelm(a: Addon): Promise<K8sObject[]> {
   const h = a.helm ?? {};
-  const remote = h.repo !== undefined || h.chart?.startsWith("oci://");
-  const chart = remote ? (h.chart ?? "") : path.resolve(a.baseDir, h.chart ?? a.dir ?? ".");
+  const oci = h.chart?.startsWith("oci://") === true;
+  const cached = oci ? await cachedChart(a, h, h.chart ?? "") : undefined;
+  const remote = !cached && (h.repo !== undefined || oci);
+  const chart = cached ?? (remote ? (h.chart ?? "") : path.resolve(a.baseDir, h.chart ?? a.dir ?? "."));
   const tmp = await scratchDir(`helm-${a.name}`);
   try {
     const args = ["template"];
     if (h.repo) args.push("--repo", h.repo);
-    if (h.version) args.push("--version", h.version);
-    if (h.plainHTTP) args.push("--plain-http");
-    if (h.insecureSkipTLSVerify) args.push("--insecure-skip-tls-verify");
+    if (h.version && !cached) args.push("--version", h.version);
+    if (!cached) args.push(...transport(h));
     if (a.namespace) args.push("--namespace", a.namespace);
     if (h.includeCRDs !== false) args.push("--include-crds");
     if (h.kubeVersion) args.push("--kube-version", h.kubeVersion);

@@ -1,16 +1,15 @@
 /**
  * type: oras — an OCI artifact holding a kustomization or a helmfile, pulled
  * with the oras CLI and rendered by its delegate (kustomize or helmfile),
- * as the Go tool does. The tag is resolved to a digest on every run, so a
- * moved tag is noticed (the Go tool trusts its cached tag until --no-cache);
- * each digest is pulled once into ~/.cache/tazuna/oras. An artifact is
+ * as the Go tool does, with its cache (render/artifact-cache.ts): a tag
+ * pulled once is reused without asking the registry until --no-cache, and
+ * --offline never asks. Each digest is pulled once. An artifact is
  * either a folder pushed by `oras push` (oras unpacks it) or one tar(.gz)
  * layer, unpacked here with node-tar, which refuses absolute paths,
  * traversal and links out of the folder.
  */
 import { existsSync } from "node:fs";
 import { mkdir, readdir, rename, rm } from "node:fs/promises";
-import { homedir } from "node:os";
 import * as path from "node:path";
 import { extract } from "tar";
 import type { Addon } from "../config/model";
@@ -22,12 +21,9 @@ import { commandLine, runTool } from "./run";
 import { rememberSecret } from "../secrets/scrub";
 import { HINT_FILE, hintFileFor, loadHint } from "../config/hints";
 import { formatProblem, type ConfigProblem } from "../config/errors";
+import { DIGEST, artifactCacheDir, blobDir, cacheMode, cachedDigest, rememberDigest } from "./artifact-cache";
 
 type Oras = NonNullable<Addon["oras"]>;
-
-export function orasCacheDir(): string {
-  return path.join(process.env.XDG_CACHE_HOME || path.join(homedir(), ".cache"), "tazuna", "oras");
-}
 
 /** The registry flags; a password goes on stdin (--password-stdin), never on the command line. */
 function transport(o: Oras): { args: string[]; input?: string } {
@@ -128,19 +124,40 @@ export async function unpackTarball(dir: string, archive: string, limits = ARCHI
   await rm(tarball);
 }
 
-async function pull(a: Addon): Promise<string> {
+/** The digest a reference names: its own, the cache's (unless --no-cache), else the registry's. */
+async function digestOf(a: Addon): Promise<string> {
   const o = a.oras as Oras;
+  const pinned = /@(sha\d+:[0-9a-f]+)$/.exec(o.reference)?.[1];
+  if (pinned && (cacheMode() !== "offline" || existsSync(blobDir(pinned)))) return pinned;
+  const cached = cacheMode() === "refresh" ? undefined : await cachedDigest(o.reference);
+  if (cached) return cached;
+  if (cacheMode() === "offline")
+    throw new RenderError(
+      a.name,
+      `oras ${o.reference}`,
+      `--offline: ${o.reference} is not in the artifact cache (${artifactCacheDir()})`,
+      "render once without --offline where the registry answers, to fill the cache",
+    );
   const digest = (await oras(a, { command: "resolve", reference: o.reference }, "cannot resolve")).trim();
   // The digest names the cache folder: anything but a digest would name the wrong one.
-  if (!/^sha256:[0-9a-f]{64}$|^sha512:[0-9a-f]{128}$/.test(digest))
+  if (!DIGEST.test(digest))
     throw new RenderError(
       a.name,
       commandLine("oras", ["resolve", "--", o.reference]),
       `oras resolve answered ${JSON.stringify(digest.slice(0, 80))}, not a digest`,
       "check that the oras on PATH is the oras CLI (tazuna doctor shows its version)",
     );
-  const dir = path.join(orasCacheDir(), "blobs", digest.replace(":", "-"));
-  if (existsSync(dir)) return dir;
+  return digest;
+}
+
+async function pull(a: Addon): Promise<string> {
+  const o = a.oras as Oras;
+  const digest = await digestOf(a);
+  const dir = blobDir(digest);
+  if (existsSync(dir)) {
+    await rememberDigest(o.reference, digest);
+    return dir;
+  }
   const tmp = `${dir}.tmp-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
@@ -167,6 +184,7 @@ async function pull(a: Addon): Promise<string> {
     if (err.code !== "ENOTEMPTY" && err.code !== "EEXIST") throw err;
     await rm(tmp, { recursive: true, force: true });
   });
+  await rememberDigest(o.reference, digest);
   return dir;
 }
 

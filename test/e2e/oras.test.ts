@@ -8,7 +8,7 @@
  * applied to a local control plane through the tazuna command.
  */
 import { strict as assert } from "node:assert";
-import { cp, mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { execa } from "execa";
@@ -148,12 +148,32 @@ spec:
     assert.match(res.stdout, /# add-on: chart\n[\s\S]*namespace: charts[\s\S]*replicas: 1/);
   });
 
-  it("notices a moved tag on the next run", async () => {
+  it("reuses a cached tag without asking the registry, as the Go tool does; --no-cache sees a moved tag", async () => {
     await pushCni("registry.invalid/cni:1.0.1");
-    const res = await tazuna(["build"]);
+    const cached = await tazuna(["build"]);
+    assert.equal(cached.exitCode, 0, cached.stderr);
+    assert.match(cached.stdout, /registry\.invalid\/cni:1\.0\.0/, "the cached digest of the tag");
+    // The Go tool's layout: the tag's digest under refs/, the content under blobs/<digest>.
+    const ref = await readFile(
+      path.join(
+        cache,
+        "tazuna",
+        "oras",
+        "refs",
+        `${registry().host}/foundation/cni:1.0.0`.replace(/[/:@]/g, "_"),
+      ),
+      "utf8",
+    );
+    assert.match(ref.trim(), /^sha256:[0-9a-f]{64}$/);
+    const res = await tazuna(["build", "--no-cache"]);
     assert.equal(res.exitCode, 0, res.stderr);
     assert.match(res.stdout, /registry\.invalid\/cni:1\.0\.1/);
     assert.doesNotMatch(res.stdout, /registry\.invalid\/cni:1\.0\.0/);
+    // The cache now holds the moved tag: a plain render sees it too.
+    assert.match((await tazuna(["build"])).stdout, /registry\.invalid\/cni:1\.0\.1/);
+    const both = await tazuna(["build", "--no-cache", "--offline"]);
+    assert.equal(both.exitCode, 1);
+    assert.match(both.stderr, /--no-cache and --offline contradict each other/);
   });
 
   it("a missing tag is an error naming the add-on and the reference", async () => {
@@ -185,5 +205,41 @@ spec:
     );
     const plan = await tazuna(["--cluster", "local", "plan", "--detailed-exitcode"]);
     assert.equal(plan.exitCode, 0, `${plan.stdout}\n${plan.stderr}`);
+  });
+
+  it("with the registry stopped: --offline renders from the cache; an empty cache or --no-cache fails naming the reference", async () => {
+    await registry().stop();
+    const offline = await tazuna(["build", "--offline"]);
+    assert.equal(offline.exitCode, 0, offline.stderr);
+    assert.match(offline.stdout, /# add-on: cni\n[\s\S]*kind: DaemonSet/);
+    assert.match(
+      offline.stdout,
+      /# add-on: chart\n[\s\S]*namespace: charts/,
+      "the oci:// chart from the cache",
+    );
+    const plan = await tazuna(["--cluster", "local", "plan", "--offline", "--detailed-exitcode"]);
+    assert.equal(
+      plan.exitCode,
+      0,
+      `the engine's program renders offline too\n${plan.stdout}\n${plan.stderr}`,
+    );
+
+    const empty = await mkdtemp(path.join(tmpdir(), "tazuna-empty-cache-"));
+    const miss = await execa(BIN, ["-p", dir, "build", "--offline"], {
+      reject: false,
+      stdin: "ignore",
+      env: { XDG_CACHE_HOME: empty },
+    });
+    assert.equal(miss.exitCode, 1);
+    const host = registry().host.replace(/\./g, "\\.");
+    assert.match(
+      miss.stderr,
+      new RegExp(
+        `--offline: ${host}/(foundation/cni:1\\.0\\.0|foundation/bundle:2\\.0\\.0|charts/agent:1\\.2\\.0) is not in the artifact cache`,
+      ),
+    );
+    const fresh = await tazuna(["build", "--no-cache"]);
+    assert.equal(fresh.exitCode, 1, "--no-cache asks the stopped registry");
+    assert.match(fresh.stderr, new RegExp(`${host}/(foundation/(cni|bundle)|charts/agent)`));
   });
 });

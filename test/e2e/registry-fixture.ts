@@ -12,6 +12,8 @@ import { freePort } from "../../src/cluster/ports";
 export interface Registry {
   /** host:port */
   host: string;
+  /** Stops it for good (an offline render's witness: nothing answers there any more). */
+  stop: () => Promise<void>;
 }
 
 async function waitUp(url: string, timeoutMs: number): Promise<void> {
@@ -42,7 +44,18 @@ export function useRegistry(): () => Registry {
       `version: 0.1\nlog: {level: error}\nstorage:\n  filesystem: {rootdirectory: ${dir}/data}\n  delete: {enabled: true}\nhttp:\n  addr: 127.0.0.1:${port}\n`,
     );
     proc = execa("registry", ["serve", config], { reject: false, stdio: "ignore" });
-    registry = { host: `127.0.0.1:${port}` };
+    registry = {
+      host: `127.0.0.1:${port}`,
+      stop: async () => {
+        proc?.kill("SIGTERM");
+        await proc;
+        const answers = await fetch(`http://127.0.0.1:${port}/v2/`).then(
+          () => true,
+          () => false,
+        );
+        if (answers) throw new Error("the registry still answers after SIGTERM");
+      },
+    };
     await waitUp(`http://${registry.host}/v2/`, 30_000);
   });
   after(() => {
