@@ -1,5 +1,7 @@
 /** Loads stacks/Pulumi.<cluster>.yaml, validating Tazuna's keys with file, field and line. */
-import { readdir } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
+import { Document, parseDocument } from "yaml";
 import * as path from "node:path";
 import { z } from "zod";
 import { ConfigError, type ConfigProblem } from "./errors";
@@ -76,4 +78,27 @@ export async function loadStackSettings(projectDir: string, cluster: string): Pr
     throw new ConfigError(zodProblems(parsed, issues, () => [], ["config"]));
   }
   return res.data;
+}
+
+/**
+ * Sets one `tazuna:` key in a cluster's stack file, comments and layout
+ * kept; a stack without a file (a folder run on the kubeconfig alone) gets
+ * one holding what it ran with. Returns whether the file changed.
+ */
+export async function writeSetting(
+  projectDir: string,
+  cluster: string,
+  base: Record<string, string>,
+  key: string,
+  value: string | boolean,
+): Promise<boolean> {
+  const file = stackFilePath(projectDir, cluster);
+  const doc = existsSync(file)
+    ? parseDocument(await readFile(file, "utf8"))
+    : new Document({ config: Object.fromEntries(Object.entries(base).map(([k, v]) => [`tazuna:${k}`, v])) });
+  if (doc.getIn(["config", `tazuna:${key}`]) === value) return false;
+  doc.setIn(["config", `tazuna:${key}`], value);
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, doc.toString());
+  return true;
 }

@@ -58,14 +58,33 @@ describe("render tool command lines", function () {
       renderAddon(
         addon({
           namespace: "apps",
-          helm: { releaseName: FLAG_LIKE, chart: "oci://127.0.0.1:5000/charts/app", version: "1.2.3" },
+          helm: {
+            releaseName: FLAG_LIKE,
+            repo: "http://127.0.0.1:5000/charts",
+            chart: "app",
+            version: "1.2.3",
+          },
         }),
       ),
     );
     const argv = calls[0] ?? [];
     assert.equal(argv[0], "template");
-    assert.deepEqual(afterDashes(argv), [FLAG_LIKE, "oci://127.0.0.1:5000/charts/app"]);
+    assert.deepEqual(afterDashes(argv), [FLAG_LIKE, "app"]);
     assert.ok(argv.indexOf("--namespace") < argv.indexOf("--"), "flags come before --");
+  });
+
+  it("an oci:// chart at a version is pulled into the artifact cache first: helm pull flags -- CHART", async () => {
+    const { calls } = await recorded((addon) =>
+      renderAddon(
+        addon({
+          helm: { chart: "oci://127.0.0.1:5000/charts/app", version: "1.2.3", plainHTTP: true },
+        }),
+      ),
+    );
+    const argv = calls[0] ?? [];
+    assert.equal(argv[0], "pull");
+    assert.ok(argv.includes("--plain-http") && argv.includes("--destination"), JSON.stringify(argv));
+    assert.deepEqual(afterDashes(argv), ["oci://127.0.0.1:5000/charts/app"]);
   });
 
   it("kustomize build -- DIR", async () => {

@@ -16,7 +16,9 @@ import { entryKey } from "../../release/inventory";
 import { openClusterStack } from "../cluster-stack";
 import { UsageError } from "../errors";
 import { log, print } from "../output";
-import { requireCluster, type GlobalOptions } from "../project";
+import * as path from "node:path";
+import { stackFileLabel, writeSetting } from "../../config/stack-file";
+import { requireCluster, type GlobalOptions, type Target } from "../project";
 
 const recordKey = (group: string, kind: string, ns: string, name: string) => `${group}/${kind}/${ns}/${name}`;
 const objectKey = (o: K8sObject) =>
@@ -125,6 +127,7 @@ async function migrate(opts: GlobalOptions): Promise<void> {
           };
     await adoptObjects(cs.stack, part, imports);
   }
+  await recordPruneOff(opts, cluster, cs.target);
   const lost = unmatched(rendered, recorded);
   print(
     [
@@ -141,6 +144,28 @@ async function migrate(opts: GlobalOptions): Promise<void> {
       ...lost.map((e) => `  ${entryText(e)}`),
       "next: tazuna plan (no changes for what was taken), then delete namespace tazuna when the Go tool is retired",
     ].join("\n"),
+  );
+}
+
+/**
+ * The Go tool's plain apply never deletes what left tazuna.yaml; a team
+ * moving over keeps that until it chooses otherwise: tazuna:prune: false
+ * in the stack's file (a folder run on the kubeconfig alone gets one).
+ */
+async function recordPruneOff(opts: GlobalOptions, cluster: string, target: Target): Promise<void> {
+  if (target.settings.prune !== undefined) {
+    log(`migrate: the stack sets tazuna:prune: ${target.settings.prune}; left as it is`);
+    return;
+  }
+  const base = {
+    context: target.settings.context,
+    ...(opts.kubeconfig ? { kubeconfig: path.resolve(opts.kubeconfig) } : {}),
+    ...(target.settings.environment ? { environment: target.settings.environment } : {}),
+    ...(opts.file ? { file: path.relative(target.projectDir, path.resolve(opts.file)) } : {}),
+  };
+  await writeSetting(target.projectDir, cluster, base, "prune", false);
+  log(
+    `migrate: wrote tazuna:prune: false to ${stackFileLabel(cluster)}: as with the Go tool's apply, objects that leave tazuna.yaml stay in the cluster (tazuna apply --prune, or tazuna:prune: true, deletes them)`,
   );
 }
 

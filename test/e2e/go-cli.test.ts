@@ -1,0 +1,203 @@
+/**
+ * The Go tool's command lines and their meaning on a real cluster: what
+ * leaves the declaration is deleted or left by --prune / --no-prune /
+ * tazuna:prune (the plan says which), destroy -t and its refusal,
+ * TAZUNA_DESTROY_EXECUTABLE, -l debug. The API server's audit log is the
+ * witness of every delete and of every delete that did not happen.
+ */
+import { strict as assert } from "node:assert";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { execa } from "execa";
+import { stringify } from "yaml";
+import { ADMIN_USER } from "../../src/cluster/control-plane";
+import { persistedWritesBy, readAudit } from "../audit";
+import { useCluster } from "./cluster-fixture";
+import { PASSPHRASE, exists } from "./tazuna-fixture";
+
+const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
+
+const configMap = (name: string) =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}, namespace: go-cli}\ndata: {from: ${name}}\n`;
+
+describe("the Go tool's command lines: prune, destroy -t, the kill switch, -l debug (e2e)", function () {
+  this.timeout(900_000);
+  const cluster = useCluster("tazuna-go-cli");
+  let dir = "";
+  let since = "";
+  const tazuna = (args: string[], env: Record<string, string> = {}) =>
+    execa(BIN, ["-p", dir, "--cluster", "local", ...args], {
+      reject: false,
+      stdin: "ignore",
+      env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, ...env },
+    });
+  /** Each add-on's ConfigMaps (base also holds the namespace); apps and tools run on base. */
+  const declare = async (objects: Record<string, string[]>) => {
+    const manifests = [];
+    for (const [name, maps] of Object.entries(objects)) {
+      await mkdir(path.join(dir, name), { recursive: true });
+      const ns = name === "base" ? "apiVersion: v1\nkind: Namespace\nmetadata: {name: go-cli}\n---\n" : "";
+      await writeFile(path.join(dir, name, "objects.yaml"), ns + maps.map(configMap).join("---\n"));
+      manifests.push({
+        name,
+        type: "manifests",
+        path: name,
+        tags: [name],
+        ...(name === "base" ? {} : { dependsOn: ["base"] }),
+      });
+    }
+    await writeFile(
+      path.join(dir, "tazuna.yaml"),
+      stringify({ apiVersion: "tazuna.pepabo.com/v1", kind: "Tazuna", spec: { manifests } }),
+    );
+  };
+  const stackFile = (extra: Record<string, unknown> = {}) =>
+    writeFile(
+      path.join(dir, "stacks", "Pulumi.local.yaml"),
+      stringify({
+        config: {
+          "tazuna:context": cluster().context,
+          "tazuna:kubeconfig": cluster().kubeconfig,
+          ...extra,
+        },
+      }),
+    );
+  const mark = () => {
+    since = new Date().toISOString();
+  };
+  const deletes = async () =>
+    persistedWritesBy(await readAudit(cluster().auditLog), ADMIN_USER, since)
+      .filter((e) => e.verb === "delete")
+      .map((e) => `${e.objectRef?.resource ?? ""} ${e.objectRef?.name ?? ""}`)
+      .sort();
+  /** The audit log is written a moment after the request; a delete that happened shows by then. */
+  const settle = () => new Promise((r) => setTimeout(r, 1500));
+  const live = (name: string) => exists(cluster().kubectl(), ["configmap", name, "-n", "go-cli"]);
+
+  before(async () => {
+    dir = path.join(await mkdtemp(path.join(tmpdir(), "tazuna-go-cli-")), "project");
+    await mkdir(path.join(dir, "stacks"), { recursive: true });
+    await stackFile();
+    await declare({ base: ["a", "b"], apps: ["app-1"], tools: ["tool-1", "tool-2"] });
+    const applied = await tazuna(["apply", "--yes"]);
+    assert.equal(applied.exitCode, 0, `${applied.stdout}\n${applied.stderr}`);
+  });
+
+  it("apply --no-prune leaves what left the declaration (no DELETE); the plan said what decides", async () => {
+    await declare({ base: ["a"], apps: ["app-1"], tools: ["tool-1", "tool-2"] });
+    const plan = await tazuna(["plan"]);
+    assert.equal(plan.exitCode, 0, plan.stderr);
+    assert.match(
+      plan.stdout,
+      /- delete {2}core\/v1:ConfigMap go-cli\/b {2}\(deleted: tazuna:prune unset, true by default\)/,
+    );
+    const kept = await tazuna(["plan", "--no-prune"]);
+    assert.match(
+      kept.stdout,
+      /= keep {4}core\/v1:ConfigMap go-cli\/b {2}\(left in the cluster, no longer managed: --no-prune\)/,
+    );
+    mark();
+    const applied = await tazuna(["apply", "--yes", "--no-prune"]);
+    assert.equal(applied.exitCode, 0, `${applied.stdout}\n${applied.stderr}`);
+    assert.match(applied.stderr, /left in the cluster, no longer managed \(--no-prune\): 1 object/);
+    await settle();
+    assert.deepEqual(await deletes(), []);
+    assert.ok(await live("b"));
+    // Out of the inventory: a leftover, as state drift lists them.
+    const drift = await tazuna(["state", "drift", "--detailed-exitcode"]);
+    assert.equal(drift.exitCode, 2, drift.stdout);
+    assert.match(drift.stdout, /undeclared\t-\tConfigMap\tgo-cli\tb/);
+  });
+
+  it("tazuna:prune: false is the default then, for removed objects and removed add-ons; --prune overrides it", async () => {
+    await stackFile({ "tazuna:prune": false });
+    await declare({ base: ["a"], tools: ["tool-1"] });
+    const plan = await tazuna(["plan"]);
+    assert.match(
+      plan.stdout,
+      /= keep {4}core\/v1:ConfigMap go-cli\/tool-2 {2}\(left in the cluster, no longer managed: tazuna:prune: false\)/,
+    );
+    assert.match(
+      plan.stdout,
+      /= keep {4}core\/v1:ConfigMap go-cli\/app-1 {2}\(left in the cluster, no longer managed: tazuna:prune: false\)/,
+    );
+    mark();
+    const applied = await tazuna(["apply", "--yes"]);
+    assert.equal(applied.exitCode, 0, `${applied.stdout}\n${applied.stderr}`);
+    await settle();
+    assert.deepEqual(await deletes(), [], "neither the object nor the removed add-on's");
+    assert.ok((await live("tool-2")) && (await live("app-1")));
+
+    await declare({ base: ["a"], tools: [] });
+    const forced = await tazuna(["plan", "--prune"]);
+    assert.match(forced.stdout, /- delete {2}core\/v1:ConfigMap go-cli\/tool-1 {2}\(deleted: --prune\)/);
+    mark();
+    const pruned = await tazuna(["apply", "--yes", "--prune"]);
+    assert.equal(pruned.exitCode, 0, `${pruned.stdout}\n${pruned.stderr}`);
+    await settle();
+    assert.deepEqual(await deletes(), ["configmaps tool-1"]);
+    await stackFile();
+  });
+
+  it("destroy -t refuses when an add-on that stays depends on one that goes, with zero deletes", async () => {
+    await declare({ base: ["a"], tools: ["tool-1"] });
+    assert.equal((await tazuna(["apply", "--yes"])).exitCode, 0);
+    mark();
+    const refused = await tazuna(["destroy", "--force", "-t", "base"]);
+    assert.equal(refused.exitCode, 1);
+    assert.match(refused.stderr, /tools \(stays\) depends on base \(goes\)/);
+    await settle();
+    assert.deepEqual(await deletes(), []);
+  });
+
+  it("destroy --force -t deletes only the tagged add-on's objects", async () => {
+    mark();
+    const res = await tazuna(["destroy", "--force", "-t", "tools"]);
+    assert.equal(res.exitCode, 0, `${res.stdout}\n${res.stderr}`);
+    assert.match(res.stderr, /--tags tools: destroying tools\n {2}tools: nothing depends on it/);
+    await settle();
+    assert.deepEqual(await deletes(), ["configmaps tool-1"]);
+    assert.ok(await live("a"), "base stays");
+    const list = await tazuna(["state", "list"]);
+    assert.doesNotMatch(list.stdout, /tools/);
+    assert.match(list.stdout, /base\tConfigMap\tgo-cli\ta/);
+  });
+
+  it("TAZUNA_DESTROY_EXECUTABLE=false refuses destroy before it starts (exit 1, zero deletes); true lets it run", async () => {
+    mark();
+    const refused = await tazuna(["destroy", "--yes"], { TAZUNA_DESTROY_EXECUTABLE: "false" });
+    assert.equal(refused.exitCode, 1);
+    assert.match(
+      refused.stderr,
+      /TAZUNA_DESTROY_EXECUTABLE="false" forbids destroy[\s\S]*fix: unset TAZUNA_DESTROY_EXECUTABLE/,
+    );
+    await settle();
+    assert.deepEqual(await deletes(), []);
+    const allowed = await tazuna(["destroy", "--dry-run"], { TAZUNA_DESTROY_EXECUTABLE: "t" });
+    assert.equal(allowed.exitCode, 0, allowed.stderr);
+    assert.match(allowed.stdout, /base\tConfigMap\tgo-cli\ta/);
+  });
+
+  it("-l debug prints each command line and where the engine's log is; an error with its stack", async () => {
+    const res = await tazuna(["-l", "debug", "plan"]);
+    assert.equal(res.exitCode, 0, res.stderr);
+    assert.match(res.stderr, /^debug: exec: kubectl /m);
+    assert.match(res.stderr, /^debug: exec: pulumi --logflow -v=3 preview /m);
+    assert.match(res.stderr, /^debug: engine log: \S+pulumi\.INFO/m);
+    const quiet = await tazuna(["plan"]);
+    assert.doesNotMatch(quiet.stderr, /debug:/, "the control: info prints none of it");
+    const failed = await tazuna(["-l", "debug", "plan", "-t", "nope"]);
+    assert.equal(failed.exitCode, 1);
+    assert.match(failed.stderr, /error: --tags: no add-on has tag nope[\s\S]*\n\s+at /);
+  });
+
+  it("version prints the Go tool's line first", async () => {
+    const res = await execa(BIN, ["version"], { reject: false });
+    assert.match(
+      res.stdout.split("\n")[0] ?? "",
+      /^tazuna \d+\.\d+\.\d+ \(commit [0-9a-f]{12}(-dirty)?, built \S+, linux\/(amd64|arm64)\)$/,
+    );
+    assert.equal((await execa(BIN, ["--version"])).stdout, res.stdout.split("\n")[0]);
+  });
+});
