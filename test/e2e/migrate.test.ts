@@ -116,7 +116,10 @@ describe("tazuna migrate from the Go tool (e2e)", function () {
     assert.match(res.stdout, /rendered by no add-on[\s\S]*platform: v1\/ConfigMap platform\/retired/);
     // The Go tool's plain apply never deleted what left the file: the stack keeps that, and says so.
     assert.match(res.stderr, /wrote tazuna:prune: false to stacks\/Pulumi\.local\.yaml/);
-    assert.match(await readFile(path.join(dir, "stacks", "Pulumi.local.yaml"), "utf8"), /tazuna:prune: false/);
+    assert.match(
+      await readFile(path.join(dir, "stacks", "Pulumi.local.yaml"), "utf8"),
+      /tazuna:prune: false/,
+    );
     await settle();
     const events = await readAudit(cluster().auditLog);
     // Each release reads its objects to record them; nothing is written.
