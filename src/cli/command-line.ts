@@ -19,6 +19,7 @@ import * as version from "./commands/version";
 import * as verify from "./commands/verify";
 import * as migrate from "./commands/migrate";
 import * as summary from "./commands/summary";
+import * as chart from "./commands/chart";
 import { collectVar } from "../config/var-flags";
 import { positiveInt } from "./errors";
 import { setLogLevel } from "./output";
@@ -113,6 +114,7 @@ export function buildProgram(): Command {
     verify,
     migrate,
     summary,
+    chart,
   ])
     cmd.register(program, globals);
   version.register(program);

@@ -147,6 +147,28 @@ export const VerifySchema = z.object({
 });
 export type VerifyResult = z.infer<typeof VerifySchema>;
 
+export const ChartListSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  charts: z.array(
+    z.object({
+      addon: z.string(),
+      release: z.string(),
+      chart: z.string(),
+      file: z.string().describe("the file that declares the release: tazuna.yaml, or the helmfile"),
+      version: z
+        .string()
+        .describe("the declared version; a chart folder's Chart.yaml version; empty: none given"),
+      source: z
+        .string()
+        .describe("an HTTP repository's URL, an oci:// reference, or empty for a chart folder"),
+      plainHTTP: z.boolean(),
+      latest: z.string().optional().describe("--check-latest: the newest version the repository offers"),
+      error: z.string().optional().describe("--check-latest: why the repository could not be asked"),
+    }),
+  ),
+});
+export type ChartListResult = z.infer<typeof ChartListSchema>;
+
 export const SCHEMAS = {
   plan: PlanSchema,
   apply: ApplySchema,
@@ -158,4 +180,5 @@ export const SCHEMAS = {
   error: ErrorSchema,
   "fan-out": FanOutSchema,
   verify: VerifySchema,
+  "chart-list": ChartListSchema,
 } as const;

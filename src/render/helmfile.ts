@@ -19,6 +19,8 @@ import { runTool } from "./run";
 import { scratchDir, scratchFile } from "../temp";
 import { rememberSecret } from "../secrets/scrub";
 import { RenderError } from "./errors";
+import { parseAllDocuments } from "yaml";
+import { z } from "zod";
 
 type Value = GivenVar["value"];
 
@@ -198,12 +200,23 @@ async function refuseOutsideFunctions(a: Addon, dir: string, fromArtifact: boole
   }
 }
 
-export async function renderHelmfile(a: Addon, opts: { fromArtifact?: boolean } = {}): Promise<K8sObject[]> {
+/** A helmfile ready to run: its global flags (state values, environment), the environment, where. */
+interface Prepared {
+  global: string[];
+  env: Record<string, string>;
+  file: string;
+  dir: string;
+  /** The vars whose values came from a secret store. */
+  secret: Record<string, string>;
+  done: () => Promise<void>;
+}
+
+async function prepare(a: Addon, fromArtifact: boolean): Promise<Prepared> {
   const folder = a.dir ?? a.baseDir;
   await refuseOutsideFunctions(
     a,
     statSync(folder).isDirectory() ? folder : path.dirname(folder),
-    opts.fromArtifact === true,
+    fromArtifact,
   );
   const h = a.helmfile ?? {};
   const { values: vars, secret } = await resolveVars(a);
@@ -211,16 +224,31 @@ export async function renderHelmfile(a: Addon, opts: { fromArtifact?: boolean } 
   const env: Record<string, string> = { HELMFILE_UPGRADE_NOTICE_DISABLED: "1" };
   for (const [k, v] of Object.entries(vars)) if (typeof v === "string") env[k] = v;
   const file = helmfileOf(a.dir ?? a.baseDir);
-  const dir = path.dirname(file);
   const scratch = await scratchDir("helmfile");
   const environment = h.environment ?? a.environment;
   const tmpl = await asGoRenders(file, h.environment ? "" : a.environment);
+  // JSON, not YAML: helmfile reads YAML 1.1, where an unquoted "no" would be false.
+  const values = await scratch.write("state-values.yaml", JSON.stringify(vars));
+  const global = ["--state-values-file", values, ...(environment ? ["--environment", environment] : [])];
+  return {
+    global: [...global, "--file", tmpl.file],
+    env,
+    file,
+    dir: path.dirname(file),
+    secret,
+    done: async () => {
+      await tmpl.cleanup();
+      await scratch.remove();
+    },
+  };
+}
+
+export async function renderHelmfile(a: Addon, opts: { fromArtifact?: boolean } = {}): Promise<K8sObject[]> {
+  const h = a.helmfile ?? {};
+  const run = await prepare(a, opts.fromArtifact === true);
+  const { file, dir, env, secret } = run;
   try {
-    // JSON, not YAML: helmfile reads YAML 1.1, where an unquoted "no" would be false.
-    const values = await scratch.write("state-values.yaml", JSON.stringify(vars));
-    const args = ["--state-values-file", values];
-    if (environment) args.push("--environment", environment);
-    args.push("template", "--file", tmpl.file, "--skip-deps", "--skip-tests", "--quiet");
+    const args = [...run.global, "template", "--skip-deps", "--skip-tests", "--quiet"];
     if (h.includeCRDs !== false) args.push("--include-crds");
     if (h.kubeVersion) args.push("--kube-version", h.kubeVersion);
     // helmfile takes helm's extra flags as one string it splits on spaces; the schema lets
@@ -242,7 +270,69 @@ export async function renderHelmfile(a: Addon, opts: { fromArtifact?: boolean } 
     refuseOutsideSecrets(a.name, "helmfile.vars", secret, objects);
     return objects;
   } finally {
-    await tmpl.cleanup();
-    await scratch.remove();
+    await run.done();
+  }
+}
+
+const HelmfileStateSchema = z
+  .object({
+    repositories: z
+      .array(
+        z.object({ name: z.string(), url: z.string().default(""), oci: z.boolean().default(false) }).loose(),
+      )
+      .nullish(),
+    releases: z
+      .array(
+        z
+          .object({
+            name: z.string(),
+            chart: z.string(),
+            version: z.union([z.string(), z.number()]).transform(String).optional(),
+          })
+          .loose(),
+      )
+      .nullish(),
+  })
+  .loose();
+
+export interface HelmfileRelease {
+  release: string;
+  chart: string;
+  version: string;
+  /** Where the chart comes from: an HTTP repository's URL, an oci:// reference, or "" for a local chart. */
+  source: string;
+  file: string;
+}
+
+/** Each release of a helmfile with its chart, version and repository, as `helmfile build` renders the state. */
+export async function helmfileReleases(a: Addon): Promise<HelmfileRelease[]> {
+  const run = await prepare(a, false);
+  try {
+    const out = await runTool({
+      addon: a.name,
+      command: "helmfile",
+      args: [...run.global, "build"],
+      cwd: run.dir,
+      env: run.env,
+      fix: `fix the helmfile ${run.file}; run the command above to see the same error`,
+    });
+    const docs = parseAllDocuments(out).map((d) => HelmfileStateSchema.parse(d.toJSON() ?? {}));
+    const repos = new Map(docs.flatMap((d) => d.repositories ?? []).map((r) => [r.name, r]));
+    return docs.flatMap((d) =>
+      (d.releases ?? []).map((r) => {
+        const [prefix = "", ...rest] = r.chart.split("/");
+        const repo = repos.get(prefix);
+        const source = r.chart.startsWith("oci://")
+          ? r.chart
+          : repo
+            ? repo.oci
+              ? `oci://${repo.url.replace(/^oci:\/\//, "")}/${rest.join("/")}`
+              : repo.url
+            : "";
+        return { release: r.name, chart: r.chart, version: r.version ?? "", source, file: run.file };
+      }),
+    );
+  } finally {
+    await run.done();
   }
 }

@@ -12,6 +12,8 @@ import { cp, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { execa } from "execa";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { stringify } from "yaml";
 import { useCluster } from "./cluster-fixture";
 import { useRegistry } from "./registry-fixture";
@@ -205,6 +207,93 @@ spec:
     );
     const plan = await tazuna(["--cluster", "local", "plan", "--detailed-exitcode"]);
     assert.equal(plan.exitCode, 0, `${plan.stdout}\n${plan.stderr}`);
+  });
+
+  it("chart list --check-latest: an HTTP repository's index on loopback and the registry's tags", async () => {
+    // An HTTP chart repository: agent 1.2.0 and 1.3.0 (and a pre-release, which does not count), indexed by helm.
+    const repo = path.join(work, "http-repo");
+    await mkdir(repo, { recursive: true });
+    for (const v of ["1.2.0", "1.3.0", "2.0.0-rc.1"])
+      await run("helm", ["package", AGENT_CHART, "--version", v, "-d", repo]);
+    const server = createServer((req, res) => {
+      readFile(path.join(repo, path.basename(req.url ?? ""))).then(
+        (body) => res.end(body),
+        () => res.writeHead(404).end(),
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await run("helm", ["repo", "index", repo, "--url", url]);
+    // A newer chart in the registry than the one declared.
+    await run("helm", ["package", AGENT_CHART, "--version", "1.4.0", "-d", work]);
+    await run("helm", [
+      "push",
+      path.join(work, "agent-1.4.0.tgz"),
+      `oci://${registry().host}/charts`,
+      "--plain-http",
+    ]);
+    const charts = path.join(work, "charts-project");
+    await mkdir(path.join(charts, "fleet"), { recursive: true });
+    await cp(AGENT_CHART, path.join(charts, "local-agent"), { recursive: true });
+    await writeFile(
+      path.join(charts, "fleet", "helmfile.yaml"),
+      `repositories:\n  - name: acme\n    url: ${url}\nreleases:\n  - name: fleet-agent\n    chart: acme/agent\n    version: 1.2.0\n`,
+    );
+    await writeFile(
+      path.join(charts, "tazuna.yaml"),
+      stringify({
+        apiVersion: "tazuna.pepabo.com/v1",
+        kind: "Tazuna",
+        spec: {
+          manifests: [
+            {
+              name: "from-http",
+              type: "helm",
+              path: ".",
+              helm: { repo: url, chart: "agent", version: "1.2.0" },
+            },
+            {
+              name: "from-oci",
+              type: "helm",
+              path: ".",
+              helm: { chart: `oci://${registry().host}/charts/agent`, version: "1.2.0", plainHTTP: true },
+            },
+            { name: "local", type: "helm", path: "local-agent" },
+            { name: "fleet", type: "helmfile", path: "fleet" },
+          ],
+        },
+      }),
+    );
+    try {
+      const list = await execa(BIN, ["-p", charts, "chart", "list", "--check-latest"], {
+        reject: false,
+        cwd: charts,
+        env: { XDG_CACHE_HOME: cache },
+      });
+      assert.equal(list.exitCode, 0, list.stderr);
+      const rows = list.stdout.split("\n").map((l) => l.split(/ {2,}/));
+      assert.deepEqual(rows[0], ["CHART", "RELEASE", "FILE", "VERSION", "LATEST"]);
+      assert.deepEqual(rows.slice(1), [
+        ["agent", "from-http", "tazuna.yaml", "1.2.0", "1.3.0"],
+        [`oci://${registry().host}/charts/agent`, "from-oci", "tazuna.yaml", "1.2.0", "1.4.0"],
+        ["local-agent", "local", "tazuna.yaml", "1.2.0", "(local)"],
+        ["acme/agent", "fleet-agent", "fleet/helmfile.yaml", "1.2.0", "1.3.0"],
+      ]);
+      // Without the flag nothing is asked: the list alone.
+      const plain = await execa(BIN, ["-p", charts, "chart", "list", "-o", "json"], { cwd: charts });
+      const doc = JSON.parse(plain.stdout) as { charts: { latest?: string }[] };
+      assert.equal(doc.charts.length, 4);
+      assert.ok(doc.charts.every((c) => c.latest === undefined));
+    } finally {
+      server.close();
+    }
+    // The control: a repository that does not answer is an error naming it, exit 1.
+    const gone = await execa(BIN, ["-p", charts, "chart", "list", "--check-latest"], {
+      reject: false,
+      cwd: charts,
+    });
+    assert.equal(gone.exitCode, 1);
+    assert.match(gone.stdout, new RegExp(`error: ${url.replace(/\./g, "\\.")}/index\\.yaml`));
   });
 
   it("with the registry stopped: --offline renders from the cache; an empty cache or --no-cache fails naming the reference", async () => {

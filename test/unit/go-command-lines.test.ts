@@ -71,12 +71,13 @@ const GO_LINES: [string, (p: Parsed) => void][] = [
   ["state drift", (p) => assert.equal(p.path, "state drift")],
   ["tags", (p) => assert.equal(p.path, "tags")],
   ["version", (p) => assert.equal(p.path, "version")],
+  ["chart list", (p) => assert.equal(p.path, "chart list")],
+  ["chart list --check-latest", (p) => assert.equal(p.opts.checkLatest, true)],
 ];
 
 /** Go lines whose commands are still to come; each says where. */
 const PENDING: [string, string][] = [
   ["--otlp-endpoint localhost:4317 --otlp-insecure plan", "traces: issue 24"],
-  ["chart list --check-latest", "chart list: issue 23 item 7, not built yet"],
   [
     "secret-to-genesissecret --op-host my.1password.com --namespace ns --label-selector a=b --name-regex x --vault V --note n --dump-dir d --dry-run",
     "bulk secret export: issue 23 item 8, not built yet",
