@@ -20,6 +20,7 @@ import * as verify from "./commands/verify";
 import * as migrate from "./commands/migrate";
 import * as summary from "./commands/summary";
 import * as chart from "./commands/chart";
+import * as secretToGenesisSecret from "./commands/secret-to-genesissecret";
 import { collectVar } from "../config/var-flags";
 import { positiveInt } from "./errors";
 import { setLogLevel } from "./output";
@@ -115,6 +116,7 @@ export function buildProgram(): Command {
     migrate,
     summary,
     chart,
+    secretToGenesisSecret,
   ])
     cmd.register(program, globals);
   version.register(program);

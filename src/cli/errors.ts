@@ -3,6 +3,7 @@ import { ConfigError } from "../config/errors";
 import { GuardError } from "../guard/error";
 import { FixRefusedError } from "../config/fix-names";
 import { CacheFlagsError } from "../render/artifact-cache";
+import { ExportError } from "../secrets/export-error";
 import { EXIT } from "./exit-codes";
 
 export class UsageError extends Error {
@@ -56,6 +57,7 @@ export function describe(err: unknown): string {
     err instanceof UsageError ||
     err instanceof FixRefusedError ||
     err instanceof CacheFlagsError ||
+    err instanceof ExportError ||
     err instanceof InterruptedError
   )
     return err.message;

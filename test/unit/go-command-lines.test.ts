@@ -73,15 +73,29 @@ const GO_LINES: [string, (p: Parsed) => void][] = [
   ["version", (p) => assert.equal(p.path, "version")],
   ["chart list", (p) => assert.equal(p.path, "chart list")],
   ["chart list --check-latest", (p) => assert.equal(p.opts.checkLatest, true)],
+  [
+    "secret-to-genesissecret --op-host my.1password.com --namespace ns --label-selector a=b --name-regex x --vault V --note n --dump-dir d --dry-run",
+    (p) =>
+      assert.deepEqual(
+        [
+          p.opts.opHost,
+          p.opts.namespace,
+          p.opts.labelSelector,
+          p.opts.nameRegex,
+          p.opts.vault,
+          p.opts.note,
+          p.opts.dumpDir,
+          p.opts.dryRun,
+        ],
+        ["my.1password.com", "ns", "a=b", "x", "V", "n", "d", true],
+      ),
+  ],
+  ["secret-to-genesissecret --op-host h --vault V", (p) => assert.equal(p.opts.namespace, "default")],
 ];
 
 /** Go lines whose commands are still to come; each says where. */
 const PENDING: [string, string][] = [
   ["--otlp-endpoint localhost:4317 --otlp-insecure plan", "traces: issue 24"],
-  [
-    "secret-to-genesissecret --op-host my.1password.com --namespace ns --label-selector a=b --name-regex x --vault V --note n --dump-dir d --dry-run",
-    "bulk secret export: issue 23 item 8, not built yet",
-  ],
 ];
 
 describe("the Go tool's command lines", () => {
