@@ -4,6 +4,19 @@ const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   process.stdout.write(`${(require("../version") as typeof import("../version")).versionLine()}\n`);
+} else if (args[0] === "__complete") {
+  // Asked by the shell on every Tab: candidates only, never an error on the terminal.
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { complete } = require("./completion") as typeof import("./completion");
+    process.stdout.write(
+      complete(args.slice(1))
+        .map((c) => `${c}\n`)
+        .join(""),
+    );
+  } catch {
+    process.exitCode = 0;
+  }
 } else {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require("./main");

@@ -16,6 +16,7 @@ import * as state from "./commands/state";
 import * as status from "./commands/status";
 import * as tags from "./commands/tags";
 import * as version from "./commands/version";
+import * as completion from "./commands/completion";
 import * as verify from "./commands/verify";
 import * as migrate from "./commands/migrate";
 import * as summary from "./commands/summary";
@@ -120,5 +121,6 @@ export function buildProgram(): Command {
   ])
     cmd.register(program, globals);
   version.register(program);
+  completion.register(program);
   return program;
 }

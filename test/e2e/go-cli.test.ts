@@ -6,7 +6,7 @@
  * witness of every delete and of every delete that did not happen.
  */
 import { strict as assert } from "node:assert";
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { execa } from "execa";
@@ -190,6 +190,23 @@ describe("the Go tool's command lines: prune, destroy -t, the kill switch, -l de
     const failed = await tazuna(["-l", "debug", "plan", "-t", "nope"]);
     assert.equal(failed.exitCode, 1);
     assert.match(failed.stderr, /error: --tags: no add-on has tag nope[\s\S]*\n\s+at /);
+  });
+
+  it("bash completion, as a shell runs it: clusters from stacks/, tags from tazuna.yaml", async () => {
+    const bin = await mkdtemp(path.join(tmpdir(), "tazuna-bin-"));
+    await symlink(BIN, path.join(bin, "tazuna"));
+    const tab = (words: string[]) =>
+      execa(
+        "bash",
+        [
+          "-c",
+          `source <(tazuna completion bash); COMP_WORDS=(tazuna ${words.map((w) => `'${w}'`).join(" ")}); COMP_CWORD=${words.length}; _tazuna; printf '%s\\n' "\${COMPREPLY[@]}"`,
+        ],
+        { env: { PATH: `${bin}:${process.env.PATH ?? ""}` } },
+      );
+    assert.deepEqual((await tab(["-p", dir, "plan", "--cluster", ""])).stdout.split("\n"), ["local"]);
+    assert.deepEqual((await tab(["-p", dir, "destroy", "-t", "t"])).stdout.split("\n"), ["tools"]);
+    assert.deepEqual((await tab(["sta"])).stdout.split("\n"), ["state", "status"]);
   });
 
   it("version prints the Go tool's line first", async () => {
