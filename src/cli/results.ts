@@ -64,10 +64,19 @@ export const StatusSchema = z.object({
       digest: z.string().describe("sha256 of the rendered objects last applied"),
       objects: z.number(),
       workloads: z.number(),
-      ready: z.boolean(),
-      notReady: z.array(z.string()).describe("Kind/namespace/name of workloads not ready now"),
+      ready: z.boolean().describe("every object of the add-on is Ready now"),
+      notReady: z.array(z.string()).describe("Kind/namespace/name of its objects not Ready now"),
     }),
   ),
+  objects: z
+    .array(
+      z.object({
+        ...objectRef,
+        state: z.enum(["Ready", "NotReady", "Missing", "Error"]),
+        reason: z.string().describe("why it is not Ready (kstatus' rules), or the error; empty when Ready"),
+      }),
+    )
+    .describe("every object the add-ons installed, as the Go tool's status lists them"),
 });
 export type StatusResult = z.infer<typeof StatusSchema>;
 

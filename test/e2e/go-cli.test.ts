@@ -6,11 +6,11 @@
  * witness of every delete and of every delete that did not happen.
  */
 import { strict as assert } from "node:assert";
-import { mkdir, mkdtemp, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { execa } from "execa";
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 import { ADMIN_USER } from "../../src/cluster/control-plane";
 import { persistedWritesBy, readAudit } from "../audit";
 import { useCluster } from "./cluster-fixture";
@@ -216,5 +216,65 @@ describe("the Go tool's command lines: prune, destroy -t, the kill switch, -l de
       /^tazuna \d+\.\d+\.\d+ \(commit [0-9a-f]{12}(-dirty)?, built \S+, linux\/(amd64|arm64)\)$/,
     );
     assert.equal((await execa(BIN, ["--version"])).stdout, res.stdout.split("\n")[0]);
+  });
+  it("status per object: Ready, NotReady with kstatus' reason, Missing; a Job complete, a CRD Established", async () => {
+    const kinds = path.join(dir, "kinds");
+    await mkdir(kinds, { recursive: true });
+    await writeFile(
+      path.join(kinds, "objects.yaml"),
+      [
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: widgets.go-cli.example.com}\nspec:\n  group: go-cli.example.com\n  names: {kind: Widget, plural: widgets, singular: widget}\n  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}\n",
+        "apiVersion: batch/v1\nkind: Job\nmetadata: {name: once, namespace: go-cli}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: once, image: registry.invalid/once:1}]\n",
+        // No node has this label: its pod stays Pending, so the rollout never completes.
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: stuck, namespace: go-cli}\nspec:\n  replicas: 1\n  progressDeadlineSeconds: 600\n  selector: {matchLabels: {app: stuck}}\n  template:\n    metadata: {labels: {app: stuck}}\n    spec:\n      nodeSelector: {go-cli.example.com/none: "true"}\n      containers: [{name: stuck, image: registry.invalid/stuck:1}]\n',
+        configMap("doomed"),
+      ].join("---\n"),
+    );
+    await declare({ base: ["a"] });
+    const file = path.join(dir, "tazuna.yaml");
+    const doc = parse(await readFile(file, "utf8")) as { spec: { manifests: unknown[] } };
+    doc.spec.manifests.push({
+      name: "kinds",
+      type: "manifests",
+      path: "kinds",
+      dependsOn: ["base"],
+      readiness: { skip: true },
+    });
+    await writeFile(file, stringify(doc));
+    const applied = await tazuna(["apply", "--yes"]);
+    assert.equal(applied.exitCode, 0, `${applied.stdout}\n${applied.stderr}`);
+    await cluster().kubectl()(["delete", "configmap", "doomed", "-n", "go-cli"]);
+    type Status = { objects: { addon: string; kind: string; name: string; state: string; reason: string }[] };
+    const of = (st: Status, name: string) => st.objects.find((o) => o.name === name);
+    let status: Status | undefined;
+    // The Job completes when kwok's pod-complete stage has run; asked again until it has (a minute at most).
+    for (let i = 0; i < 30; i++) {
+      const res = await tazuna(["status", "-o", "json"]);
+      assert.equal(res.exitCode, 0, res.stderr);
+      status = JSON.parse(res.stdout) as Status;
+      if (of(status, "once")?.state === "Ready") break;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+    const s = status as Status;
+    assert.deepEqual(of(s, "widgets.go-cli.example.com"), {
+      addon: "kinds",
+      kind: "CustomResourceDefinition",
+      namespace: "",
+      name: "widgets.go-cli.example.com",
+      state: "Ready",
+      reason: "",
+    });
+    assert.equal(of(s, "once")?.state, "Ready", JSON.stringify(of(s, "once")));
+    assert.equal(of(s, "stuck")?.state, "NotReady");
+    assert.match(
+      of(s, "stuck")?.reason ?? "",
+      /0 of 1 updated replicas are available|new replicas have been updated/,
+    );
+    assert.deepEqual([of(s, "doomed")?.state, of(s, "doomed")?.reason], ["Missing", "not found"]);
+    assert.equal(of(s, "a")?.state, "Ready");
+    const text = await tazuna(["status"]);
+    assert.match(text.stdout, /^ {2}kinds .* not ready: 2 of 4$/m);
+    assert.match(text.stdout, /^ {4}NotReady Deployment go-cli\/stuck {2}\(/m);
+    assert.match(text.stdout, /^ {4}Missing {2}ConfigMap go-cli\/doomed {2}\(not found\)$/m);
   });
 });

@@ -1,7 +1,7 @@
-/** `tazuna status`: per add-on, what was applied (version, digest), readiness of its workloads now, and the last apply. */
+/** `tazuna status`: per add-on, what was applied (version, digest) and whether it is ready now; per object, its state; the last apply. */
 import type { Command } from "commander";
 import { addonsIn, objectsIn } from "../../state/inventory";
-import { workloadReadiness } from "../../live/workloads";
+import { objectStatuses } from "../../live/object-status";
 import { stateResources } from "../../state/resources";
 import { EXIT } from "../exit-codes";
 import { runPerCluster, type ClusterCommand } from "../per-cluster";
@@ -11,23 +11,26 @@ import { openClusterStack } from "../cluster-stack";
 
 async function statusOf(opts: GlobalOptions, cluster: string): Promise<StatusResult> {
   const { stack, target, kubeconfig } = await openClusterStack(opts, cluster);
-  const [resources, ready, history] = await Promise.all([
-    stateResources(stack),
-    workloadReadiness(kubeconfig, target.settings.context),
-    stack.history(1),
-  ]);
-  const objects = objectsIn(resources);
+  const [resources, history] = await Promise.all([stateResources(stack), stack.history(1)]);
+  const installed = objectsIn(resources);
+  const states = await objectStatuses(kubeconfig, target.settings.context, installed);
+  const objects = installed.map((o, i) => ({
+    addon: o.addon,
+    kind: o.kind,
+    namespace: o.namespace,
+    name: o.name,
+    ...(states[i] ?? { state: "Error" as const, reason: "not read" }),
+  }));
   const last = history[0];
   const addons = addonsIn(resources).map(({ addon, version, digest }) => {
     const mine = objects.filter((o) => o.addon === addon);
-    const workloads = mine.map((o) => `${o.kind}/${o.namespace}/${o.name}`).filter((k) => ready.has(k));
-    const notReady = workloads.filter((k) => !ready.get(k));
+    const notReady = mine.filter((o) => o.state !== "Ready").map((o) => `${o.kind}/${o.namespace}/${o.name}`);
     return {
       addon,
       version,
       digest,
       objects: mine.length,
-      workloads: workloads.length,
+      workloads: mine.filter((o) => WORKLOADS.has(o.kind)).length,
       ready: notReady.length === 0,
       notReady,
     };
@@ -39,8 +42,10 @@ async function statusOf(opts: GlobalOptions, cluster: string): Promise<StatusRes
         ...(last.endTime ? { endTime: new Date(last.endTime).toISOString() } : {}),
       }
     : null;
-  return { schemaVersion: SCHEMA_VERSION, cluster, lastApply, addons };
+  return { schemaVersion: SCHEMA_VERSION, cluster, lastApply, addons, objects };
 }
+
+const WORKLOADS = new Set(["Deployment", "StatefulSet", "DaemonSet"]);
 
 function format(r: StatusResult): string {
   const last = r.lastApply;
@@ -48,11 +53,16 @@ function format(r: StatusResult): string {
     `cluster ${r.cluster}: last ${last ? `${last.kind} ${last.result} at ${last.endTime ?? "?"}` : "apply: never"}`,
   ];
   for (const a of r.addons) {
-    const state = a.ready ? "ready" : `not ready: ${a.notReady.join(", ")}`;
+    const state = a.ready ? "ready" : `not ready: ${a.notReady.length} of ${a.objects}`;
     const version = (a.version || "-").padEnd(14);
     lines.push(
       `  ${a.addon.padEnd(20)} ${version} ${a.digest.slice(7, 19) || "-"}  ${String(a.objects).padStart(3)} objects  ${state}`,
     );
+    // Each object as the Go tool lists them: its state, and why when it is not Ready.
+    for (const o of r.objects.filter((x) => x.addon === a.addon))
+      lines.push(
+        `    ${o.state.padEnd(8)} ${o.kind} ${o.namespace ? `${o.namespace}/` : ""}${o.name}${o.reason ? `  (${o.reason})` : ""}`,
+      );
   }
   return lines.join("\n");
 }
@@ -72,7 +82,9 @@ export const statusCommand: ClusterCommand<StatusResult> = {
 export function register(program: Command, globals: () => GlobalOptions): void {
   program
     .command("status")
-    .description("per add-on: version and digest applied, readiness of its workloads now, and the last apply")
+    .description(
+      "per add-on: version and digest applied and whether it is ready; per object: Ready, NotReady (why), Missing or Error; the last apply",
+    )
     .addHelpText("after", "\nExamples:\n  tazuna status --cluster staging\n  tazuna status --all -o json")
     .action(() => runPerCluster(globals(), statusCommand));
 }
