@@ -15,7 +15,7 @@ import { UsageError } from "./errors";
 import { ONLY_ENV, removedEngineAsked, runEnv } from "../program/run-env";
 import { preflight } from "./preflight";
 import { upgradeNeeded, type Upgrade } from "../engine/upgrade";
-import { PRUNE_ENV, ruleOf, type PruneRule } from "../release/prune";
+import { PRUNE_ENV, PRUNE_SETTING_ENV, ruleOf, type PruneRule } from "../release/prune";
 import {
   clusterOf,
   flagsFor,
@@ -32,9 +32,11 @@ function runEnvOf(opts: GlobalOptions, settings: Target["settings"]): Record<str
   return flags ? runEnv(flags) : {};
 }
 
-/** --prune/--no-prune reach the releases' provider process, over the stack's tazuna:prune. */
-const pruneEnvOf = (opts: GlobalOptions): Record<string, string> =>
-  opts.prune !== undefined ? { [PRUNE_ENV]: String(opts.prune) } : {};
+/** --prune/--no-prune and the stack's tazuna:prune, for the releases' provider process. */
+const pruneEnvOf = (opts: GlobalOptions, settings: Target["settings"]): Record<string, string> => ({
+  ...(opts.prune !== undefined ? { [PRUNE_ENV]: String(opts.prune) } : {}),
+  ...(settings.prune !== undefined ? { [PRUNE_SETTING_ENV]: String(settings.prune) } : {}),
+});
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded on use, see above */
 const engineSide = () => ({
@@ -169,13 +171,13 @@ export async function openClusterStack(
         env: {
           ...(only ? { [ONLY_ENV]: only.join(",") } : {}),
           ...runEnvOf(opts, cluster.settings),
-          ...pruneEnvOf(opts),
+          ...pruneEnvOf(opts, cluster.settings),
         },
       })
     : await workspace.openStack({
         ...common,
         projectName: project.name,
-        env: pruneEnvOf(opts),
+        env: pruneEnvOf(opts, cluster.settings),
         program: () =>
           program.tazunaProgram({
             projectDir: target.projectDir,

@@ -15,7 +15,7 @@ import { z } from "zod";
 import { StackSettingsSchema } from "../config/settings";
 import { CacheModeSchema } from "../render/artifact-cache";
 import { CLI_PID_ENV, fromOwnTazuna, isAncestor } from "../pids";
-import { PRUNE_ENV } from "../release/prune";
+import { PRUNE_ENV, PRUNE_SETTING_ENV } from "../release/prune";
 
 export { CLI_PID_ENV, fromOwnTazuna, isAncestor };
 
@@ -39,7 +39,15 @@ export type RunFlags = z.infer<typeof RunSchema>;
 
 /** Called first by the tazuna command: no leftover from a shell reaches a program through it. */
 export function startTazunaRun(env: NodeJS.ProcessEnv = process.env): void {
-  for (const name of [RUN_ENV, ONLY_ENV, ADOPT_ENV, DESTROY_ENV, FORMER_MANAGERS_ENV, PRUNE_ENV])
+  for (const name of [
+    RUN_ENV,
+    ONLY_ENV,
+    ADOPT_ENV,
+    DESTROY_ENV,
+    FORMER_MANAGERS_ENV,
+    PRUNE_ENV,
+    PRUNE_SETTING_ENV,
+  ])
     Reflect.deleteProperty(env, name);
   env[CLI_PID_ENV] = String(process.pid);
 }

@@ -10,6 +10,12 @@
 import { fromOwnTazuna } from "../pids";
 
 export const PRUNE_ENV = "TAZUNA_PRUNE";
+/**
+ * The stack file's tazuna:prune as the tazuna command read it: the built-in
+ * program gets its settings from the command, not as Pulumi config, so the
+ * provider's configure sees none of them.
+ */
+export const PRUNE_SETTING_ENV = "TAZUNA_PRUNE_SETTING";
 
 export interface PruneRule {
   prune: boolean;
@@ -31,11 +37,14 @@ export function ruleOf(flag: boolean | undefined, setting: boolean | undefined):
   return { prune: true, cause: "tazuna:prune unset, true by default" };
 }
 
-/** In the provider process: the tazuna command's flag, else the stack's setting. */
+const boolOf = (env: NodeJS.ProcessEnv, name: string): boolean | undefined => {
+  const raw = env[name];
+  return (raw === "true" || raw === "false") && fromOwnTazuna(env) ? raw === "true" : undefined;
+};
+
+/** In the provider process: the tazuna command's flag, else the stack's setting (from config, or as the command read it). */
 export function pruneRule(env: NodeJS.ProcessEnv = process.env): PruneRule {
-  const raw = env[PRUNE_ENV];
-  const flag = (raw === "true" || raw === "false") && fromOwnTazuna(env) ? raw === "true" : undefined;
-  return ruleOf(flag, configured);
+  return ruleOf(boolOf(env, PRUNE_ENV), configured ?? boolOf(env, PRUNE_SETTING_ENV));
 }
 
 /** The plan's words for an object that left the declaration and is not kept by policy. */

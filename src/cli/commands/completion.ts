@@ -12,7 +12,7 @@ export function register(program: Command): void {
     )
     .addHelpText(
       "after",
-      "\nExamples:\n  source <(tazuna completion bash)     # in ~/.bashrc\n  source <(tazuna completion zsh)      # in ~/.zshrc\n  tazuna completion fish > ~/.config/fish/completions/tazuna.fish",
+      '\nExamples:\n  tazuna completion bash > ~/.local/share/bash-completion/completions/tazuna\n  tazuna completion zsh > "${fpath[1]}/_tazuna"\n  tazuna completion fish > ~/.config/fish/completions/tazuna.fish\n  (or, each shell start: source <(tazuna completion bash))',
     )
     .action((shell: string) => {
       const script = SCRIPTS[shell];
