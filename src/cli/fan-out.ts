@@ -10,7 +10,7 @@ import pLimit from "p-limit";
 import { ErrorSchema, FanOutSchema, SCHEMA_VERSION, type FanOutResult } from "./results";
 import { EXIT, combinedExit, finalExit } from "./exit-codes";
 import { deferSignals } from "../temp";
-import { log, paint, print } from "./output";
+import { formatTable, log, paint, print } from "./output";
 import type { ClusterCommand } from "./per-cluster";
 import type { GlobalOptions } from "./project";
 
@@ -139,15 +139,7 @@ function table(rows: Outcome[]): string {
     took(r),
     r.error ? (r.error.split("\n")[0] ?? "") : r.summary,
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? "").length)));
-  return [head, ...cells]
-    .map((c) =>
-      c
-        .map((x, i) => x.padEnd(widths[i] ?? 0))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
+  return formatTable(head, cells);
 }
 
 export async function fanOut<R>(

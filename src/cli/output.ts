@@ -38,3 +38,16 @@ export const log = (line: string): void => {
   process.stderr.write(`${scrub(line)}\n`);
 };
 export const print = (text: string): void => void process.stdout.write(`${text}\n`);
+
+/** Columns padded to their widest cell, two spaces apart, as kubectl prints tables. */
+export function formatTable(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((c) => (c[i] ?? "").length)));
+  return [head, ...rows]
+    .map((c) =>
+      c
+        .map((x, i) => x.padEnd(widths[i] ?? 0))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}

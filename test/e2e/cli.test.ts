@@ -27,7 +27,13 @@ describe("tazuna init", function () {
     assert.match(check.stdout, /ok: .*for cluster dev \(1 add-ons\)/);
     const again = await run(["init"]);
     assert.equal(again.exitCode, 1);
-    assert.match(again.stderr, /not overwriting tazuna\.yaml/);
+    assert.match(again.stderr, /not overwriting tazuna\.yaml[\s\S]*--force to overwrite them/);
+    // The Go tool's init --force: the skeleton written again over the edited file.
+    await writeFile(path.join(dir, "tazuna.yaml"), "# edited by hand\n");
+    const forced = await run(["init", "--force", "--cluster", "dev", "--context", "kind-dev"]);
+    assert.equal(forced.exitCode, 0, forced.stderr);
+    assert.match(forced.stdout, /overwrote tazuna\.yaml/);
+    assert.match(await readFile(path.join(dir, "tazuna.yaml"), "utf8"), /kind: Tazuna/);
   });
 });
 

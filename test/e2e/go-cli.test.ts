@@ -143,6 +143,15 @@ describe("the Go tool's command lines: prune, destroy -t, the kill switch, -l de
   it("destroy -t refuses when an add-on that stays depends on one that goes, with zero deletes", async () => {
     await declare({ base: ["a"], tools: ["tool-1"] });
     assert.equal((await tazuna(["apply", "--yes"])).exitCode, 0);
+    // plan -t: the tagged add-on and what it depends on; the others' changes are not shown.
+    await declare({ base: ["a", "c"], tools: ["tool-1", "tool-3"] });
+    const tagged = await tazuna(["plan", "-t", "base"]);
+    assert.equal(tagged.exitCode, 0, tagged.stderr);
+    assert.match(tagged.stderr, /--tags base: planning base/);
+    assert.match(tagged.stdout, /\+ create {2}core\/v1:ConfigMap go-cli\/c/);
+    assert.doesNotMatch(tagged.stdout, /tool-3/);
+    assert.match((await tazuna(["plan"])).stdout, /tool-3/, "the control: the whole plan has it");
+    await declare({ base: ["a"], tools: ["tool-1"] });
     mark();
     const refused = await tazuna(["destroy", "--force", "-t", "base"]);
     assert.equal(refused.exitCode, 1);

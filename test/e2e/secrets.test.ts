@@ -374,19 +374,17 @@ describe("secrets never in the clear (e2e)", function () {
     }
     const go = [
       ...["secret-to-genesissecret", "--op-host", "my.1password.com", "--vault", "platform"],
-      ...["--namespace", "secrets-e2e", "--label-selector", "team=platform", "--dump-dir", "bulk"],
+      ...[
+        "--namespace",
+        "secrets-e2e",
+        "--label-selector",
+        "team=platform",
+        "--dump-dir",
+        path.join(dir, "bulk"),
+      ],
     ];
     const itemsBefore = await readFile(opItems, "utf8");
-    const dry = await execa(BIN, ["-p", dir, "--cluster", "local", ...go, "--dry-run"], {
-      reject: false,
-      cwd: dir,
-      env: {
-        PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-        TAZUNA_E2E_OP_ITEMS: opItems,
-        PATH: `${STAND_IN_OP}:${process.env.PATH ?? ""}`,
-      },
-    });
-    outputs.push({ what: "secret-to-genesissecret --dry-run", text: `${dry.stdout}\n${dry.stderr}` });
+    const dry = await tazuna([...go, "--dry-run"]);
     assert.equal(dry.exitCode, 0, dry.stderr);
     assert.deepEqual(dry.stdout.trim().split("\n"), [
       path.join(dir, "bulk/bulk-a.yaml"),
@@ -395,16 +393,7 @@ describe("secrets never in the clear (e2e)", function () {
     assert.equal(await readFile(opItems, "utf8"), itemsBefore, "a dry run creates no item");
     await assert.rejects(readFile(path.join(dir, "bulk/bulk-a.yaml")), "and writes no file");
 
-    const real = await execa(BIN, ["-p", dir, "--cluster", "local", ...go], {
-      reject: false,
-      cwd: dir,
-      env: {
-        PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-        TAZUNA_E2E_OP_ITEMS: opItems,
-        PATH: `${STAND_IN_OP}:${process.env.PATH ?? ""}`,
-      },
-    });
-    outputs.push({ what: "secret-to-genesissecret", text: `${real.stdout}\n${real.stderr}` });
+    const real = await tazuna(go);
     assert.equal(real.exitCode, 0, real.stderr);
     assert.match(real.stderr, /bulk-a: created op item platform\/bulk-a \(keys token; values not printed\)/);
     const items = JSON.parse(await readFile(opItems, "utf8")) as Record<

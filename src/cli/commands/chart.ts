@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { chartsOf } from "../../charts/list";
 import { latestOf } from "../../charts/latest";
 import { EXIT } from "../exit-codes";
-import { print } from "../output";
+import { formatTable, print } from "../output";
 import { loadTarget, optionalCluster, type GlobalOptions } from "../project";
 import { ChartListSchema, SCHEMA_VERSION, type ChartListResult } from "../results";
 
@@ -32,15 +32,7 @@ function table(rows: Row[], latest: boolean, cwd: string): string {
     r.version || "-",
     ...(latest ? [r.error ? `error: ${r.error}` : (r.latest ?? "-")] : []),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? "").length)));
-  return [head, ...cells]
-    .map((c) =>
-      c
-        .map((x, i) => x.padEnd(widths[i] ?? 0))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
+  return formatTable(head, cells);
 }
 
 export function register(program: Command, globals: () => GlobalOptions): void {
