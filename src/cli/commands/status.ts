@@ -1,7 +1,6 @@
 /** `tazuna status`: per add-on, what was applied (version, digest) and whether it is ready now; per object, its state; the last apply. */
 import type { Command } from "commander";
 import { addonsIn, objectsIn } from "../../state/inventory";
-import { objectStatuses } from "../../live/object-status";
 import { stateResources } from "../../state/resources";
 import { EXIT } from "../exit-codes";
 import { runPerCluster, type ClusterCommand } from "../per-cluster";
@@ -13,6 +12,10 @@ async function statusOf(opts: GlobalOptions, cluster: string): Promise<StatusRes
   const { stack, target, kubeconfig } = await openClusterStack(opts, cluster);
   const [resources, history] = await Promise.all([stateResources(stack), stack.history(1)]);
   const installed = objectsIn(resources);
+  // Loaded on use: it pulls in the Kubernetes client, which `tazuna --help` never needs.
+  const { objectStatuses } =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require("../../live/object-status") as typeof import("../../live/object-status");
   const states = await objectStatuses(kubeconfig, target.settings.context, installed);
   const objects = installed.map((o, i) => ({
     addon: o.addon,
