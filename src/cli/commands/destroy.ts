@@ -10,6 +10,7 @@ import { requireCluster, type GlobalOptions, type Target } from "../project";
 import { openClusterStack } from "../cluster-stack";
 import { NO_CACHE_OPTION, OFFLINE_OPTION, type CacheFlags } from "../render-flags";
 import { confirm } from "./apply";
+import { refuseUnknownTags } from "../select";
 
 interface DestroyOptions extends CacheFlags {
   yes?: boolean;
@@ -37,12 +38,7 @@ export function refuseByKillSwitch(env: NodeJS.ProcessEnv = process.env): void {
 /** --tags: the add-ons that go, listed with what depends on them; refused when one that stays depends on one that goes. */
 function goingByTags(target: Target, tags: string[]): string[] {
   const addons = target.declaration.addons;
-  const known = [...new Set(addons.flatMap((a) => a.tags))].sort();
-  const unknown = tags.filter((t) => !known.includes(t));
-  if (unknown.length > 0)
-    throw new UsageError(
-      `--tags: no add-on has tag ${unknown.join(", ")}\n  fix: use one of ${known.join(", ")}`,
-    );
+  refuseUnknownTags(addons, tags);
   const { going, dependents, conflicts } = selectForDestroy(addons, tags);
   if (conflicts.length > 0)
     throw new UsageError(
