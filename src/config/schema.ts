@@ -241,34 +241,54 @@ export type IgnoreField = z.infer<typeof IgnoreFieldSchema>;
 
 export const ManifestSchema = z.strictObject({
   // Optional only for an entry that holds includes, which the included add-ons replace (as in the Go tool).
-  name: z.string().optional(),
+  name: z.string().optional().describe("The add-on's name: letters, digits, _ and -; unique in the file."),
   description: z.string().optional(),
-  type: z.enum(ADDON_TYPES).optional(),
-  path: z.string().min(1).optional(),
-  tags: z.array(z.string().min(1)).optional(),
-  dependsOn: z.array(z.string()).optional(),
-  includes: z.array(z.strictObject({ path: z.string().min(1) })).optional(),
-  namespace: NamespaceSchema.optional(),
-  timeout: DurationSchema.optional(),
-  readiness: ReadinessSchema.optional(),
+  type: z
+    .enum(ADDON_TYPES)
+    .optional()
+    .describe("How the add-on is rendered; its block of the same name holds the settings."),
+  path: z.string().min(1).optional().describe("The folder or file rendered, relative to this file."),
+  tags: z.array(z.string().min(1)).optional().describe("Names to select add-ons with -t/--tags."),
+  dependsOn: z.array(z.string()).optional().describe("Add-ons applied and ready before this one."),
+  includes: z
+    .array(z.strictObject({ path: z.string().min(1) }))
+    .optional()
+    .describe("Other tazuna.yaml files whose add-ons replace this entry."),
+  namespace: NamespaceSchema.optional().describe(
+    "The namespace of the add-on's namespaced objects that name none.",
+  ),
+  timeout: DurationSchema.optional().describe('How long the add-on may take to become ready, e.g. "5m".'),
+  readiness: ReadinessSchema.optional().describe("What ready means beyond the built-in waits."),
   kustomize: KustomizeSchema.optional(),
   helmfile: HelmfileSchema.optional(),
   helm: HelmSchema.optional(),
   manifests: ManifestsSchema.optional(),
   plugin: PluginSchema.optional(),
   oras: OrasSchema.optional(),
-  /** The Go tool's GenesisSecret: the content is the file at `path`. */
-  genesisSecret: z.strictObject({}).optional(),
-  tests: z.array(TestSchema).optional(),
-  /** Delete the add-on's CRDs (and so their custom resources) when it is removed; by default they are kept. */
-  pruneCrds: z.boolean().optional(),
-  /** Fields Tazuna leaves to others (controllers, people): never applied, so never owned or fought over. */
-  ignoreFields: z.array(IgnoreFieldSchema).optional(),
-  /**
-   * Handed off to Argo CD/Flux: created when missing (day one of a new
-   * cluster), then never updated or deleted by Tazuna.
-   */
-  handOff: z.boolean().optional(),
+  genesisSecret: z
+    .strictObject({})
+    .optional()
+    .describe("The Go tool's GenesisSecret: the content is the file at `path`."),
+  tests: z
+    .array(TestSchema)
+    .optional()
+    .describe("Checks run after the add-on is ready; a failure stops the apply."),
+  pruneCrds: z
+    .boolean()
+    .optional()
+    .describe(
+      "Delete the add-on's CRDs (and so their custom resources) when it is removed; by default they are kept.",
+    ),
+  ignoreFields: z
+    .array(IgnoreFieldSchema)
+    .optional()
+    .describe(
+      "Fields Tazuna leaves to others (controllers, people): never applied, so never owned or fought over.",
+    ),
+  handOff: z
+    .boolean()
+    .optional()
+    .describe("Handed off to Argo CD/Flux: created when missing, then never updated or deleted by Tazuna."),
 });
 
 const MatchModeSchema = z.enum(["or", "and"]);
@@ -298,13 +318,24 @@ export const TazunaFileSchema = z.strictObject({
   apiVersion: z.literal("tazuna.pepabo.com/v1").optional(),
   kind: z.literal("Tazuna").optional(),
   spec: z.strictObject({
-    manifests: z.array(z.unknown()),
-    context_matches: z.array(z.string()).optional(),
-    context_match_mode: MatchModeSchema.optional(),
-    environments: z.record(z.string(), EnvironmentSchema.nullable()).optional(),
-    tests: z.array(TestSchema).optional(),
-    minimumSupportedTazunaVersion: z.string().optional(),
-    providers: z.array(ProviderSchema).optional(),
+    manifests: z.array(z.unknown()).describe("The add-ons, applied in dependsOn order."),
+    context_matches: z
+      .array(z.string())
+      .optional()
+      .describe("Regular expressions (RE2) the kubeconfig context must match, or nothing is applied."),
+    context_match_mode: MatchModeSchema.optional().describe(
+      "or: any pattern matches (default); and: all must.",
+    ),
+    environments: z
+      .record(z.string(), EnvironmentSchema.nullable())
+      .optional()
+      .describe("Named environments for -e, each with its own guard; rendered as {{ .Environment }}."),
+    tests: z.array(TestSchema).optional().describe("Checks run after every add-on is ready."),
+    minimumSupportedTazunaVersion: z
+      .string()
+      .optional()
+      .describe("The oldest Tazuna that may apply this file."),
+    providers: z.array(ProviderSchema).optional().describe("Where GenesisSecret values come from."),
   }),
 });
 

@@ -102,6 +102,11 @@ describe("the packed package, installed into empty folders", function () {
       const npm = await execa("npm", ["install", ...NPM_OFFLINE, TARBALL], { cwd: app, reject: false });
       assert.equal(npm.exitCode, 0, npm.stderr);
       await access(path.join(app, "node_modules", "tazuna", "dist", "library.js"));
+      // The editor schema line init wrote names a file the install brought.
+      const schemaLine = (await readFile(path.join(app, "tazuna.yaml"), "utf8")).split("\n")[0] ?? "";
+      const schemaPath = /^# yaml-language-server: \$schema=(\S+)$/.exec(schemaLine)?.[1];
+      assert.ok(schemaPath, schemaLine);
+      await access(path.join(app, schemaPath));
       // Installed into a project, npm records the tarball: that tazuna's init depends on it by path.
       const local = await execa(
         path.join(app, "node_modules", ".bin", "tazuna"),

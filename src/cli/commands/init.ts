@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { access, mkdir, open, writeFile } from "node:fs/promises";
+import { EDITOR_SCHEMA_FILE } from "../schema-files";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { expandHome } from "../../config/kubeconfig";
@@ -26,8 +27,17 @@ function sdkVersions(): { pulumi: string; kubernetes: string } {
 
 const regexpOf = (s: string) => `^${s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`;
 
+/**
+ * The package.json init writes installs tazuna into the project, so the editor
+ * schema is there after npm install, offline, at the version that reads the file.
+ * yaml-language-server (VS Code) reads the first line, JetBrains IDEs the second.
+ */
+const SCHEMA_PATH = `./node_modules/tazuna/schemas/${EDITOR_SCHEMA_FILE}`;
+export const SCHEMA_LINES = `# yaml-language-server: $schema=${SCHEMA_PATH}\n# $schema: ${SCHEMA_PATH}`;
+
 function tazunaYaml(context: string): string {
-  return `apiVersion: tazuna.pepabo.com/v1
+  return `${SCHEMA_LINES}
+apiVersion: tazuna.pepabo.com/v1
 kind: Tazuna
 spec:
   # The kubeconfig contexts this declaration may be applied to (RE2, whole name).
