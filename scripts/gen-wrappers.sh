@@ -76,6 +76,17 @@ gen_helmfile() {
   copy_replaces "$(gomod_of "github.com/helmfile/helmfile@v$HELMFILE_VERSION")"
   go get -tool "github.com/helmfile/helmfile@v$HELMFILE_VERSION"
 }
+# A trace collector for the traces test: our own main.go (the components it
+# needs, as the collector builder would generate), collector modules at one release.
+gen_otelcol() {
+  local keep; keep=$(cat "$HERE/toolchain/otelcol/main.go")
+  fresh otelcol
+  printf '%s\n' "$keep" > main.go
+  go get "go.opentelemetry.io/collector/otelcol@v$OTELCOL_VERSION" \
+    "go.opentelemetry.io/collector/receiver/otlpreceiver@v$OTELCOL_VERSION" \
+    "github.com/open-telemetry/opentelemetry-collector-contrib/exporter/fileexporter@v$OTELCOL_VERSION"
+  go mod tidy
+}
 
-tools=("$@"); [ ${#tools[@]} -gt 0 ] || tools=(pulumi pulumi-kubernetes kubernetes etcd kwok helm kustomize helmfile oras registry sops age gofakes3)
+tools=("$@"); [ ${#tools[@]} -gt 0 ] || tools=(pulumi pulumi-kubernetes kubernetes etcd kwok helm kustomize helmfile oras registry sops age gofakes3 otelcol)
 for t in "${tools[@]}"; do echo "gen: $t" >&2; (set -e; "gen_$t"); done

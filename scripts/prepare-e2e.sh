@@ -10,6 +10,9 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 OUT=${TAZUNA_CACHE:-$HOME/.cache/tazuna}/e2e
 cd "$ROOT"
+# The collector the traces test sends to: built here, outside the test's network
+# namespace (the Go module proxy is reachable only from here), and only for the tests.
+bash "$HERE/tools.sh" otelcol
 rm -rf "$OUT/pack" && mkdir -p "$OUT/pack"
 npm pack --silent --pack-destination "$OUT/pack" >/dev/null   # prepack builds dist/
 mv "$OUT/pack"/tazuna-*.tgz "$OUT/tazuna.tgz"

@@ -28,6 +28,7 @@ version_of() { # tool -> pinned version
     kustomize) echo "$KUSTOMIZE_VERSION" ;; helm) echo "$HELM_VERSION" ;; helmfile) echo "$HELMFILE_VERSION" ;;
     oras) echo "$ORAS_VERSION" ;; registry) echo "$REGISTRY_VERSION" ;;
     sops) echo "$SOPS_VERSION" ;; age) echo "$AGE_VERSION" ;; gofakes3) echo "$GOFAKES3_VERSION" ;;
+    otelcol) echo "$OTELCOL_VERSION" ;;
   esac
 }
 
@@ -80,6 +81,7 @@ declare -A PKGS=(
   [sops]=github.com/getsops/sops/v3/cmd/sops
   [age]="filippo.io/age/cmd/age filippo.io/age/cmd/age-keygen"
   [gofakes3]=github.com/johannesboyne/gofakes3/cmd/gofakes3
+  [otelcol]=.
 )
 
 # On a cold machine about a sixth of the time is module downloads, which each
@@ -221,6 +223,14 @@ build_gofakes3() {
   go build -trimpath -ldflags "-s -w" -o "$out/gofakes3" github.com/johannesboyne/gofakes3/cmd/gofakes3
 }
 
+# Only for the traces test (built by prepare-e2e.sh, not by setup): a collector
+# with the OTLP receivers and the file exporter, from our main.go.
+build_otelcol() {
+  local w out; w=$(wrapper otelcol); out=$(dir_of otelcol "$OTELCOL_VERSION")
+  cd "$w"
+  go build -trimpath -ldflags "-s -w" -o "$out/otelcol" .
+}
+
 build_age() {
   local w out; w=$(wrapper age); out=$(dir_of age "$AGE_VERSION")
   cd "$w"
@@ -249,7 +259,7 @@ install_k8s_plugin() {
 print_env() {
   cat <<ENV
 export TAZUNA_CACHE=$CACHE
-export PATH=$(dir_of pulumi "$PULUMI_VERSION")/bin:$(dir_of kubernetes "$KUBE_VERSION"):$(dir_of etcd "$ETCD_VERSION"):$(dir_of kwok "$KWOK_VERSION"):$(dir_of helm "$HELM_VERSION"):$(dir_of kustomize "$KUSTOMIZE_VERSION"):$(dir_of helmfile "$HELMFILE_VERSION"):$(dir_of oras "$ORAS_VERSION"):$(dir_of registry "$REGISTRY_VERSION"):$(dir_of sops "$SOPS_VERSION"):$(dir_of age "$AGE_VERSION"):$(dir_of gofakes3 "$GOFAKES3_VERSION"):\$PATH
+export PATH=$(dir_of pulumi "$PULUMI_VERSION")/bin:$(dir_of kubernetes "$KUBE_VERSION"):$(dir_of etcd "$ETCD_VERSION"):$(dir_of kwok "$KWOK_VERSION"):$(dir_of helm "$HELM_VERSION"):$(dir_of kustomize "$KUSTOMIZE_VERSION"):$(dir_of helmfile "$HELMFILE_VERSION"):$(dir_of oras "$ORAS_VERSION"):$(dir_of registry "$REGISTRY_VERSION"):$(dir_of sops "$SOPS_VERSION"):$(dir_of age "$AGE_VERSION"):$(dir_of gofakes3 "$GOFAKES3_VERSION"):$(dir_of otelcol "$OTELCOL_VERSION"):\$PATH
 export PULUMI_HOME=$CACHE/pulumi-home
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
@@ -271,6 +281,12 @@ main() {
   echo "--- $(date -u +%FT%TZ) tools.sh start ($only)" >>"$LOG"
   local t0; t0=$(date +%s)
   want() { [ "$only" = all ] || [ "$only" = "$1" ]; }
+  # Only the tests need the collector: `tools.sh otelcol` (prepare-e2e.sh) builds it, `all` does not.
+  if [ "$only" = otelcol ]; then
+    step otelcol "$OTELCOL_VERSION" "$(dir_of otelcol "$OTELCOL_VERSION")/otelcol --version | grep -F -- $OTELCOL_VERSION" build_otelcol
+    echo "--- total $(( $(date +%s) - t0 ))s" >>"$LOG"
+    return
+  fi
   local todo=()
   want pulumi && ! "$(dir_of pulumi "$PULUMI_VERSION")/bin/pulumi" version >/dev/null 2>&1 && todo+=(pulumi)
   want pulumi-kubernetes && ! test -x "$(dir_of pulumi-resource-kubernetes "$PULUMI_K8S_VERSION")/pulumi-resource-kubernetes" && todo+=(pulumi-kubernetes)

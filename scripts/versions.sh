@@ -15,3 +15,4 @@ REGISTRY_VERSION=3.1.2           # the CNCF distribution registry, for the oras 
 SOPS_VERSION=3.13.3               # sops: the secrets e2e encrypts and decrypts test files with it
 AGE_VERSION=1.3.2                 # age: the key sops uses in those tests (age-keygen)
 GOFAKES3_VERSION=1.2.0             # an S3-compatible object store: the shared-state tests keep state in s3:// on it
+OTELCOL_VERSION=0.161.0           # an OpenTelemetry collector (otlp in, a JSON file out): only the traces test needs it; built by prepare-e2e.sh

@@ -4,6 +4,7 @@
  * is required only here, when a command needs a stack, so commands that need
  * none start without the Pulumi and Kubernetes SDKs (bench/cli.ts).
  */
+import { inSpan } from "../trace/tracing";
 import { readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import * as path from "node:path";
@@ -152,8 +153,13 @@ export async function openClusterStack(
   // Every command with a stack reads or waits on the cluster through kubectl; say so before the engine starts.
   if (!(await whichOf("kubectl")))
     throw new UsageError(`kubectl was not found on PATH\n  fix: ${missingFix("kubectl")}`);
-  const target = { ...(await loadTarget(opts, cluster)), cluster: cluster.name, settings: cluster.settings };
-  if (!how.offline) preflight(opts, cluster, target.declaration);
+  // The declaration and the guard's checks by name, before any engine starts.
+  const target = await inSpan("load", { "tazuna.cluster": cluster.name }, async (span) => {
+    const t = { ...(await loadTarget(opts, cluster)), cluster: cluster.name, settings: cluster.settings };
+    span.set({ "tazuna.file": t.declaration.file, "tazuna.addons": t.declaration.addons.length });
+    if (!how.offline) preflight(opts, cluster, t.declaration);
+    return t;
+  });
   const project = projectOf(opts);
   const only = select?.(target);
   const backend = await backendUrl(opts, project);

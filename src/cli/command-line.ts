@@ -25,8 +25,29 @@ import * as secretToGenesisSecret from "./commands/secret-to-genesissecret";
 import { collectVar } from "../config/var-flags";
 import { positiveInt } from "./errors";
 import { setLogLevel } from "./output";
+import { beginCommandTrace } from "./trace-run";
 import { DEFAULT_CONCURRENCY } from "./fan-out";
 import type { GlobalOptions } from "./project";
+
+/** "state drift": the words that named the command. */
+function commandPath(cmd: Command): string {
+  const words: string[] = [];
+  for (let c: Command | null = cmd; c?.parent; c = c.parent) words.unshift(c.name());
+  return words.join(" ");
+}
+
+/**
+ * The Go tool's booleans take their value after "=" (--otlp-insecure=false);
+ * commander's take none, so those are rewritten to its --no- form first.
+ */
+export function goBooleans(argv: readonly string[]): string[] {
+  return argv.map((a) => {
+    const m = /^--(otlp-insecure)=(.*)$/.exec(a);
+    if (m && /^(1|t|true)$/i.test(m[2] ?? "")) return `--${m[1]}`;
+    if (m && /^(0|f|false)$/i.test(m[2] ?? "")) return `--no-${m[1]}`;
+    return a;
+  });
+}
 
 export function buildProgram(): Command {
   const program = new Command("tazuna")
@@ -84,6 +105,12 @@ export function buildProgram(): Command {
     .option("--backend <url>", "state backend URL (default: $TAZUNA_BACKEND, else .tazuna/state)")
     .option("-o, --output <format>", "text or json", "text")
     .option(
+      "--otlp-endpoint <host:port>",
+      "send OpenTelemetry traces of the run there, over OTLP/gRPC (else OTEL_EXPORTER_OTLP_ENDPOINT and the other OTEL_* variables; none: no traces)",
+    )
+    .option("--otlp-insecure", "plaintext gRPC to --otlp-endpoint (the default; --otlp-insecure=false: TLS)")
+    .addOption(new Option("--no-otlp-insecure").hideHelp())
+    .option(
       "--detailed-exitcode",
       "plan, state diff, state drift, diff-clusters and summary exit 2 when they find changes (Terraform's flag; without it they exit 0)",
     )
@@ -94,10 +121,11 @@ export function buildProgram(): Command {
     return { ...o, ...(file !== undefined ? { file } : {}) };
   };
   // Like kubectl's flag: every tool Tazuna starts (engine, provider, kubectl) reads the same file.
-  program.hook("preAction", () => {
+  program.hook("preAction", (_program, action) => {
     const file = globals().kubeconfig;
     if (file) process.env.KUBECONFIG = path.resolve(file);
     setLogLevel(globals().logLevel);
+    beginCommandTrace(commandPath(action), globals());
   });
   for (const cmd of [
     init,

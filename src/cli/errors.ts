@@ -3,6 +3,7 @@ import { ConfigError } from "../config/errors";
 import { GuardError } from "../guard/error";
 import { FixRefusedError } from "../config/fix-names";
 import { CacheFlagsError } from "../render/artifact-cache";
+import { TraceSettingsError } from "../trace/errors";
 import { ExportError } from "../secrets/export-error";
 import { EXIT } from "./exit-codes";
 
@@ -57,6 +58,7 @@ export function describe(err: unknown): string {
     err instanceof UsageError ||
     err instanceof FixRefusedError ||
     err instanceof CacheFlagsError ||
+    err instanceof TraceSettingsError ||
     err instanceof ExportError ||
     err instanceof InterruptedError
   )

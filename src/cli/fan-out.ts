@@ -6,6 +6,7 @@
  */
 import { createInterface } from "node:readline";
 import { execa } from "../exec";
+import { TRACE_LINK_ENV, inSpan } from "../trace/tracing";
 import pLimit from "p-limit";
 import { ErrorSchema, FanOutSchema, SCHEMA_VERSION, type FanOutResult } from "./results";
 import { EXIT, combinedExit, finalExit } from "./exit-codes";
@@ -87,6 +88,20 @@ async function runOne<R>(
   width: number,
   argv: string[],
 ): Promise<Outcome> {
+  return inSpan(`cluster ${cluster}`, { "tazuna.cluster": cluster }, async (span) => {
+    const outcome = await runChild(cmd, cluster, width, argv, span.traceparent());
+    span.set({ "tazuna.exit_code": outcome.exitCode });
+    return outcome;
+  });
+}
+
+async function runChild<R>(
+  cmd: ClusterCommand<R>,
+  cluster: string,
+  width: number,
+  argv: string[],
+  traceLink: string | undefined,
+): Promise<Outcome> {
   const started = Date.now();
   const child = execa(
     process.execPath,
@@ -95,7 +110,7 @@ async function runOne<R>(
       process.argv[1] as string,
       ...childArgv(argv, cluster, [...(cmd.childArgs ?? []), "--detailed-exitcode"]),
     ],
-    { reject: false, stdin: "ignore" },
+    { reject: false, stdin: "ignore", ...(traceLink ? { env: { [TRACE_LINK_ENV]: traceLink } } : {}) },
   );
   const prefix = paint.dim(`${cluster.padEnd(width)} │ `);
   if (child.stderr) createInterface({ input: child.stderr }).on("line", (l) => log(`${prefix}${l}`));

@@ -56,6 +56,9 @@ export interface GlobalOptions {
   allowAnyContext?: boolean;
   /** The Go tool's -l: debug, info, warn or error (output.ts). */
   logLevel?: string;
+  /** The Go tool's trace flags: OTLP/gRPC to host:port, plaintext unless --otlp-insecure=false. */
+  otlpEndpoint?: string;
+  otlpInsecure?: boolean;
   /** plan, state diff|drift, diff-clusters, summary: exit 2 when they find changes (else 0). */
   detailedExitcode?: boolean;
   /** Set by commands that render: --no-cache (refresh) or --offline. */

@@ -11,6 +11,8 @@ import { PulumiCommand } from "@pulumi/pulumi/automation";
 import { missingFix } from "../tools";
 import { OFFLINE_ENV } from "./offline-env";
 import { LOG_LEVEL_ENV, traceCommand } from "../exec";
+import { TRACE_PARENT_ENV, inSpan, tracingOn } from "../trace/tracing";
+import { withEnv } from "../program/run-env";
 
 export { OFFLINE_ENV };
 
@@ -54,27 +56,40 @@ export function sessionRoot(real: string): string {
 let command: Promise<PulumiCommand> | undefined;
 
 export function pulumiCommand(): Promise<PulumiCommand> {
-  command ??= PulumiCommand.get({ root: sessionRoot(pulumiRoot()) }).then(traced);
+  command ??= PulumiCommand.get({ root: sessionRoot(pulumiRoot()) }).then(wrapped);
   return command;
 }
 
-type Run = (args: string[], ...rest: unknown[]) => unknown;
+type Run = (args: string[], cwd: string, env: Record<string, string>, ...rest: unknown[]) => Promise<unknown>;
 
 /**
- * At --log-level debug, each engine command line goes to stderr, and the
+ * PulumiCommand has no hooks; its `run` is wrapped. Traced runs get a span
+ * per engine command, whose context the engine's processes continue
+ * (TAZUNA_TRACEPARENT; the built-in program reads it in this process). At
+ * --log-level debug, each engine command line goes to stderr, and the
  * engine keeps its own log (glog, verbosity 3: the steps and plugin
  * starts, not the values sent) in the temporary folder, said once.
- * PulumiCommand has no hook for this; its `run` is wrapped when present.
  */
-function traced(cmd: PulumiCommand): PulumiCommand {
+function wrapped(cmd: PulumiCommand): PulumiCommand {
   const target = cmd as unknown as { run?: Run };
   const run = target.run;
-  if (process.env[LOG_LEVEL_ENV] !== "debug" || typeof run !== "function") return cmd;
-  process.stderr.write(`debug: engine log: ${path.join(tmpdir(), "pulumi.INFO")} (the newest run's)\n`);
-  target.run = (args, ...rest) => {
-    const logged = ["--logflow", "-v=3", ...args];
-    traceCommand("pulumi", logged);
-    return run.call(cmd, logged, ...rest);
+  if (typeof run !== "function") return cmd;
+  const debug = process.env[LOG_LEVEL_ENV] === "debug";
+  if (debug)
+    process.stderr.write(`debug: engine log: ${path.join(tmpdir(), "pulumi.INFO")} (the newest run's)\n`);
+  target.run = (args, cwd, env, ...rest) => {
+    const logged = debug ? ["--logflow", "-v=3", ...args] : args;
+    if (debug) traceCommand("pulumi", logged);
+    if (!tracingOn()) return run.call(cmd, logged, cwd, env, ...rest);
+    // `up`, `preview`, `destroy` take the stack as their next word; `stack ls`, `config set` are two words.
+    const [verb = "", sub = ""] = args.filter((a) => !a.startsWith("-"));
+    const words = ["stack", "config", "plugin", "state"].includes(verb) ? [verb, sub] : [verb];
+    return inSpan(`engine ${words.join(" ")}`, { "tazuna.engine.command": words.join(" ") }, (span) => {
+      const parent = span.traceparent() ?? "";
+      return withEnv({ [TRACE_PARENT_ENV]: parent }, () =>
+        run.call(cmd, logged, cwd, { ...env, [TRACE_PARENT_ENV]: parent }, ...rest),
+      );
+    });
   };
   return cmd;
 }

@@ -3,6 +3,7 @@
  * the guard, render every add-on, then register one component per add-on
  * with dependsOn edges, all behind the cluster binding.
  */
+import { tracedProgram } from "../trace/spans";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -199,7 +200,12 @@ export function registerGraph(
 }
 
 /** The whole program for one stack; throws before registering anything when validation or the guard fails. */
-export async function tazunaProgram(ctx: ProgramContext) {
+export function tazunaProgram(ctx: ProgramContext) {
+  const run = `pulumi ${pulumi.runtime.isDryRun() ? "preview" : "up"} ${ctx.stackName}`;
+  return tracedProgram(run, { "tazuna.stack": ctx.stackName }, () => programFor(ctx));
+}
+
+async function programFor(ctx: ProgramContext) {
   const file = path.resolve(ctx.projectDir, ctx.settings.file ?? "tazuna.yaml");
   const vars = await resolveStackVars(ctx.settings.vars ?? {}, ctx.projectDir, ctx.stackName);
   const stackFile = path.join("stacks", `Pulumi.${ctx.stackName}.yaml`);

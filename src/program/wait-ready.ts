@@ -7,6 +7,7 @@ import type { Operations } from "./by-path";
 import { loadKubeconfig } from "../guard/identity";
 import { Client } from "../release/client";
 import { waitReady as waitUntilReady, type WaitSpec } from "../release/ready";
+import { inProviderSpan } from "../trace/spans";
 
 export interface WaitProps extends WaitSpec {
   kubeconfig: string;
@@ -16,7 +17,11 @@ export interface WaitProps extends WaitSpec {
 }
 
 /** Waits until the object is ready, or throws a message that says why not. */
-export async function waitReady(inputs: WaitProps): Promise<{ id: string; outs: WaitProps }> {
+export function waitReady(inputs: WaitProps): Promise<{ id: string; outs: WaitProps }> {
+  return inProviderSpan("wait", inputs.label, () => waitOnce(inputs));
+}
+
+async function waitOnce(inputs: WaitProps): Promise<{ id: string; outs: WaitProps }> {
   const api = Client.for(await loadKubeconfig(inputs.kubeconfig, inputs.context));
   try {
     await waitUntilReady(api, inputs);

@@ -18,6 +18,7 @@ import { GateSchema, waitAll } from "./ready";
 import { runHooks } from "./hooks";
 import { configurePrune, pruneRule } from "./prune";
 import { HookSchema, type HookPhase } from "../render/hooks";
+import { inProviderSpan, inSpan } from "../trace/spans";
 
 /** What the program hands the release for one run, in its manifest file. */
 export const ManifestSchema = z.object({
@@ -125,11 +126,11 @@ async function apply(inputs: ReleaseInputs, old: ReleaseState | undefined): Prom
       timeoutSeconds: inputs.timeoutSeconds,
     });
   try {
-    await hooks("pre");
+    if (m.hooks.length > 0) await inSpan("hooks pre", {}, () => hooks("pre"));
     const state = await applyAndPrune(api, inputs, old, writes, m);
     try {
-      await waitAll(api, m.gates, inputs.label);
-      await hooks("post");
+      await inSpan("ready", { "tazuna.checks": m.gates.length }, () => waitAll(api, m.gates, inputs.label));
+      if (m.hooks.length > 0) await inSpan("hooks post", {}, () => hooks("post"));
     } catch (err) {
       // Applied but not ready: the engine records the release (its inventory) and retries it next run.
       throw new NotReadyRelease((err as Error).message, inputs.label, state);
@@ -170,13 +171,17 @@ async function applyAndPrune(
 ): Promise<ReleaseState> {
   const key = old?.key ?? newKey();
   const deadline = Date.now() + inputs.timeoutSeconds * 1000;
-  await applyAll(api, writes, { deadline, ...(inputs.handOff ? { createOnly: true } : {}) });
+  await inSpan("write", { "tazuna.objects.written": writes.length }, () =>
+    applyAll(api, writes, { deadline, ...(inputs.handOff ? { createOnly: true } : {}) }),
+  );
   // Without prune, what left the add-on leaves the inventory below and stays in the cluster.
   if (old && pruneRule().prune) {
     const now = new Set([...m.objects.map(entryKey), ...m.claimedElsewhere]);
     const kept = new Set(old.kept);
     const gone = old.inventory.filter((e) => !now.has(keyOf(e)) && !kept.has(keyOf(e)));
-    await deleteAll(api, gone.reverse(), deadline);
+    await inSpan("prune", { "tazuna.objects.deleted": gone.length }, () =>
+      deleteAll(api, gone.reverse(), deadline),
+    );
   }
   const former = old?.formerManagers ?? inputs.formerManagers;
   const { formerManagers: _f, ...rest } = inputs;
@@ -199,11 +204,12 @@ export const releaseOps = {
   },
   create: async (inputs: unknown): Promise<pulumi.dynamic.CreateResult> => {
     const i = ReleaseInputsSchema.parse(inputs);
-    return { id: i.label, outs: await apply(i, undefined) };
+    return { id: i.label, outs: await inProviderSpan("apply", i.label, () => apply(i, undefined)) };
   },
-  update: async (_id: string, olds: unknown, news: unknown): Promise<pulumi.dynamic.UpdateResult> => ({
-    outs: await apply(ReleaseInputsSchema.parse(news), ReleaseStateSchema.parse(olds)),
-  }),
+  update: async (_id: string, olds: unknown, news: unknown): Promise<pulumi.dynamic.UpdateResult> => {
+    const i = ReleaseInputsSchema.parse(news);
+    return { outs: await inProviderSpan("apply", i.label, () => apply(i, ReleaseStateSchema.parse(olds))) };
+  },
   /** A new release: its plan (every object created, or taken over where it exists) for a command that asked. */
   check: async (olds: unknown, news: unknown): Promise<pulumi.dynamic.CheckResult> => {
     const i = ReleaseInputsSchema.safeParse(news);
@@ -230,11 +236,13 @@ export const releaseOps = {
     if (s.handOff || !pruneRule().prune) return;
     const kept = new Set(s.kept);
     const refs = s.inventory.filter((e) => !kept.has(keyOf(e))).reverse();
-    const api = Client.for(await loadKubeconfig(s.kubeconfig, s.context));
-    try {
-      await deleteAll(api, refs, Date.now() + s.timeoutSeconds * 1000);
-    } finally {
-      api.close();
-    }
+    await inProviderSpan("delete", s.label, async () => {
+      const api = Client.for(await loadKubeconfig(s.kubeconfig, s.context));
+      try {
+        await deleteAll(api, refs, Date.now() + s.timeoutSeconds * 1000);
+      } finally {
+        api.close();
+      }
+    });
   },
 };

@@ -2,6 +2,7 @@
  * Renders add-ons to Kubernetes objects, each with its own tool. Independent
  * add-ons render concurrently; the result keeps declaration order.
  */
+import { inSpan } from "../trace/tracing";
 import pLimit from "p-limit";
 import type { Addon } from "../config/model";
 import { DuplicateObjectError } from "./errors";
@@ -35,13 +36,27 @@ export async function renderAddon(a: Addon): Promise<K8sObject[]> {
   }
 }
 
+/** One add-on's render in a span of its own: its type, what it waits on, how many objects it made. */
+function tracedRender(a: Addon): Promise<K8sObject[]> {
+  const attributes = {
+    "tazuna.addon": a.name,
+    "tazuna.addon.type": a.type,
+    "tazuna.addon.depends_on": [...a.dependsOn],
+  };
+  return inSpan(`render ${a.name}`, attributes, async (span) => {
+    const objects = await renderAddon(a);
+    span.set({ "tazuna.objects": objects.length });
+    return objects;
+  });
+}
+
 export async function renderAll(
   addons: readonly Addon[],
   concurrency = 4,
 ): Promise<Map<string, K8sObject[]>> {
   const limit = pLimit(concurrency);
   const rendered = await Promise.all(
-    addons.map((a) => limit(async () => [a.name, await renderAddon(a)] as const)),
+    addons.map((a) => limit(async () => [a.name, await tracedRender(a)] as const)),
   );
   const out = withoutClusterScopedNamespaces(new Map(rendered));
   refuseDuplicates(out);
