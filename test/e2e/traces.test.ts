@@ -4,12 +4,16 @@
  * the collector decoded them.
  */
 import { strict as assert } from "node:assert";
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { freePort } from "../../src/cluster/ports";
 import { useCluster } from "./cluster-fixture";
 import { useCollector, type ReceivedSpan } from "./collector-fixture";
-import { scratchProject, tazunaOnExample } from "./tazuna-fixture";
+import { execa } from "execa";
+import { stringify } from "yaml";
+import { PASSPHRASE, scratchProject, tazunaOnExample } from "./tazuna-fixture";
+
+const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
 
 const ADDONS: Record<string, string[]> = {
   cni: [],
@@ -148,5 +152,63 @@ describe("traces of a run in a real OpenTelemetry collector (e2e)", function () 
         .map((s) => s.name)
         .join(", ")}`,
     );
+  });
+
+  it("--all: a trace per cluster, each linked to the parent's span for that cluster", async () => {
+    const fleet = (await scratchProject()).dir;
+    await mkdir(path.join(fleet, "stacks"));
+    for (const name of ["east", "west"])
+      await writeFile(
+        path.join(fleet, `stacks/Pulumi.${name}.yaml`),
+        stringify({
+          config: {
+            "tazuna:context": cluster().context,
+            "tazuna:kubeconfig": cluster().kubeconfig,
+            "tazuna:vars": { overlay: "local" },
+          },
+        }),
+      );
+    const res = await execa(BIN, ["-p", fleet, "plan", "--all", "--otlp-endpoint", collector().grpc], {
+      reject: false,
+      stdin: "ignore",
+      env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE },
+    });
+    assert.equal(res.exitCode, 0, res.stderr);
+    const all = await collector().waitFor(
+      (spans) =>
+        spans.filter(
+          (s) =>
+            s.name === "tazuna plan" && ["east", "west"].includes(String(s.attributes["tazuna.cluster"])),
+        ).length >= 2 && spans.some((s) => s.name === "tazuna plan" && s.attributes["tazuna.all"] === true),
+    );
+    const parent = all.filter((s) => s.name === "tazuna plan" && s.attributes["tazuna.all"] === true).pop();
+    assert.ok(parent, "the parent's trace");
+    for (const name of ["east", "west"]) {
+      const span: ReceivedSpan | undefined = all.find(
+        (s) => s.name === `cluster ${name}` && s.parentSpanId === parent.spanId,
+      );
+      assert.ok(span, `the parent has a span for ${name}`);
+      assert.equal(span.traceId, parent.traceId);
+      assert.equal(
+        span.attributes["tazuna.exit_code"],
+        2,
+        "changes: each child runs with --detailed-exitcode",
+      );
+      const child: ReceivedSpan | undefined = all.find(
+        (s) => s.name === "tazuna plan" && s.attributes["tazuna.cluster"] === name,
+      );
+      assert.ok(child, `${name}'s own trace`);
+      assert.notEqual(child.traceId, parent.traceId, "one trace per cluster");
+      assert.equal(child.parentSpanId, "");
+      assert.deepEqual(
+        child.links,
+        [{ traceId: span.traceId, spanId: span.spanId }],
+        "linked to the parent's span",
+      );
+      assert.ok(
+        all.some((s) => s.traceId === child.traceId && s.name === "engine preview"),
+        `${name} ran its plan`,
+      );
+    }
   });
 });
