@@ -12,6 +12,7 @@ import { execa } from "execa";
 import { ADMIN_USER } from "../../src/cluster/control-plane";
 import { readAudit, writesBy } from "../audit";
 import { useCluster } from "./cluster-fixture";
+import { useCollector } from "./collector-fixture";
 import { PASSPHRASE, exists } from "./tazuna-fixture";
 
 const TARBALL = path.join(process.env.TAZUNA_CACHE ?? "", "e2e", "tazuna.tgz");
@@ -45,13 +46,14 @@ describe("the packed package, installed into empty folders", function () {
 
   describe("a project made by tazuna init: one program for tazuna and pulumi", () => {
     let app: string;
-    const pulumi = (args: string[]) =>
+    const collector = useCollector();
+    const pulumi = (args: string[], more: Record<string, string> = {}) =>
       execa("pulumi", args, {
         cwd: app,
         reject: false,
         stdin: "ignore",
         // No PULUMI_BACKEND_URL: Pulumi.yaml's backend (file://./.tazuna/state) is tazuna's state too.
-        env: { ...env(), PULUMI_BACKEND_URL: undefined },
+        env: { ...env(), PULUMI_BACKEND_URL: undefined, ...more },
       });
 
     it("init writes a complete project and says what to do next", async () => {
@@ -153,9 +155,26 @@ describe("the packed package, installed into empty folders", function () {
         path.join(app, "tazuna.yaml"),
         "    - name: extra\n      type: manifests\n      path: extra\n",
       );
-      const up = await pulumi(["up", "--stack", "local", "--yes", "--skip-preview"]);
+      // With the standard variables set, pulumi up traces the same add-on spans tazuna does, in one trace.
+      const up = await pulumi(["up", "--stack", "local", "--yes", "--skip-preview"], {
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector().http,
+      });
       assert.equal(up.exitCode, 0, `${up.stdout}\n${up.stderr}`);
       assert.ok(await exists(cluster().kubectl(), ["configmap", "extra", "-n", "platform"]));
+      const spans = await collector().waitFor((all) => all.some((s) => s.name === "apply extra"));
+      const root = spans.find((s) => s.name === "pulumi up local");
+      assert.ok(root, `a root span for the run: ${spans.map((s) => s.name).join(", ")}`);
+      assert.equal(root.parentSpanId, "");
+      for (const name of ["render extra", "apply extra"]) {
+        const span = spans.find((s) => s.name === name);
+        assert.ok(span, name);
+        assert.equal(
+          span.traceId,
+          root.traceId,
+          `${name}: the program's and the provider's spans share one trace`,
+        );
+        assert.equal(span.parentSpanId, root.spanId, `${name} is the run's child`);
+      }
       const plan = await tazuna(app, ["plan", "--detailed-exitcode"]);
       assert.equal(plan.exitCode, 0, `tazuna plan after pulumi up: ${plan.stdout}\n${plan.stderr}`);
       // Positive control: the same plan does see a change when there is one.
