@@ -23,11 +23,21 @@ import * as summary from "./commands/summary";
 import * as chart from "./commands/chart";
 import * as secretToGenesisSecret from "./commands/secret-to-genesissecret";
 import { collectVar } from "../config/var-flags";
-import { positiveInt } from "./errors";
+import { UsageError, positiveInt } from "./errors";
 import { setLogLevel } from "./output";
 import { beginCommandTrace } from "./trace-run";
 import { DEFAULT_CONCURRENCY } from "./fan-out";
 import type { GlobalOptions } from "./project";
+
+const OUTPUTS = ["text", "json", "markdown"];
+
+/** Markdown is a plan written for people; other results have no such form. */
+function refuseMarkdownFor(command: string, output: string): void {
+  if (output === "markdown" && command !== "plan" && command !== "summary")
+    throw new UsageError(
+      `tazuna ${command} has no -o markdown (it writes plans for pull requests)\n  fix: use -o text or -o json, or run tazuna plan -o markdown`,
+    );
+}
 
 /** "state drift": the words that named the command. */
 function commandPath(cmd: Command): string {
@@ -103,7 +113,14 @@ export function buildProgram(): Command {
       "apply and destroy with -e NAME whose environment declares no context_matches while the root does (no name guard)",
     )
     .option("--backend <url>", "state backend URL (default: $TAZUNA_BACKEND, else .tazuna/state)")
-    .option("-o, --output <format>", "text or json", "text")
+    .addOption(
+      new Option(
+        "-o, --output <format>",
+        "text or json; markdown for plan and summary (a pull-request comment)",
+      )
+        .choices(OUTPUTS)
+        .default("text"),
+    )
     .option(
       "--otlp-endpoint <host:port>",
       "send OpenTelemetry traces of the run there, over OTLP/gRPC (else OTEL_EXPORTER_OTLP_ENDPOINT and the other OTEL_* variables; none: no traces)",
@@ -125,6 +142,7 @@ export function buildProgram(): Command {
     const file = globals().kubeconfig;
     if (file) process.env.KUBECONFIG = path.resolve(file);
     setLogLevel(globals().logLevel);
+    refuseMarkdownFor(commandPath(action), globals().output);
     beginCommandTrace(commandPath(action), globals());
   });
   for (const cmd of [

@@ -61,7 +61,7 @@ function valuesFor(o: Option, current: string, ctx: { project: string; file?: st
   const name = o.attributeName();
   if (name === "cluster") return listItems(current, listStacks(ctx.project));
   if (name === "tags") return listItems(current, declared(ctx.project, ctx.file).tags);
-  if (name === "output") return ["text", "json"];
+  if (name === "output") return ["text", "json", "markdown"];
   if (name === "logLevel") return LEVELS;
   if (name === "format") return ["mermaid", "dot", "svg"];
   if (name === "as") return declared(ctx.project, ctx.file).names;

@@ -12,6 +12,7 @@ import { ErrorSchema, FanOutSchema, SCHEMA_VERSION, type FanOutResult } from "./
 import { EXIT, combinedExit, finalExit } from "./exit-codes";
 import { deferSignals } from "../temp";
 import { formatTable, log, paint, print } from "./output";
+import { planMarkdown, type ClusterPlan } from "./markdown";
 import type { ClusterCommand } from "./per-cluster";
 import type { GlobalOptions } from "./project";
 
@@ -175,10 +176,20 @@ export async function fanOut<R>(
   const outcomes = await Promise.all(clusters.map((c) => limit(() => runOne(cmd, c, width, argv)))).finally(
     release,
   );
-  return report(opts, cmd.name, outcomes, (o) => {
-    const ok = o.result === undefined ? undefined : cmd.schema.safeParse(o.result);
-    return ok?.success ? cmd.format(ok.data) : undefined;
-  });
+  const parsed = (o: Outcome) => (o.result === undefined ? undefined : cmd.schema.safeParse(o.result));
+  return report(
+    opts,
+    cmd.name,
+    outcomes,
+    (o) => {
+      const ok = parsed(o);
+      return ok?.success ? cmd.format(ok.data) : undefined;
+    },
+    (o) => {
+      const ok = parsed(o);
+      return ok?.success && cmd.planOf ? cmd.planOf(ok.data) : undefined;
+    },
+  );
 }
 
 /**
@@ -191,9 +202,19 @@ export function report(
   command: string,
   outcomes: Outcome[],
   format: (o: Outcome) => string | undefined,
+  /** A cluster's result as a plan for people (-o markdown). */
+  planOf: (o: Outcome) => ClusterPlan | undefined = () => undefined,
 ): number {
   // Each row keeps its cluster's detailed code (2: changes); the whole exits as the flag says.
   const exitCode = finalExit(combinedExit(outcomes.map((o) => o.exitCode)), opts.detailedExitcode);
+  if (opts.output === "markdown") {
+    const failed = (o: Outcome): ClusterPlan => ({
+      cluster: o.cluster,
+      error: o.error ?? "no plan in its result",
+    });
+    print(planMarkdown(outcomes.map((o) => planOf(o) ?? failed(o))).trimEnd());
+    return exitCode;
+  }
   if (opts.output === "json") {
     const doc: FanOutResult = { schemaVersion: SCHEMA_VERSION, command, exitCode, clusters: outcomes };
     print(JSON.stringify(FanOutSchema.parse(doc)));

@@ -8,6 +8,7 @@ import type { z } from "zod";
 import { fanOut } from "./fan-out";
 import { finalExit } from "./exit-codes";
 import { print } from "./output";
+import { planMarkdown, type ClusterPlan } from "./markdown";
 import { selectClusters, type GlobalOptions } from "./project";
 
 export interface ClusterCommand<R> {
@@ -26,6 +27,8 @@ export interface ClusterCommand<R> {
   beforeFanOut?: (opts: GlobalOptions, clusters: string[]) => Promise<void>;
   /** Extra arguments for each cluster's process, e.g. --yes once the user confirmed. */
   childArgs?: string[];
+  /** The result as a plan for people (-o markdown); only commands that plan have one. */
+  planOf?: (r: R) => ClusterPlan;
 }
 
 export async function runPerCluster<R>(opts: GlobalOptions, cmd: ClusterCommand<R>): Promise<void> {
@@ -37,6 +40,7 @@ export async function runPerCluster<R>(opts: GlobalOptions, cmd: ClusterCommand<
   }
   const [cluster] = clusters as [string];
   const result = await cmd.run(opts, cluster);
-  print(opts.output === "json" ? JSON.stringify(result) : cmd.format(result));
+  if (opts.output === "markdown" && cmd.planOf) print(planMarkdown([cmd.planOf(result)]));
+  else print(opts.output === "json" ? JSON.stringify(result) : cmd.format(result));
   process.exitCode = finalExit(cmd.exitOf(result), opts.detailedExitcode);
 }

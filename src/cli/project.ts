@@ -39,7 +39,7 @@ export interface GlobalOptions {
   concurrency?: number;
   project: string;
   backend?: string;
-  output: "text" | "json";
+  output: "text" | "json" | "markdown";
   /** Folders without stack files: the kubeconfig context to use instead of the current one. */
   context?: string;
   /** A kubeconfig file, as KUBECONFIG=<file> (a stack's tazuna:kubeconfig still wins). */

@@ -253,4 +253,31 @@ describe("a fleet of three clusters (e2e)", function () {
       ["argocd-server"],
     );
   });
+
+  it("plan --all -o markdown: a pull-request comment with a row per cluster and each add-on's changes; summary writes the same", async () => {
+    await writeStack("c", on("c").context, "local");
+    const res = await tazuna(["plan", "--all", "-o", "markdown"]);
+    assert.equal(res.exitCode, 0, res.stderr);
+    const md = res.stdout;
+    assert.match(md, /^## Tazuna plan: 3 clusters$/m);
+    assert.match(md, /^\| a \| no changes \| {2}\|$/m);
+    assert.match(md, /^\| c \| 1 changes \| 1 to update \|$/m);
+    assert.match(md, /^<details><summary><b>argocd<\/b>: 1 to update<\/summary>$/m);
+    assert.match(md, /^\| ~ update \| `apps\/v1:Deployment argocd\/argocd-server` \| `spec\.replicas` \|$/m);
+    assert.doesNotMatch(md, /│|CLUSTER +RESULT/, "no terminal table in the comment");
+    const jobs = path.join(dir, "md-jobs");
+    await mkdir(jobs, { recursive: true });
+    const files = [];
+    for (const name of ["a", "b", "c"]) {
+      const file = path.join(jobs, `${name}.json`);
+      await writeFile(file, (await tazuna(["plan", "--cluster", name, "-o", "json"])).stdout);
+      files.push(file);
+    }
+    const merged = await tazuna(["summary", "-o", "markdown", ...files]);
+    assert.equal(merged.exitCode, 0, merged.stderr);
+    assert.equal(merged.stdout, md, "the jobs' plans merged read as the --all run's");
+    const status = await tazuna(["status", "--cluster", "a", "-o", "markdown"]);
+    assert.equal(status.exitCode, 1);
+    assert.match(status.stderr, /tazuna status has no -o markdown[\s\S]*fix: use -o text or -o json/);
+  });
 });

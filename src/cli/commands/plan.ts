@@ -43,6 +43,7 @@ export function planCommandFor(o: PlanOptions): ClusterCommand<PlanResult> {
       ),
     summarize: (r) => (r.changes.length === 0 ? "no changes" : `${r.changes.length} changes`),
     exitOf: (r) => (r.changes.length > 0 ? EXIT.changes : EXIT.ok),
+    planOf: (r) => ({ cluster: r.cluster, changes: r.changes }),
   };
 }
 
@@ -72,6 +73,7 @@ export function register(program: Command, globals: () => GlobalOptions): void {
         "  tazuna plan --all --concurrency 2",
         "  tazuna plan --cluster staging -t network",
         "  tazuna plan --cluster staging --detailed-exitcode   # CI gate: exit 2 when something changes",
+        "  tazuna plan --all -o markdown > plan.md              # a pull-request comment",
       ].join("\n"),
     )
     .action((o: PlanOptions) => runPerCluster(globals(), planCommandFor(o)));

@@ -8,6 +8,7 @@ import type { Command } from "commander";
 import { UsageError } from "../errors";
 import { EXIT } from "../exit-codes";
 import { report, type Outcome } from "../fan-out";
+import type { ClusterPlan } from "../markdown";
 import type { ClusterCommand } from "../per-cluster";
 import { selectClusters, type GlobalOptions } from "../project";
 import { ErrorSchema, FanOutSchema } from "../results";
@@ -21,6 +22,8 @@ interface Reader {
   /** A single-cluster document of this command as a summary row, if it is one. */
   read: (doc: unknown) => Outcome | undefined;
   format: (result: unknown) => string | undefined;
+  /** A result as a plan for people (-o markdown), for a command that plans. */
+  plan: (result: unknown) => ClusterPlan | undefined;
 }
 
 function readerOf<R>(cmd: ClusterCommand<R>): Reader {
@@ -43,6 +46,10 @@ function readerOf<R>(cmd: ClusterCommand<R>): Reader {
     format: (result) => {
       const ok = cmd.schema.safeParse(result);
       return ok.success ? cmd.format(ok.data) : undefined;
+    },
+    plan: (result) => {
+      const ok = cmd.schema.safeParse(result);
+      return ok.success && cmd.planOf ? cmd.planOf(ok.data) : undefined;
     },
   };
 }
@@ -136,7 +143,18 @@ export async function summarize(opts: GlobalOptions, files: string[]): Promise<n
   const command = commandOf(reads);
   const rows = (await withMissing(opts, rowsOf(reads))).sort((a, b) => a.cluster.localeCompare(b.cluster));
   const reader = READERS.find((r) => r.command === command);
-  return report(opts, command, rows, (o) => (o.result === undefined ? undefined : reader?.format(o.result)));
+  if (opts.output === "markdown" && command !== "plan")
+    throw new UsageError(
+      `-o markdown writes plans; these are results of ${command}\n  fix: summarize plan results with -o markdown, others with -o text or json`,
+    );
+  const result = (o: Outcome) => o.result;
+  return report(
+    opts,
+    command,
+    rows,
+    (o) => (result(o) === undefined ? undefined : reader?.format(result(o))),
+    (o) => (result(o) === undefined ? undefined : reader?.plan(result(o))),
+  );
 }
 
 export function register(program: Command, globals: () => GlobalOptions): void {
@@ -155,6 +173,7 @@ export function register(program: Command, globals: () => GlobalOptions): void {
         "\nExamples:",
         "  tazuna summary results/*.json",
         "  tazuna summary --all --output json results/*.json > fleet.json",
+        "  tazuna summary --output markdown results/*.json > plan.md   # plan results, as a pull-request comment",
       ].join("\n"),
     )
     .action(async (files: string[]) => {
