@@ -4,6 +4,7 @@
  * is required only here, when a command needs a stack, so commands that need
  * none start without the Pulumi and Kubernetes SDKs (bench/cli.ts).
  */
+import { noteTarget } from "./report";
 import { inSpan } from "../trace/tracing";
 import { readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
@@ -157,6 +158,7 @@ export async function openClusterStack(
   const target = await inSpan("load", { "tazuna.cluster": cluster.name }, async (span) => {
     const t = { ...(await loadTarget(opts, cluster)), cluster: cluster.name, settings: cluster.settings };
     span.set({ "tazuna.file": t.declaration.file, "tazuna.addons": t.declaration.addons.length });
+    noteTarget(t);
     if (!how.offline) preflight(opts, cluster, t.declaration);
     return t;
   });

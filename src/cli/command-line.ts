@@ -26,6 +26,7 @@ import { collectVar } from "../config/var-flags";
 import { UsageError, positiveInt } from "./errors";
 import { setLogLevel } from "./output";
 import { beginCommandTrace } from "./trace-run";
+import { startReport } from "./report";
 import { DEFAULT_CONCURRENCY } from "./fan-out";
 import type { GlobalOptions } from "./project";
 
@@ -128,6 +129,10 @@ export function buildProgram(): Command {
     .option("--otlp-insecure", "plaintext gRPC to --otlp-endpoint (the default; --otlp-insecure=false: TLS)")
     .addOption(new Option("--no-otlp-insecure").hideHelp())
     .option(
+      "--report <file.html>",
+      "plan, apply, destroy, verify: write one self-contained page of the run (add-on graph, timeline, changes, guard, exit code)",
+    )
+    .option(
       "--detailed-exitcode",
       "plan, state diff, state drift, diff-clusters and summary exit 2 when they find changes (Terraform's flag; without it they exit 0)",
     )
@@ -143,6 +148,7 @@ export function buildProgram(): Command {
     if (file) process.env.KUBECONFIG = path.resolve(file);
     setLogLevel(globals().logLevel);
     refuseMarkdownFor(commandPath(action), globals().output);
+    startReport(commandPath(action), globals().report);
     beginCommandTrace(commandPath(action), globals());
   });
   for (const cmd of [

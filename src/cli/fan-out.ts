@@ -13,6 +13,7 @@ import { EXIT, combinedExit, finalExit } from "./exit-codes";
 import { deferSignals } from "../temp";
 import { formatTable, log, paint, print } from "./output";
 import { planMarkdown, type ClusterPlan } from "./markdown";
+import { reportPart, writeFleetReport } from "./report";
 import type { ClusterCommand } from "./per-cluster";
 import type { GlobalOptions } from "./project";
 
@@ -21,7 +22,7 @@ export const DEFAULT_CONCURRENCY = 4;
 export type Outcome = FanOutResult["clusters"][number];
 
 /** Options that pick clusters or the output format belong to the parent, not to each cluster's run. */
-const PARENT_OPTIONS = new Set(["-c", "--cluster", "-o", "--output", "--concurrency"]);
+const PARENT_OPTIONS = new Set(["-c", "--cluster", "-o", "--output", "--concurrency", "--report"]);
 
 export function childArgv(argv: string[], cluster: string, extra: string[] = []): string[] {
   const out: string[] = [];
@@ -90,7 +91,16 @@ async function runOne<R>(
   argv: string[],
 ): Promise<Outcome> {
   return inSpan(`cluster ${cluster}`, { "tazuna.cluster": cluster }, async (span) => {
-    const outcome = await runChild(cmd, cluster, width, argv, span.traceparent());
+    // With --report, each cluster's process writes its part beside the page; the parent joins them.
+    const part = reportPart(cmd.name, cluster);
+    const outcome = await runChild(
+      cmd,
+      cluster,
+      width,
+      argv,
+      span.traceparent(),
+      part ? ["--report", part] : [],
+    );
     span.set({ "tazuna.exit_code": outcome.exitCode });
     return outcome;
   });
@@ -102,6 +112,7 @@ async function runChild<R>(
   width: number,
   argv: string[],
   traceLink: string | undefined,
+  extra: string[],
 ): Promise<Outcome> {
   const started = Date.now();
   const child = execa(
@@ -109,7 +120,7 @@ async function runChild<R>(
     // Each cluster's process tells changes (2) from none (0); the parent's flag decides what it exits with.
     [
       process.argv[1] as string,
-      ...childArgv(argv, cluster, [...(cmd.childArgs ?? []), "--detailed-exitcode"]),
+      ...childArgv(argv, cluster, [...(cmd.childArgs ?? []), ...extra, "--detailed-exitcode"]),
     ],
     { reject: false, stdin: "ignore", ...(traceLink ? { env: { [TRACE_LINK_ENV]: traceLink } } : {}) },
   );
@@ -176,6 +187,7 @@ export async function fanOut<R>(
   const outcomes = await Promise.all(clusters.map((c) => limit(() => runOne(cmd, c, width, argv)))).finally(
     release,
   );
+  await writeFleetReport(cmd.name, outcomes);
   const parsed = (o: Outcome) => (o.result === undefined ? undefined : cmd.schema.safeParse(o.result));
   return report(
     opts,

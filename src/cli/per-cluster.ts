@@ -9,6 +9,8 @@ import { fanOut } from "./fan-out";
 import { finalExit } from "./exit-codes";
 import { print } from "./output";
 import { planMarkdown, type ClusterPlan } from "./markdown";
+import { withReport } from "./report";
+import type { Step } from "./results";
 import { selectClusters, type GlobalOptions } from "./project";
 
 export interface ClusterCommand<R> {
@@ -27,6 +29,8 @@ export interface ClusterCommand<R> {
   beforeFanOut?: (opts: GlobalOptions, clusters: string[]) => Promise<void>;
   /** Extra arguments for each cluster's process, e.g. --yes once the user confirmed. */
   childArgs?: string[];
+  /** The objects a result changed or would change, for --report. */
+  changesOf?: (r: R) => Step[];
   /** The result as a plan for people (-o markdown); only commands that plan have one. */
   planOf?: (r: R) => ClusterPlan;
 }
@@ -39,7 +43,12 @@ export async function runPerCluster<R>(opts: GlobalOptions, cmd: ClusterCommand<
     return;
   }
   const [cluster] = clusters as [string];
-  const result = await cmd.run(opts, cluster);
+  const result = await withReport(
+    cmd.name,
+    cluster,
+    () => cmd.run(opts, cluster),
+    (r) => ({ exitCode: cmd.exitOf(r), changes: cmd.changesOf?.(r) ?? [] }),
+  );
   if (opts.output === "markdown" && cmd.planOf) print(planMarkdown([cmd.planOf(result)]));
   else print(opts.output === "json" ? JSON.stringify(result) : cmd.format(result));
   process.exitCode = finalExit(cmd.exitOf(result), opts.detailedExitcode);

@@ -56,6 +56,8 @@ export interface GlobalOptions {
   allowAnyContext?: boolean;
   /** The Go tool's -l: debug, info, warn or error (output.ts). */
   logLevel?: string;
+  /** plan, apply, destroy, verify: the page to write (report.ts). */
+  report?: string;
   /** The Go tool's trace flags: OTLP/gRPC to host:port, plaintext unless --otlp-insecure=false. */
   otlpEndpoint?: string;
   otlpInsecure?: boolean;

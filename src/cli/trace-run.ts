@@ -12,6 +12,7 @@ import {
   useOtlpFlags,
 } from "../trace/tracing";
 import { TAZUNA_VERSION } from "../version";
+import { SPAN_FILE_ENV } from "../trace/span-file";
 import type { GlobalOptions } from "./project";
 
 let link: string | undefined;
@@ -21,6 +22,7 @@ export function takeTraceEnv(env: NodeJS.ProcessEnv = process.env): void {
   link = env[TRACE_LINK_ENV];
   Reflect.deleteProperty(env, TRACE_LINK_ENV);
   Reflect.deleteProperty(env, TRACE_PARENT_ENV);
+  Reflect.deleteProperty(env, SPAN_FILE_ENV);
 }
 
 export function beginCommandTrace(command: string, opts: GlobalOptions): void {

@@ -7,7 +7,7 @@ import {
   TRACE_PARENT_ENV,
   continueTracing,
   endTracing,
-  exportingFrom,
+  tracingWanted,
   flushTraces,
   inSpan,
   startRootSpan,
@@ -31,7 +31,7 @@ export function labelAttributes(label: string): Attributes {
 
 /** Starts tracing in an engine-started process, continuing the tazuna run's trace or, under `pulumi up`, the engine's. */
 export function traceEngineChild(): boolean {
-  if (!exportingFrom()) return false;
+  if (!tracingWanted()) return false;
   const parent = process.env[TRACE_PARENT_ENV] ?? engineTraceparent();
   if (parent) process.env[TRACE_PARENT_ENV] = parent;
   return continueTracing("tazuna");
@@ -67,7 +67,7 @@ export async function tracedProgram<T>(
   attributes: Attributes,
   fn: () => Promise<T>,
 ): Promise<T> {
-  if (!exportingFrom()) return fn();
+  if (!tracingWanted()) return fn();
   if (tracingOn()) return withTraceparent(process.env[TRACE_PARENT_ENV], fn);
   if (process.env[TRACE_PARENT_ENV]) {
     continueTracing("tazuna");

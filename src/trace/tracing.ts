@@ -19,6 +19,7 @@ import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { scrub } from "../secrets/scrub";
 import { TraceSettingsError } from "./errors";
 import type { RootIds } from "./engine-trace";
+import { fileExporter, spanFile } from "./span-file";
 
 /* eslint-disable @typescript-eslint/no-require-imports -- the SDK loads only when tracing is on */
 const load = {
@@ -134,6 +135,23 @@ function firstIds(ids: RootIds, random: { generateTraceId(): string; generateSpa
   };
 }
 
+/** The OTLP exporter, telling `onFailure` when an export fails (the collector is not waited for again). */
+function watchedExporter(protocol: Protocol, onFailure: () => void): SpanExporter {
+  const exporter = exporterFor(protocol);
+  return {
+    export: (spans, done) =>
+      exporter.export(spans, (result) => {
+        if (result.code !== 0) onFailure();
+        done(result);
+      }),
+    shutdown: () => exporter.shutdown(),
+    forceFlush: () => exporter.forceFlush?.() ?? Promise.resolve(),
+  };
+}
+
+/** Whether this process records spans: an OTLP endpoint is set, or its tazuna command asked for a report. */
+export const tracingWanted = (): boolean => exportingFrom() !== undefined || spanFile() !== undefined;
+
 /** Resolves after `ms` without holding the process open. */
 const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
@@ -150,29 +168,29 @@ export function startTracing(
 ): boolean {
   if (active) return true;
   const exporting = exportingFrom();
-  if (!exporting) return false;
+  const file = spanFile();
+  if (!exporting && !file) return false;
   const api = load.api();
   const sdk = load.sdk();
   const resources = load.resources();
   const { AsyncLocalStorageContextManager } = load.contextManager();
   const { W3CTraceContextPropagator } = load.core();
   let dead = false;
-  const exporter = exporterFor(exporting.protocol);
-  const watched: SpanExporter = {
-    export: (spans, done) =>
-      exporter.export(spans, (result) => {
-        dead ||= result.code !== 0;
-        done(result);
-      }),
-    shutdown: () => exporter.shutdown(),
-    forceFlush: () => exporter.forceFlush?.() ?? Promise.resolve(),
-  };
+  const processors = [];
+  if (file) processors.push(new sdk.SimpleSpanProcessor(fileExporter(file)));
+  if (exporting)
+    processors.push(
+      new sdk.BatchSpanProcessor(
+        watchedExporter(exporting.protocol, () => (dead = true)),
+        { scheduledDelayMillis: 500 },
+      ),
+    );
   const provider = new sdk.BasicTracerProvider({
     ...(rootIds ? { idGenerator: firstIds(rootIds, new sdk.RandomIdGenerator()) } : {}),
     resource: resources
       .resourceFromAttributes({ "service.name": service, "service.version": version })
       .merge(resources.detectResources({ detectors: [resources.envDetector] })),
-    spanProcessors: [new sdk.BatchSpanProcessor(watched, { scheduledDelayMillis: 500 })],
+    spanProcessors: processors,
   });
   // Pulumi's run harness may have set its own context manager; either keeps parents across awaits.
   api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());

@@ -165,7 +165,8 @@ describe("secrets never in the clear (e2e)", function () {
   });
 
   it("applies every Secret with its value, and no output or state file holds a value in the clear", async () => {
-    const applied = await tazuna(["apply", "--yes"]);
+    // The run's page is searched too (it lies under tmp).
+    const applied = await tazuna(["apply", "--yes", "--report", path.join(tmp, "apply-report.html")]);
     assert.equal(applied.exitCode, 0, applied.stderr);
     // The positive control: the values reached the cluster.
     assert.equal(await secretValue("plain", "token"), SENTINELS.plain);
@@ -242,9 +243,17 @@ describe("secrets never in the clear (e2e)", function () {
       changes.map((l) => l.trim().replace(/\s+/g, " ")),
       ["~ update core/v1:Secret secrets-e2e/dns-token (data.token)"],
     );
+    // The plan for people names the field, never the value (searched below with every output).
+    const md = await tazuna(["plan", "-o", "markdown"], env);
+    assert.match(md.stdout, /`core\/v1:Secret secrets-e2e\/dns-token` \| `data\.token` \|/);
     const since = new Date().toISOString();
-    const applied = await tazuna(["apply", "--yes"], env);
+    const applied = await tazuna(["apply", "--yes", "--report", path.join(tmp, "rotation-report.html")], env);
     assert.equal(applied.exitCode, 0, applied.stderr);
+    assert.match(
+      await readFile(path.join(tmp, "rotation-report.html"), "utf8"),
+      /data\.token/,
+      "the page lists the change",
+    );
     assert.equal(await secretValue("dns-token", "token"), ROTATED);
     const writes = persistedWritesBy(await readAudit(cluster().auditLog), ADMIN_USER, since);
     // Only that Secret is written (the provider may patch it more than once).

@@ -270,6 +270,7 @@ export function applyCommand(o: ApplyOptions): ClusterCommand<ApplyResult> {
       `cluster ${r.cluster}: ${r.result}, ${r.changes.length} change(s) in ${(r.elapsedMs / 1000).toFixed(1)}s`,
     summarize: (r) => `${r.result}, ${r.changes.length} change(s)`,
     exitOf: () => 0,
+    changesOf: (r) => r.changes,
     childArgs: ["--yes", ...(o.pruneCrds ? ["--prune-crds"] : [])],
     beforeFanOut: async (opts, clusters) => {
       needConfirmation(o);

@@ -1,4 +1,6 @@
 /** `tazuna destroy`: remove everything the stack installed (or the tagged add-ons), dependents first, behind the guard. */
+import { withReport } from "../report";
+import type { Step } from "../results";
 import type { Command } from "commander";
 import { installedObjects } from "../../state/inventory";
 import { selectForDestroy } from "../../graph/order";
@@ -56,7 +58,8 @@ function goingByTags(target: Target, tags: string[]): string[] {
   return going;
 }
 
-async function destroy(opts: GlobalOptions, o: DestroyOptions): Promise<void> {
+/** Deletes what the stack installed; returns it as the plan's delete steps, for --report. */
+async function destroy(opts: GlobalOptions, o: DestroyOptions): Promise<Step[]> {
   refuseByKillSwitch();
   const yes = o.yes === true || o.force === true;
   const cluster = await requireCluster(opts);
@@ -73,7 +76,7 @@ async function destroy(opts: GlobalOptions, o: DestroyOptions): Promise<void> {
   const installed = (await installedObjects(stack)).filter((x) => !going || going.includes(x.addon));
   if (o.dryRun) {
     for (const x of installed) console.log([x.addon, x.kind, x.namespace || "-", x.name].join("\t"));
-    return;
+    return [];
   }
   if (!yes) {
     if (!process.stdin.isTTY)
@@ -95,6 +98,12 @@ async function destroy(opts: GlobalOptions, o: DestroyOptions): Promise<void> {
     },
   );
   console.log(`cluster ${cluster}: ${formatDestroyed(done)}`);
+  return installed.map((x) => ({
+    addon: x.addon,
+    op: "delete",
+    object: `${x.apiVersion}:${x.kind} ${x.namespace ? `${x.namespace}/` : ""}${x.name}`,
+    fields: [],
+  }));
 }
 
 export function register(program: Command, globals: () => GlobalOptions): void {
@@ -122,5 +131,13 @@ export function register(program: Command, globals: () => GlobalOptions): void {
         `\n${KILL_SWITCH}: set to anything but true (1, t, true), destroy refuses before it starts (exit 1).`,
       ].join("\n"),
     )
-    .action((o: DestroyOptions) => destroy(globals(), o));
+    .action(async (o: DestroyOptions) => {
+      const opts = globals();
+      await withReport(
+        "destroy",
+        opts.cluster ?? "",
+        () => destroy(opts, o),
+        (changes) => ({ exitCode: 0, changes }),
+      );
+    });
 }

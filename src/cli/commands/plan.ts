@@ -44,6 +44,7 @@ export function planCommandFor(o: PlanOptions): ClusterCommand<PlanResult> {
     summarize: (r) => (r.changes.length === 0 ? "no changes" : `${r.changes.length} changes`),
     exitOf: (r) => (r.changes.length > 0 ? EXIT.changes : EXIT.ok),
     planOf: (r) => ({ cluster: r.cluster, changes: r.changes }),
+    changesOf: (r) => r.changes,
   };
 }
 

@@ -2,6 +2,7 @@
  * `tazuna verify`: the CI job that proves a tazuna.yaml can rebuild a
  * cluster, on a throwaway local control plane (src/cluster/verify.ts).
  */
+import { noteTarget, withReport } from "../report";
 import type { Command } from "commander";
 import type { StackSettings } from "../../config/settings";
 import { EXIT } from "../exit-codes";
@@ -49,16 +50,23 @@ export function register(program: Command, globals: () => GlobalOptions): void {
       // The engine and the control plane load only when verify runs (start-up stays light).
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { verify } = require("../../cluster/verify") as typeof import("../../cluster/verify");
-      const report = await verify({
-        projectDir: t.projectDir,
-        settings: {
-          ...settings,
-          ...(t.declaration.environment ? { environment: t.declaration.environment } : {}),
-        },
-        addons: t.declaration.addons.map((a) => a.name),
-        log,
-        settleSeconds: Number(o.settle),
-      });
+      noteTarget({ ...t, cluster: cluster?.name ?? "throwaway", settings: flagged });
+      const report = await withReport(
+        "verify",
+        cluster?.name ?? "throwaway",
+        () =>
+          verify({
+            projectDir: t.projectDir,
+            settings: {
+              ...settings,
+              ...(t.declaration.environment ? { environment: t.declaration.environment } : {}),
+            },
+            addons: t.declaration.addons.map((a) => a.name),
+            log,
+            settleSeconds: Number(o.settle),
+          }),
+        (r) => ({ exitCode: r.ok ? EXIT.ok : EXIT.error, changes: [] }),
+      );
       const result: VerifyResult = { schemaVersion: SCHEMA_VERSION, cluster: cluster?.name ?? "", ...report };
       if (opts.output === "json") print(JSON.stringify(result, null, 2));
       else print(table(result));
