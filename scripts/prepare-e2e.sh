@@ -13,6 +13,12 @@ cd "$ROOT"
 # The collector the traces test sends to: built here, outside the test's network
 # namespace (the Go module proxy is reachable only from here), and only for the tests.
 bash "$HERE/tools.sh" otelcol
+# The report test opens pages in Debian's Chromium: installed here, for the tests only.
+if ! command -v chromium >/dev/null 2>&1; then
+  SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
 rm -rf "$OUT/pack" && mkdir -p "$OUT/pack"
 npm pack --silent --pack-destination "$OUT/pack" >/dev/null   # prepack builds dist/
 mv "$OUT/pack"/tazuna-*.tgz "$OUT/tazuna.tgz"

@@ -44,7 +44,7 @@ describe("completion", () => {
     assert.deepEqual(p("apply", "-t", ""), ["edge", "network"]);
     assert.deepEqual(p("state", "fold", "--as", "a"), ["argocd"]);
     assert.deepEqual(p("diff-clusters", "prod-us", "s"), ["staging"]);
-    assert.deepEqual(complete(["-o", ""]), ["text", "json"]);
+    assert.deepEqual(complete(["-o", ""]), ["text", "json", "markdown"]);
     assert.deepEqual(complete(["-l", "d"]), ["debug"]);
   });
 
