@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { execa, type ResultPromise } from "execa";
 import { z } from "zod";
 import { freePort } from "../../src/cluster/ports";
+import { waitForAnswer } from "./answers";
 
 const AnyValueSchema: z.ZodType<AnyValue> = z.lazy(() =>
   z.object({
@@ -83,22 +84,6 @@ export interface Collector {
   waitFor(until: (spans: ReceivedSpan[]) => boolean, timeoutMs?: number): Promise<ReceivedSpan[]>;
 }
 
-async function waitUp(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    // The OTLP/HTTP receiver answers any request once it listens (405 to a GET).
-    if (
-      await fetch(url).then(
-        () => true,
-        () => false,
-      )
-    )
-      return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`the collector did not answer on ${url} within ${timeoutMs} ms`);
-}
-
 export function useCollector(): () => Collector {
   let proc: ResultPromise | undefined;
   let collector: Collector | undefined;
@@ -167,7 +152,8 @@ export function useCollector(): () => Collector {
         }
       },
     };
-    await waitUp(`${collector.http}/v1/traces`, 30_000);
+    // The OTLP/HTTP receiver answers any request once it listens (405 to a GET).
+    await waitForAnswer(`${collector.http}/v1/traces`, 30_000, "the collector");
   });
   after(() => {
     proc?.kill("SIGTERM");

@@ -8,25 +8,13 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { execa, type ResultPromise } from "execa";
 import { freePort } from "../../src/cluster/ports";
+import { waitForAnswer } from "./answers";
 
 export interface Registry {
   /** host:port */
   host: string;
   /** Stops it for good (an offline render's witness: nothing answers there any more). */
   stop: () => Promise<void>;
-}
-
-async function waitUp(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const ok = await fetch(url).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`the registry did not answer on ${url} within ${timeoutMs} ms`);
 }
 
 export function useRegistry(): () => Registry {
@@ -56,7 +44,7 @@ export function useRegistry(): () => Registry {
         if (answers) throw new Error("the registry still answers after SIGTERM");
       },
     };
-    await waitUp(`http://${registry.host}/v2/`, 30_000);
+    await waitForAnswer(`http://${registry.host}/v2/`, 30_000, "the registry", (r) => r.ok);
   });
   after(() => {
     proc?.kill("SIGTERM");

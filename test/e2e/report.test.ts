@@ -9,9 +9,8 @@ import { mkdir, mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { execa } from "execa";
-import { stringify } from "yaml";
 import { useCluster } from "./cluster-fixture";
-import { PASSPHRASE, scratchProject, tazunaOnExample } from "./tazuna-fixture";
+import { PASSPHRASE, fleetOnOneCluster, scratchProject, tazunaOnExample } from "./tazuna-fixture";
 
 const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
 const ADDONS = ["cni", "cert-manager", "ingress", "metrics", "argocd"];
@@ -124,19 +123,7 @@ describe("--report: the run as one page, in a real browser (e2e)", function () {
   });
 
   it("--all: a row per cluster and each cluster's section on one page", async () => {
-    const fleet = (await scratchProject()).dir;
-    await mkdir(path.join(fleet, "stacks"));
-    for (const name of ["east", "west"])
-      await writeFile(
-        path.join(fleet, `stacks/Pulumi.${name}.yaml`),
-        stringify({
-          config: {
-            "tazuna:context": cluster().context,
-            "tazuna:kubeconfig": cluster().kubeconfig,
-            "tazuna:vars": { overlay: "local" },
-          },
-        }),
-      );
+    const fleet = await fleetOnOneCluster(cluster(), ["east", "west"]);
     const page = path.join(fleet, "fleet.html");
     const res = await execa(BIN, ["-p", fleet, "plan", "--all", "--report", page], {
       reject: false,

@@ -1,9 +1,10 @@
 /** Helpers for e2e tests of tazuna.yaml programs: a mutable copy of a project and a stack on it. */
-import { cp, mkdtemp, mkdir } from "node:fs/promises";
+import { cp, mkdtemp, mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { execa } from "execa";
+import { stringify } from "yaml";
 import type { StackSettings } from "../../src/config/settings";
 import { tazunaProgram } from "../../src/program/program";
 import { openStack } from "../../src/engine/workspace";
@@ -100,4 +101,25 @@ export function tazunaOnExample(cluster: () => { kubeconfig: string; context: st
         env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, ...env },
       },
     );
+}
+
+/** A copy of the example with one stack file per name, all on the same test cluster: a fleet for --all. */
+export async function fleetOnOneCluster(
+  cluster: { kubeconfig: string; context: string },
+  names: string[],
+): Promise<string> {
+  const { dir } = await scratchProject();
+  await mkdir(path.join(dir, "stacks"));
+  for (const name of names)
+    await writeFile(
+      path.join(dir, `stacks/Pulumi.${name}.yaml`),
+      stringify({
+        config: {
+          "tazuna:context": cluster.context,
+          "tazuna:kubeconfig": cluster.kubeconfig,
+          "tazuna:vars": { overlay: "local" },
+        },
+      }),
+    );
+  return dir;
 }

@@ -4,14 +4,13 @@
  * the collector decoded them.
  */
 import { strict as assert } from "node:assert";
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { freePort } from "../../src/cluster/ports";
 import { useCluster } from "./cluster-fixture";
 import { useCollector, type ReceivedSpan } from "./collector-fixture";
 import { execa } from "execa";
-import { stringify } from "yaml";
-import { PASSPHRASE, scratchProject, tazunaOnExample } from "./tazuna-fixture";
+import { PASSPHRASE, fleetOnOneCluster, scratchProject, tazunaOnExample } from "./tazuna-fixture";
 
 const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
 
@@ -155,19 +154,7 @@ describe("traces of a run in a real OpenTelemetry collector (e2e)", function () 
   });
 
   it("--all: a trace per cluster, each linked to the parent's span for that cluster", async () => {
-    const fleet = (await scratchProject()).dir;
-    await mkdir(path.join(fleet, "stacks"));
-    for (const name of ["east", "west"])
-      await writeFile(
-        path.join(fleet, `stacks/Pulumi.${name}.yaml`),
-        stringify({
-          config: {
-            "tazuna:context": cluster().context,
-            "tazuna:kubeconfig": cluster().kubeconfig,
-            "tazuna:vars": { overlay: "local" },
-          },
-        }),
-      );
+    const fleet = await fleetOnOneCluster(cluster(), ["east", "west"]);
     const res = await execa(BIN, ["-p", fleet, "plan", "--all", "--otlp-endpoint", collector().grpc], {
       reject: false,
       stdin: "ignore",
