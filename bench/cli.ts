@@ -4,11 +4,17 @@
  * CLI (`kubectl version --client`), all measured in this run, interleaved
  * round by round so a noisy machine slows each the same. Prints medians and
  * ratios, and the goals: --version within 3x of node -e 0, check of the
- * example within 1 s. Never part of the tests: timings are not assertions.
+ * example within 1 s, and traces sent to a collector that never answers (a
+ * local socket that accepts and stays silent) costing at most 1 s more than
+ * to one that does (the real collector, when scripts/tools.sh otelcol built it).
+ * Never part of the tests: timings are not assertions.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { execa } from "execa";
+import { execa, type ResultPromise } from "execa";
+import { freePort } from "../src/cluster/ports";
 
 const ROOT = path.resolve(__dirname, "..");
 const BIN = path.join(ROOT, "dist/cli/bin.js");
@@ -19,6 +25,9 @@ interface Case {
   cmd: string;
   args: string[];
 }
+
+const SILENT = 4300 + Math.floor(Math.random() * 500);
+const LIVE = SILENT + 600;
 
 const CASES: Case[] = [
   { name: "node -e 0", cmd: process.execPath, args: ["-e", "0"] },
@@ -31,7 +40,49 @@ const CASES: Case[] = [
     cmd: process.execPath,
     args: [BIN, "-p", ROOT, "build", "--cluster", "local"],
   },
+  {
+    name: "check, traces to a collector",
+    cmd: process.execPath,
+    args: [BIN, "-p", ROOT, "--otlp-endpoint", `127.0.0.1:${LIVE}`, "check"],
+  },
+  {
+    name: "check, traces to a silent one",
+    cmd: process.execPath,
+    args: [BIN, "-p", ROOT, "--otlp-endpoint", `127.0.0.1:${SILENT}`, "check"],
+  },
 ];
+
+/** A socket that accepts connections and never answers: the worst collector. */
+function silentCollector(): Promise<Server> {
+  const server = createServer(() => undefined);
+  return new Promise((resolve) => server.listen(SILENT, "127.0.0.1", () => resolve(server)));
+}
+
+/** The real collector (scripts/tools.sh otelcol), writing to a scratch file. */
+async function liveCollector(): Promise<{ proc: ResultPromise }> {
+  const dir = await mkdtemp(path.join(tmpdir(), "tazuna-bench-otel-"));
+  const config = path.join(dir, "config.yaml");
+  const http = await freePort();
+  await writeFile(
+    config,
+    `receivers: {otlp: {protocols: {grpc: {endpoint: "127.0.0.1:${LIVE}"}, http: {endpoint: "127.0.0.1:${http}"}}}}\n` +
+      `exporters: {file: {path: "${dir}/spans.jsonl"}}\n` +
+      "service: {telemetry: {metrics: {level: none}}, pipelines: {traces: {receivers: [otlp], exporters: [file]}}}\n",
+  );
+  const proc = execa("otelcol", ["--config", config], { reject: false, stdio: "ignore" });
+  for (let i = 0; i < 50; i++) {
+    if (
+      await fetch(`http://127.0.0.1:${http}/`).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  // Wrapped: a returned execa promise would be awaited until the collector exits.
+  return { proc };
+}
 
 async function timeOnce(c: Case): Promise<number> {
   const t0 = process.hrtime.bigint();
@@ -47,6 +98,17 @@ const median = (xs: number[]) => {
 };
 
 async function main(): Promise<void> {
+  const silent = await silentCollector();
+  const live = await liveCollector();
+  try {
+    await measure();
+  } finally {
+    silent.close();
+    live.proc.kill("SIGTERM");
+  }
+}
+
+async function measure(): Promise<void> {
   const times = new Map<string, number[]>(CASES.map((c) => [c.name, []]));
   for (const c of CASES) await timeOnce(c); // warm the page cache
   for (let r = 0; r < ROUNDS; r++) for (const c of CASES) times.get(c.name)?.push(await timeOnce(c));
@@ -62,9 +124,16 @@ async function main(): Promise<void> {
     console.log([r.case.padEnd(28), `${r.medianMs} ms`.padStart(8), `${r.vsNode}x`.padStart(12)].join(" "));
   const version = rows.find((r) => r.case === "tazuna --version")?.vsNode ?? Infinity;
   const check = rows.find((r) => r.case === "tazuna check (example)")?.medianMs ?? Infinity;
+  const ms = (name: string) => rows.find((r) => r.case === name)?.medianMs ?? Infinity;
+  const silentCost = ms("check, traces to a silent one") - ms("check, traces to a collector");
   const goals = [
     { goal: "--version within 3x of node -e 0", value: `${version}x`, met: version <= 3 },
     { goal: "check of the example within 1 s (idle machine)", value: `${check} ms`, met: check <= 1000 },
+    {
+      goal: "a silent collector costs at most 1 s more than a live one",
+      value: `${silentCost} ms`,
+      met: silentCost <= 1000,
+    },
   ];
   for (const g of goals) console.log(`goal: ${g.goal}: ${g.value} ${g.met ? "met" : "NOT met"}`);
   const out = path.join(ROOT, "bench", "results");

@@ -42,8 +42,15 @@ const load = {
 export const TRACE_PARENT_ENV = "TAZUNA_TRACEPARENT";
 /** W3C traceparent a --all child links its own trace to (the parent's span for that cluster). */
 export const TRACE_LINK_ENV = "TAZUNA_TRACE_LINK";
-/** The longest any flush waits for the collector. */
-export const FLUSH_CAP_MS = 800;
+/**
+ * How long one send may take, and so the longest a run waits for a silent
+ * collector at its end (the send and the wait overlap). OTEL_EXPORTER_OTLP_TIMEOUT
+ * (or its TRACES_ form) sets another.
+ */
+export function sendTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const asked = Number(env.OTEL_EXPORTER_OTLP_TRACES_TIMEOUT ?? env.OTEL_EXPORTER_OTLP_TIMEOUT);
+  return Number.isFinite(asked) && asked > 0 ? asked : 500;
+}
 
 type Value = string | number | boolean | string[];
 export type Attributes = Record<string, Value | undefined>;
@@ -107,14 +114,14 @@ function exporterFor(protocol: Protocol): SpanExporter {
   // The exporters read the endpoint, headers and timeout from the OTEL_* variables themselves.
   if (protocol === "grpc") {
     const { OTLPTraceExporter } = load.grpc();
-    return new OTLPTraceExporter({ timeoutMillis: FLUSH_CAP_MS });
+    return new OTLPTraceExporter({ timeoutMillis: sendTimeoutMs() });
   }
   if (protocol === "http/json") {
     const { OTLPTraceExporter } = load.json();
-    return new OTLPTraceExporter({ timeoutMillis: FLUSH_CAP_MS });
+    return new OTLPTraceExporter({ timeoutMillis: sendTimeoutMs() });
   }
   const { OTLPTraceExporter } = load.proto();
-  return new OTLPTraceExporter({ timeoutMillis: FLUSH_CAP_MS });
+  return new OTLPTraceExporter({ timeoutMillis: sendTimeoutMs() });
 }
 
 /** The first span started gets these ids (the root of a `pulumi up`'s trace, engine-trace.ts); the rest are random. */
@@ -200,7 +207,7 @@ export function startTracing(
   // A dead collector is not waited for again, but the work still runs (a shutdown must close the exporter).
   const capped = async (work: () => Promise<unknown>) => {
     const done = work().catch(() => undefined);
-    if (!dead) await Promise.race([done, pause(FLUSH_CAP_MS)]);
+    if (!dead) await Promise.race([done, pause(sendTimeoutMs())]);
   };
   active = {
     api,

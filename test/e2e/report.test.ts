@@ -156,4 +156,18 @@ describe("--report: the run as one page, in a real browser (e2e)", function () {
     assert.equal(txt.exitCode, 1);
     assert.match(txt.stderr, /fix: name the file FILE\.html/);
   });
+
+  it("destroy --report: every object deleted, and each add-on's delete on the timeline", async () => {
+    const page = path.join(dir, "destroy.html");
+    const res = await tazuna(["destroy", "--yes", "--report", page]);
+    assert.equal(res.exitCode, 0, res.stderr);
+    const { dom, console } = await openInBrowser(page);
+    assert.deepEqual(console, []);
+    assert.match(
+      dom,
+      /<td>argocd<\/td><td class="failed">delete<\/td><td><code>apps\/v1:Deployment argocd\/argocd-server<\/code>/,
+    );
+    const deletes = [...dom.matchAll(/data-phase="delete"/g)].length;
+    assert.equal(deletes, ADDONS.length, "a delete span for each add-on's release");
+  });
 });

@@ -7,7 +7,7 @@
  * run left on the machine.
  */
 import { strict as assert } from "node:assert";
-import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { execa } from "execa";
@@ -38,8 +38,14 @@ describe("tazuna verify (e2e)", function () {
         config: { "tazuna:context": "staging-does-not-exist", "tazuna:vars": { overlay: "local" } },
       }),
     );
-    const res = await verify(dir, ["--cluster", "staging"]);
+    const page = path.join(dir, "verify.html");
+    const res = await verify(dir, ["--cluster", "staging", "--report", page]);
     assert.equal(res.exitCode, 0, res.stderr);
+    // The page of the run: a timeline bar per add-on from the throwaway cluster's apply.
+    const html = await readFile(page, "utf8");
+    assert.match(html, /tazuna verify on <b>staging<\/b>: <span class="ok">exit 0 \(ok\)/);
+    const bars = [...html.matchAll(/class="bar addon-bar" data-addon="([^"]+)"/g)].map((m) => m[1]).sort();
+    assert.deepEqual(bars, ["argocd", "cert-manager", "cni", "ingress", "metrics"]);
     const report = VerifySchema.parse(JSON.parse(res.stdout));
     assert.equal(report.ok, true);
     assert.deepEqual(
