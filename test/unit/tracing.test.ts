@@ -1,6 +1,6 @@
 /** Which settings turn traces on, and how the Go tool's flags become the standard OTEL_* variables. */
 import { strict as assert } from "node:assert";
-import { exportingFrom, useOtlpFlags } from "../../src/trace/tracing";
+import { exportingFrom, sendTimeoutMs, useOtlpFlags } from "../../src/trace/tracing";
 import { labelAttributes } from "../../src/trace/spans";
 
 describe("trace settings", () => {
@@ -59,6 +59,16 @@ describe("trace settings", () => {
     useOtlpFlags(undefined, true, none);
     assert.deepEqual(none, {}, "no flag: the variables decide");
     assert.throws(() => useOtlpFlags("a b", true, {}), /fix: give host:port/);
+  });
+
+  it("a send waits half a second unless OTEL_EXPORTER_OTLP_(TRACES_)TIMEOUT says otherwise", () => {
+    assert.equal(sendTimeoutMs({}), 500);
+    assert.equal(sendTimeoutMs({ OTEL_EXPORTER_OTLP_TIMEOUT: "3000" }), 3000);
+    assert.equal(
+      sendTimeoutMs({ OTEL_EXPORTER_OTLP_TIMEOUT: "3000", OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: "200" }),
+      200,
+    );
+    assert.equal(sendTimeoutMs({ OTEL_EXPORTER_OTLP_TIMEOUT: "soon" }), 500, "not a number: the default");
   });
 
   it("spans name the add-on or the test a provider operation is for", () => {
