@@ -83,10 +83,8 @@ export function planMarkdown(
   limit = GITHUB_COMMENT_LIMIT,
   where = fullPlanAt(),
 ): string {
-  const fleet = plans.length > 1;
-  const head = fleet
-    ? `## Tazuna plan: ${plans.length} clusters\n\n${summaryTable(plans)}`
-    : `## Tazuna plan: ${plans[0]?.cluster ?? ""}`;
+  const title = plans.length > 1 ? `${plans.length} clusters` : (plans[0]?.cluster ?? "");
+  const head = `## Tazuna plan: ${title}\n\n${summaryTable(plans)}`;
   const sections = plans.flatMap((p) => clusterSections(p, "###"));
   const out = [head];
   let size = head.length;

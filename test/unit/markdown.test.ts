@@ -25,8 +25,9 @@ describe("plan -o markdown", () => {
     ]);
     assert.match(
       md,
-      /^## Tazuna plan: prod\n\n### prod\n\n3 changes: 1 to create, 1 to update, 1 to delete\.$/m,
+      /^## Tazuna plan: prod\n\n\| cluster \| result \| changes \|\n\|---\|---\|---\|\n\| prod \| 3 changes \| 1 to create, 1 to update, 1 to delete \|$/m,
     );
+    assert.match(md, /^### prod\n\n3 changes: 1 to create, 1 to update, 1 to delete\.$/m);
     assert.match(md, /<details><summary><b>cni<\/b>: 1 to create<\/summary>/);
     assert.match(md, /<details><summary><b>argocd<\/b>: 1 to update, 1 to delete<\/summary>/);
     assert.match(
