@@ -114,6 +114,7 @@ function changes(r: Report): string {
 }
 
 function guard(r: Report): string {
+  if (r.guardSkipped) return `<p>Not checked: ${esc(r.guardSkipped)}.</p>`;
   const g = r.guard;
   if (!g) return `<p class="failed">The declaration was not loaded${r.error ? `: ${esc(r.error)}` : ""}.</p>`;
   const refused = r.exitCode === 3;

@@ -32,6 +32,8 @@ export const ReportSchema = z.object({
       pinnedUid: z.string().optional(),
     })
     .optional(),
+  /** Why the guard did not run (verify: a throwaway cluster of its own). */
+  guardSkipped: z.string().optional(),
   changes: z.array(StepSchema),
   spans: z.array(RecordedSpanSchema),
   error: z.string().optional(),
@@ -47,6 +49,7 @@ interface Recording {
   dir: string;
   startedAt: number;
   target?: Target;
+  guardSkipped?: string;
 }
 
 let recording: Recording | undefined;
@@ -68,9 +71,11 @@ export function startReport(command: string, file: string | undefined): void {
 
 export const reporting = (): boolean => recording !== undefined;
 
-/** What the command loaded: the add-ons and the guard's settings, for the page. */
-export function noteTarget(target: Target): void {
-  if (recording) recording.target = target;
+/** What the command loaded: the add-ons and the guard's settings, for the page; `guardSkipped` says why no guard ran. */
+export function noteTarget(target: Target, guardSkipped?: string): void {
+  if (!recording) return;
+  recording.target = target;
+  if (guardSkipped) recording.guardSkipped = guardSkipped;
 }
 
 function guardOf(t: Target): Report["guard"] {
@@ -104,7 +109,7 @@ function reportOf(
       type: a.type,
       dependsOn: [...a.dependsOn],
     })),
-    ...(t ? { guard: guardOf(t) } : {}),
+    ...(r.guardSkipped ? { guardSkipped: r.guardSkipped } : t ? { guard: guardOf(t) } : {}),
     changes,
     spans: readSpans(path.join(r.dir, "spans.jsonl")),
     ...(error !== undefined ? { error: scrub(error instanceof Error ? error.message : String(error)) } : {}),

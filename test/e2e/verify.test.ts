@@ -46,6 +46,7 @@ describe("tazuna verify (e2e)", function () {
     assert.match(html, /tazuna verify on <b>staging<\/b>: <span class="ok">exit 0 \(ok\)/);
     const bars = [...html.matchAll(/class="bar addon-bar" data-addon="([^"]+)"/g)].map((m) => m[1]).sort();
     assert.deepEqual(bars, ["argocd", "cert-manager", "cni", "ingress", "metrics"]);
+    assert.match(html, /Not checked: verify applies to a throwaway local control plane of its own/);
     const report = VerifySchema.parse(JSON.parse(res.stdout));
     assert.equal(report.ok, true);
     assert.deepEqual(

@@ -50,7 +50,10 @@ export function register(program: Command, globals: () => GlobalOptions): void {
       // The engine and the control plane load only when verify runs (start-up stays light).
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { verify } = require("../../cluster/verify") as typeof import("../../cluster/verify");
-      noteTarget({ ...t, cluster: cluster?.name ?? "throwaway", settings: flagged });
+      noteTarget(
+        { ...t, cluster: cluster?.name ?? "throwaway", settings: flagged },
+        "verify applies to a throwaway local control plane of its own, never to the stack's cluster",
+      );
       const report = await withReport(
         "verify",
         cluster?.name ?? "throwaway",
