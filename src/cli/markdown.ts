@@ -7,6 +7,7 @@
  * one is.
  */
 import type { Step } from "./results";
+import { SIGN } from "./steps";
 
 /** GitHub's limit on a comment's body, in characters. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -18,7 +19,6 @@ export interface ClusterPlan {
   error?: string;
 }
 
-const SIGN: Record<string, string> = { create: "+", update: "~", delete: "-", keep: "=", upgrade: "~" };
 const sign = (op: string) => SIGN[op] ?? "±";
 const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
 /** A table cell: one line, no column breaks. */

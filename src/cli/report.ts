@@ -47,6 +47,8 @@ interface Recording {
   command: string;
   file: string;
   dir: string;
+  /** Where this run's processes record their spans (trace/span-file.ts). */
+  spans: string;
   startedAt: number;
   target?: Target;
   guardSkipped?: string;
@@ -65,11 +67,10 @@ export function startReport(command: string, file: string | undefined): void {
     throw new UsageError(`--report ${file}: the page is HTML\n  fix: name the file FILE.html`);
   const dir = mkdtempSync(path.join(tmpdir(), "tazuna-report-"));
   process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
-  recording = { command, file: path.resolve(file), dir, startedAt: Date.now() };
-  process.env[SPAN_FILE_ENV] = path.join(dir, "spans.jsonl");
+  const spans = path.join(dir, "spans.jsonl");
+  recording = { command, file: path.resolve(file), dir, spans, startedAt: Date.now() };
+  process.env[SPAN_FILE_ENV] = spans;
 }
-
-export const reporting = (): boolean => recording !== undefined;
 
 /** What the command loaded: the add-ons and the guard's settings, for the page; `guardSkipped` says why no guard ran. */
 export function noteTarget(target: Target, guardSkipped?: string): void {
@@ -111,7 +112,7 @@ function reportOf(
     })),
     ...(r.guardSkipped ? { guardSkipped: r.guardSkipped } : t ? { guard: guardOf(t) } : {}),
     changes,
-    spans: readSpans(path.join(r.dir, "spans.jsonl")),
+    spans: readSpans(r.spans),
     ...(error !== undefined ? { error: scrub(error instanceof Error ? error.message : String(error)) } : {}),
   };
 }

@@ -126,7 +126,8 @@ function releaseSteps(m: StepEventMetadata, prune: PruneRule, dir: string): Step
   }));
 }
 
-const SIGN: Record<string, string> = {
+/** The sign of each kind of change, in the text plan and the markdown one. */
+export const SIGN: Record<string, string> = {
   create: "+",
   update: "~",
   delete: "-",

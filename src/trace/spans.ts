@@ -4,6 +4,7 @@
  * the trace of the run that started it (tracing.ts).
  */
 import {
+  NOOP,
   TRACE_PARENT_ENV,
   continueTracing,
   endTracing,
@@ -46,7 +47,7 @@ export async function inProviderSpan<T>(
   label: string,
   fn: (span: SpanHandle) => Promise<T>,
 ): Promise<T> {
-  if (!traceEngineChild()) return fn({ set: () => undefined, traceparent: () => undefined });
+  if (!traceEngineChild()) return fn(NOOP);
   const attributes = labelAttributes(label);
   const name = `${op} ${String(attributes["tazuna.addon"] ?? attributes["tazuna.test"] ?? label)}`;
   try {

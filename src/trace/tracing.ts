@@ -11,8 +11,9 @@
  * nobody sets it: the program and the provider derive the same trace from
  * the engine process they share (engine-trace.ts).
  *
- * A collector that is slow or gone costs a run at most about a second: every
- * flush is capped, and after one failed export the process stops waiting.
+ * A collector that is slow or gone costs a run about half a second at most:
+ * every send and flush is capped (sendTimeoutMs), and after one failed export
+ * the process stops waiting.
  */
 import type * as Api from "@opentelemetry/api";
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
@@ -62,7 +63,8 @@ export interface SpanHandle {
   traceparent(): string | undefined;
 }
 
-const NOOP: SpanHandle = { set: () => undefined, traceparent: () => undefined };
+/** The handle code gets when no span is recorded. */
+export const NOOP: SpanHandle = { set: () => undefined, traceparent: () => undefined };
 
 interface Active {
   api: typeof Api;
@@ -159,6 +161,12 @@ function watchedExporter(protocol: Protocol, onFailure: () => void): SpanExporte
 /** Whether this process records spans: an OTLP endpoint is set, or its tazuna command asked for a report. */
 export const tracingWanted = (): boolean => exportingFrom() !== undefined || spanFile() !== undefined;
 
+/** The context a W3C traceparent names, as a parent or a link. */
+function contextOf(api: typeof Api, traceparent: string): Api.Context {
+  const { W3CTraceContextPropagator } = load.core();
+  return new W3CTraceContextPropagator().extract(api.ROOT_CONTEXT, { traceparent }, api.defaultTextMapGetter);
+}
+
 /** Resolves after `ms` without holding the process open. */
 const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
@@ -181,7 +189,6 @@ export function startTracing(
   const sdk = load.sdk();
   const resources = load.resources();
   const { AsyncLocalStorageContextManager } = load.contextManager();
-  const { W3CTraceContextPropagator } = load.core();
   let dead = false;
   const processors = [];
   if (file) processors.push(new sdk.SimpleSpanProcessor(fileExporter(file)));
@@ -201,9 +208,7 @@ export function startTracing(
   });
   // Pulumi's run harness may have set its own context manager; either keeps parents across awaits.
   api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  const propagator = new W3CTraceContextPropagator();
-  const base = api.ROOT_CONTEXT;
-  const root = parent ? propagator.extract(base, { traceparent: parent }, api.defaultTextMapGetter) : base;
+  const root = parent ? contextOf(api, parent) : api.ROOT_CONTEXT;
   // A dead collector is not waited for again, but the work still runs (a shutdown must close the exporter).
   const capped = async (work: () => Promise<unknown>) => {
     const done = work().catch(() => undefined);
@@ -287,16 +292,8 @@ export function startRootSpan(name: string, attributes: Attributes, link?: strin
   const a = active;
   if (!a) return NOOP;
   const links = [];
-  if (link) {
-    const { W3CTraceContextPropagator } = load.core();
-    const ctx = new W3CTraceContextPropagator().extract(
-      a.api.ROOT_CONTEXT,
-      { traceparent: link },
-      a.api.defaultTextMapGetter,
-    );
-    const linked = a.api.trace.getSpanContext(ctx);
-    if (linked) links.push({ context: linked });
-  }
+  const linked = link ? a.api.trace.getSpanContext(contextOf(a.api, link)) : undefined;
+  if (linked) links.push({ context: linked });
   const span = a.tracer.startSpan(name, { attributes: defined(attributes), links }, a.root);
   a.rootSpan = span;
   a.root = a.api.trace.setSpan(a.root, span);
@@ -321,24 +318,10 @@ export async function endTracing(exitCode: number, err?: unknown): Promise<void>
 export function withTraceparent<T>(traceparent: string | undefined, fn: () => Promise<T>): Promise<T> {
   const a = active;
   if (!a || !traceparent) return fn();
-  const { W3CTraceContextPropagator } = load.core();
-  const ctx = new W3CTraceContextPropagator().extract(
-    a.api.ROOT_CONTEXT,
-    { traceparent },
-    a.api.defaultTextMapGetter,
-  );
-  return a.api.context.with(ctx, fn);
+  return a.api.context.with(contextOf(a.api, traceparent), fn);
 }
 
 /** Sends the spans ended so far (capped): the provider's process may be stopped by the engine at any moment after an operation. */
 export async function flushTraces(): Promise<void> {
   await active?.flush();
-}
-
-/** The traceparent of the span running now, for a child process to continue or link to. */
-export function currentTraceparent(): string | undefined {
-  const a = active;
-  if (!a) return undefined;
-  const span = a.api.trace.getSpan(a.api.context.active()) ?? a.rootSpan;
-  return span ? traceparentOf(a, span) : undefined;
 }
