@@ -20,5 +20,5 @@ export { loadDeclaration, type LoadOptions } from "./config/load";
 export { ConfigError, formatProblem, type ConfigProblem } from "./config/errors";
 export type { Addon, Declaration } from "./config/model";
 export type { StackSettings } from "./config/settings";
-export { GuardError } from "./guard/error";
-export { TAZUNA_VERSION } from "./version";
+export { GuardError } from "./errors/guard";
+export { TAZUNA_VERSION } from "./process/version";

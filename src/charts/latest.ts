@@ -7,7 +7,7 @@
 import semver from "semver";
 import { parse } from "yaml";
 import { z } from "zod";
-import { execa } from "../exec";
+import { execa } from "../process/exec";
 import type { ChartEntry } from "./list";
 
 const IndexSchema = z.object({

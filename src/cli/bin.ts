@@ -3,7 +3,8 @@
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  process.stdout.write(`${(require("../version") as typeof import("../version")).versionLine()}\n`);
+  const version = require("../process/version") as typeof import("../process/version");
+  process.stdout.write(`${version.versionLine()}\n`);
 } else if (args[0] === "__complete") {
   // Asked by the shell on every Tab: candidates only, never an error on the terminal.
   try {

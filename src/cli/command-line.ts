@@ -1,7 +1,7 @@
 /** The tazuna command line: global options and one sub-command per file in commands/. */
 import * as path from "node:path";
 import { Command, Option } from "commander";
-import { versionLine } from "../version";
+import { versionLine } from "../process/version";
 import * as apply from "./commands/apply";
 import * as build from "./commands/build";
 import * as check from "./commands/check";

@@ -1,11 +1,11 @@
 /** Maps what went wrong to the documented exit codes and a message for stderr. */
 import { ConfigError } from "../config/errors";
-import { GuardError } from "../guard/error";
+import { GuardError } from "../errors/guard";
 import { FixRefusedError } from "../config/fix-names";
 import { CacheFlagsError } from "../render/artifact-cache";
 import { TraceSettingsError } from "../trace/errors";
 import { ExportError } from "../secrets/export-error";
-import { EXIT } from "./exit-codes";
+import { EXIT } from "../errors/exit-codes";
 
 export class UsageError extends Error {
   constructor(message: string) {

@@ -5,12 +5,12 @@
  * order, then one summary table. A failing cluster never stops the others.
  */
 import { createInterface } from "node:readline";
-import { execa } from "../exec";
+import { execa } from "../process/exec";
 import { TRACE_LINK_ENV, inSpan } from "../trace/tracing";
 import pLimit from "p-limit";
 import { ErrorSchema, FanOutSchema, SCHEMA_VERSION, type FanOutResult } from "./results";
-import { EXIT, combinedExit, finalExit } from "./exit-codes";
-import { deferSignals } from "../temp";
+import { EXIT, combinedExit, finalExit } from "../errors/exit-codes";
+import { deferSignals } from "../process/temp";
 import { formatTable, log, paint, print } from "./output";
 import { planMarkdown, type ClusterPlan } from "./markdown";
 import { reportPart, writeFleetReport } from "./report";

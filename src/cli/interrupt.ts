@@ -3,8 +3,8 @@
  * point (operations in flight finish, nothing new starts, state is written
  * and the lock released); a second one quits at once.
  */
-import { halt } from "../halt";
-import { deferSignals } from "../temp";
+import { halt } from "../process/halt";
+import { deferSignals } from "../process/temp";
 import { log } from "./output";
 
 export interface Interruptible {

@@ -3,7 +3,7 @@ import { describe, exitCodeOf } from "./errors";
 import { buildProgram, goBooleans } from "./command-line";
 import { takeTraceEnv } from "./trace-run";
 import { endTracing } from "../trace/tracing";
-import { scrub } from "../secrets/scrub";
+import { scrub } from "../process/scrub";
 import { startTazunaRun } from "../program/run-env";
 import type { GlobalOptions } from "./project";
 import { SCHEMA_VERSION } from "./results";

@@ -1,8 +1,8 @@
 /** Where output goes and whether it is colored: results to stdout, logs to stderr, color only on a terminal. */
 import type { WriteStream } from "node:tty";
 import { createColors } from "picocolors";
-import { scrub } from "../secrets/scrub";
-import { LOG_LEVEL_ENV } from "../exec";
+import { scrub } from "../process/scrub";
+import { LOG_LEVEL_ENV } from "../process/exec";
 
 /** NO_COLOR (any non-empty value) wins; FORCE_COLOR forces; otherwise only a terminal gets color. */
 export function colorEnabled(stream: { isTTY?: boolean }, env = process.env): boolean {

@@ -6,7 +6,7 @@
  */
 import type { z } from "zod";
 import { fanOut } from "./fan-out";
-import { finalExit } from "./exit-codes";
+import { finalExit } from "../errors/exit-codes";
 import { print } from "./output";
 import { planMarkdown, type ClusterPlan } from "./markdown";
 import { withReport } from "./report";

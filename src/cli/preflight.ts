@@ -7,7 +7,7 @@
  * way this folder picks its cluster, and nothing is created.
  */
 import * as path from "node:path";
-import { kubeconfigFiles, kubeconfigPath, kubeconfigProblem } from "../config/kubeconfig";
+import { kubeconfigFiles, kubeconfigPath, kubeconfigProblem } from "../kube/kubeconfig";
 import type { Declaration } from "../config/model";
 import { checkContext, checkEnvironmentGuard } from "../guard/context";
 import { UsageError } from "./errors";

@@ -9,8 +9,8 @@ import type { EngineEvent } from "@pulumi/pulumi/automation";
 import type { createLogUpdate } from "log-update";
 import { paint, log } from "./output";
 import type { Step } from "./results";
-import { ADDON_TYPE } from "../program/urns";
-import { nameOf } from "../program/urns";
+import { ADDON_TYPE } from "../resources/urns";
+import { nameOf } from "../resources/urns";
 import { addonOf, stepsOf } from "./steps";
 
 type State = "pending" | "applying" | "ready" | "failed";

@@ -16,7 +16,7 @@ import { parse } from "yaml";
 import { z } from "zod";
 import { loadDeclaration } from "../config/load";
 import type { Declaration } from "../config/model";
-import { currentContext, expandHome, kubeconfigFiles, stackNameOf } from "../config/kubeconfig";
+import { currentContext, expandHome, kubeconfigFiles, stackNameOf } from "../kube/kubeconfig";
 import type { StackSettings } from "../config/settings";
 import { listClusters, loadStackSettings, stackFileLabel, stackFilePath } from "../config/stack-file";
 import { placeholderVars, resolveStackVars } from "../secrets/stack-vars";

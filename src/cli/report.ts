@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { z } from "zod";
-import { scrub } from "../secrets/scrub";
+import { scrub } from "../process/scrub";
 import { RecordedSpanSchema, SPAN_FILE_ENV, readSpans } from "../trace/span-file";
 import { StepSchema } from "./results";
 import { UsageError, exitCodeOf } from "./errors";

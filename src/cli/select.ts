@@ -1,6 +1,6 @@
 /** --tags on plan and apply: which add-ons a run registers, and what it leaves alone. */
 import { selectByTags } from "../graph/order";
-import { excludesFor } from "../program/urns";
+import { excludesFor } from "../resources/urns";
 import { UsageError } from "./errors";
 import { log } from "./output";
 import type { Target } from "./project";

@@ -2,12 +2,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { EngineEvent, Stack, StepEventMetadata } from "@pulumi/pulumi/automation";
 import { z } from "zod";
-import { scratchDir } from "../temp";
-import { InventorySchema, RELEASE_TYPE, keyOf } from "../release/inventory";
+import { scratchDir } from "../process/temp";
+import { InventorySchema, keyOf } from "../release/inventory";
+import { RELEASE_TYPE } from "../resources/urns";
 import { PLAN_DIR_ENV, ReleasePlanSchema, objectLabel, planFileOf, whyKept } from "../release/plan";
 import type { Step } from "./results";
 import { leftBy, type PruneRule } from "../release/prune";
-import { ADDON_TYPE, addonOf as addonOfResource, inAddon, urnParts } from "../program/urns";
+import { ADDON_TYPE, addonOf as addonOfResource, inAddon, urnParts } from "../resources/urns";
 
 /** Resources that carry no change of their own: the stack, providers, and the add-on components. */
 const CONTAINERS = new Set(["pulumi:pulumi:Stack", ADDON_TYPE]);

@@ -11,7 +11,7 @@ import {
   startTracing,
   useOtlpFlags,
 } from "../trace/tracing";
-import { TAZUNA_VERSION } from "../version";
+import { TAZUNA_VERSION } from "../process/version";
 import { SPAN_FILE_ENV } from "../trace/span-file";
 import type { GlobalOptions } from "./project";
 

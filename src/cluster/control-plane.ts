@@ -15,7 +15,7 @@ import { createPki, type Pki } from "./pki";
 import { freePort } from "./ports";
 import { killDaemonsNow, startDaemon, stopDaemons, type Daemon } from "./processes";
 import { ClusterStartError, PortTakenError } from "./errors";
-import { isAlive } from "../pids";
+import { isAlive } from "../process/pids";
 
 export interface ClusterOptions {
   /** Context name; a second context `<name>-alias` points at the same server. */

@@ -5,7 +5,7 @@
  * EndpointSlices, which controllers keep for Services.
  */
 import type { Kubectl } from "./kubectl";
-import { listableTypes } from "../live/kubectl";
+import { listableTypes } from "../kube/kubectl";
 
 const TRANSIENT = new Set([
   "events",

@@ -1,6 +1,6 @@
 /** kubectl against one kubeconfig; the cluster package's only client. */
 import { execa } from "execa";
-import { kubectlFlags } from "../live/kubectl";
+import { kubectlFlags } from "../kube/kubectl";
 
 export interface Kubectl {
   (args: string[], input?: string): Promise<string>;

@@ -2,7 +2,7 @@
 import { openSync, closeSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { spawn } from "node:child_process";
-import { isAlive } from "../pids";
+import { isAlive } from "../process/pids";
 
 export interface Daemon {
   name: string;

@@ -31,8 +31,8 @@ import { celProblem } from "./cel";
 import { hintFileFor, loadHint, applyHint, type GivenVar } from "./hints";
 import { loadGenesisSecret } from "./genesis-secret";
 import { renderTemplate, TemplateError } from "./template";
-import { re2Problem } from "../guard/context";
-import { TAZUNA_VERSION } from "../version";
+import { re2Problem } from "./re2";
+import { TAZUNA_VERSION } from "../process/version";
 
 const DEFAULT_TIMEOUT_SECONDS = 600;
 const SHORT_TEST_TIMEOUT_SECONDS = 300;

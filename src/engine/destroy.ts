@@ -10,7 +10,7 @@ import { writingState } from "../state/resources";
 import { DESTROY_ENV, withEnv } from "../program/run-env";
 import { PRUNE_ENV } from "../release/prune";
 import { deleteRetained } from "../live/retained";
-import type { ClusterAccess } from "../live/kubectl";
+import type { ClusterAccess } from "../kube/kubectl";
 
 export interface Destroyed {
   result: string;

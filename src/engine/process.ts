@@ -8,9 +8,9 @@ import * as path from "node:path";
 import { execaSync } from "execa";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
 
-import { missingFix } from "../tools";
-import { OFFLINE_ENV } from "./offline-env";
-import { LOG_LEVEL_ENV, traceCommand } from "../exec";
+import { missingFix } from "../process/tools";
+import { OFFLINE_ENV } from "../process/offline-env";
+import { LOG_LEVEL_ENV, traceCommand } from "../process/exec";
 import { TRACE_PARENT_ENV, inSpan, tracingOn } from "../trace/tracing";
 import { withEnv } from "../program/run-env";
 

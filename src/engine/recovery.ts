@@ -14,8 +14,8 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { z } from "zod";
-import { nameOf } from "../program/urns";
-import { isAlive } from "../pids";
+import { nameOf } from "../resources/urns";
+import { isAlive } from "../process/pids";
 import { exportedState, writingState } from "../state/resources";
 
 const LockSchema = z

@@ -10,7 +10,7 @@
 import type { Stack } from "@pulumi/pulumi/automation";
 import { z } from "zod";
 import { exportedState, writingState } from "../state/resources";
-import { inAddon } from "../program/urns";
+import { inAddon } from "../resources/urns";
 
 const ResourceSchema = z
   .object({

@@ -8,7 +8,7 @@ import {
 } from "@pulumi/pulumi/automation";
 import * as path from "node:path";
 import { OFFLINE_ENV, pulumiCommand } from "./process";
-import { scratchDir } from "../temp";
+import { scratchDir } from "../process/temp";
 
 /** The folder whose node_modules holds the @pulumi/pulumi this process uses. */
 const SDK_ROOT = path.resolve(path.dirname(require.resolve("@pulumi/pulumi/package.json")), "../../..");

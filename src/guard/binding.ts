@@ -5,7 +5,7 @@
  * explicit: set tazuna:rebindTo to the new cluster's kube-system UID.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { ByPathResource, type Operations } from "../program/by-path";
+import { ByPathResource, type Operations } from "../resources/by-path";
 import type { ClusterIdentity } from "./identity";
 
 export interface BindingProps extends ClusterIdentity {

@@ -5,9 +5,9 @@
  * the whole context name: `prod` does not match `preprod-cluster`, and
  * `^kind-` matches only the name "kind-" (write `kind-.*`).
  */
-import { RE2JS } from "re2js";
 import type { Declaration } from "../config/model";
-import { GuardError } from "./error";
+import { GuardError } from "../errors/guard";
+import { contextMatches } from "../config/re2";
 
 type Guard = Pick<
   Declaration,
@@ -31,21 +31,6 @@ export function checkEnvironmentGuard(d: Guard, allowAnyContext: boolean): void 
       `(${d.rootContextMatches.map((p) => `/${p}/`).join(", ")}) and let any context through; nothing was applied`,
     `declare ${d.guardField} for the clusters of "${d.environment}", or pass --allow-any-context to apply to whichever context is chosen`,
   );
-}
-
-/** Whether the whole context name matches an RE2 pattern (Go's ^(?:pattern)$). */
-export function contextMatches(pattern: string, context: string): boolean {
-  return RE2JS.matches(pattern, context);
-}
-
-/** Why a pattern is not valid RE2, or undefined when it is. */
-export function re2Problem(pattern: string): string | undefined {
-  try {
-    RE2JS.compile(pattern);
-    return undefined;
-  } catch (err) {
-    return (err as Error).message;
-  }
 }
 
 /** Throws unless `context` matches the patterns (any of them for "or", all for "and"). */

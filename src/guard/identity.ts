@@ -5,8 +5,8 @@
 import { X509Certificate, createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
-import { GuardError } from "./error";
-import { mergedKubeconfig } from "../config/kubeconfig";
+import { loadKubeconfig } from "../kube/kubeconfig";
+import { GuardError } from "../errors/guard";
 
 export interface ClusterIdentity {
   /** UID of the kube-system namespace: fixed for a cluster's life, new for a rebuilt one. */
@@ -14,26 +14,6 @@ export interface ClusterIdentity {
   /** SHA-256 of the API server's CA certificate, or "none". */
   caFingerprint: string;
   server: string;
-}
-
-/** The kubeconfig at a path, or ("") the $KUBECONFIG list as kubectl merges it. */
-export async function loadKubeconfig(kubeconfig: string, context: string): Promise<KubeConfig> {
-  const kc = new KubeConfig();
-  if (kubeconfig) kc.loadFromFile(kubeconfig);
-  else kc.loadFromString(await mergedKubeconfig());
-  if (!kc.getContextObject(context)) {
-    throw new GuardError(
-      `kubeconfig ${kubeconfig || `KUBECONFIG=${process.env.KUBECONFIG ?? ""}`} has no context "${context}" (it has: ${
-        kc
-          .getContexts()
-          .map((c) => c.name)
-          .join(", ") || "none"
-      })`,
-      "fix tazuna:context in the stack file, or tazuna:kubeconfig / KUBECONFIG",
-    );
-  }
-  kc.setCurrentContext(context);
-  return kc;
 }
 
 function caFingerprint(kc: KubeConfig): string {

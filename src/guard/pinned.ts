@@ -9,7 +9,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { parseDocument } from "yaml";
 import type { StackSettings } from "../config/settings";
-import { GuardError } from "./error";
+import { GuardError } from "../errors/guard";
 import type { ClusterIdentity } from "./identity";
 
 export const PIN_KEY = "tazuna:clusterUid";

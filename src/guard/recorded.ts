@@ -6,7 +6,7 @@
 import type { Stack } from "@pulumi/pulumi/automation";
 import { stateResources } from "../state/resources";
 import { sameCluster, type BindingProps } from "./binding";
-import { GuardError } from "./error";
+import { GuardError } from "../errors/guard";
 import { readIdentity, type ClusterIdentity } from "./identity";
 
 /** The identity of the cluster behind a context now (GuardError when it cannot be read). */

@@ -5,8 +5,8 @@
  */
 import diff from "microdiff";
 import { z } from "zod";
-import { kubectl } from "./kubectl";
-import { ObjectMetaSchema, declaredContent, type K8sObject } from "../render/objects";
+import { kubectl } from "../kube/kubectl";
+import { ObjectMetaSchema, declaredContent, type K8sObject } from "../kube/objects";
 import type { InstalledObject } from "../state/inventory";
 
 export interface Placed {

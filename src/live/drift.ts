@@ -6,10 +6,10 @@
  */
 import type { Stack } from "@pulumi/pulumi/automation";
 import { z } from "zod";
-import { kubectl, listableTypes } from "./kubectl";
-import { ObjectMetaSchema } from "../render/objects";
+import { kubectl, listableTypes } from "../kube/kubectl";
+import { ObjectMetaSchema } from "../kube/objects";
 import { installedObjects, type InstalledObject } from "../state/inventory";
-import { kubectlTarget } from "../render/objects";
+import { kubectlTarget } from "../kube/objects";
 
 export interface DriftEntry {
   drift: "changed" | "deleted" | "undeclared";

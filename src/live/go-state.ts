@@ -6,7 +6,7 @@
  * value `{"contentHash": ...}`, plus `_metadata`.
  */
 import { z } from "zod";
-import { kubectl } from "./kubectl";
+import { kubectl } from "../kube/kubectl";
 
 export const GO_STATE_NAMESPACE = "tazuna";
 const PREFIX = "tazuna-state-";

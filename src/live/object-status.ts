@@ -7,8 +7,8 @@
  * Established, and for any kind: not being deleted, its generation
  * observed, no Reconciling/Stalled condition, Ready not False.
  */
-import { loadKubeconfig } from "../guard/identity";
-import { Client, type Ref } from "../release/client";
+import { loadKubeconfig } from "../kube/kubeconfig";
+import { Client, type Ref } from "../kube/client";
 import { bounded } from "../release/apply";
 import { rolloutStatus } from "../release/ready";
 

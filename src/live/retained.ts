@@ -5,8 +5,8 @@
  * resources might depend on, and their custom resources are counted first
  * so the user is told what went with them.
  */
-import { kubectl, type ClusterAccess } from "./kubectl";
-import { kubectlTarget } from "../render/objects";
+import { kubectl, type ClusterAccess } from "../kube/kubectl";
+import { kubectlTarget } from "../kube/objects";
 import type { InstalledObject } from "../state/inventory";
 
 export interface CrdRef {

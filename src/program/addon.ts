@@ -7,10 +7,10 @@
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import type { K8sObject } from "../render/objects";
+import type { K8sObject } from "../kube/objects";
 import type { Gate } from "./readiness";
 import { hooksOf, isHook } from "../render/hooks";
-import { ADDON_TYPE } from "./urns";
+import { ADDON_TYPE } from "../resources/urns";
 import { keeps } from "./ownership";
 import { redacted } from "../secrets/redact";
 import { Release } from "./release";

@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import type { IgnoreField } from "../config/schema";
-import type { K8sObject } from "../render/objects";
+import type { K8sObject } from "../kube/objects";
 
 /** An HPA's scale target: the workload whose spec.replicas its controller sets. */
 export interface ScaleTarget {

@@ -9,8 +9,8 @@
  */
 import type { Addon } from "../config/model";
 import type { Wait } from "../config/schema";
-import type { K8sObject } from "../render/objects";
-import { kubectlTarget } from "../render/objects";
+import type { K8sObject } from "../kube/objects";
+import { kubectlTarget } from "../kube/objects";
 import type { Gate } from "../release/ready";
 
 export type { Gate };

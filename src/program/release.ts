@@ -5,8 +5,8 @@
  * scratch folder, so state keeps the inventory, never an object.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ByPathResource } from "./by-path";
-import { scratchDir, type Scratch } from "../temp";
+import { ByPathResource } from "../resources/by-path";
+import { scratchDir, type Scratch } from "../process/temp";
 import type { Manifest } from "../release/provider";
 import type { Entry } from "../release/inventory";
 

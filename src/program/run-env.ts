@@ -14,7 +14,7 @@
 import { z } from "zod";
 import { StackSettingsSchema } from "../config/settings";
 import { CacheModeSchema } from "../render/artifact-cache";
-import { CLI_PID_ENV, fromOwnTazuna, isAncestor } from "../pids";
+import { CLI_PID_ENV, fromOwnTazuna, isAncestor } from "../process/pids";
 import { PRUNE_ENV, PRUNE_SETTING_ENV } from "../release/prune";
 
 export { CLI_PID_ENV, fromOwnTazuna, isAncestor };

@@ -3,9 +3,9 @@
  * (release/ready.ts) until the object is ready. The engine's
  * dynamic-provider process loads this file by path (see by-path.ts).
  */
-import type { Operations } from "./by-path";
-import { loadKubeconfig } from "../guard/identity";
-import { Client } from "../release/client";
+import type { Operations } from "../resources/by-path";
+import { loadKubeconfig } from "../kube/kubeconfig";
+import { Client } from "../kube/client";
 import { waitReady as waitUntilReady, type WaitSpec } from "../release/ready";
 import { inProviderSpan } from "../trace/spans";
 

@@ -8,7 +8,7 @@
  * unchanged declaration stays a no-op.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { ByPathResource } from "./by-path";
+import { ByPathResource } from "../resources/by-path";
 import type { WaitProps } from "./wait-ready";
 
 export type { WaitProps };

@@ -6,8 +6,8 @@
  * declaration wins over hand edits, as `kubectl apply --server-side
  * --force-conflicts` does.
  */
-import type { K8sObject } from "../render/objects";
-import { ApiError, type Client, type Ref } from "./client";
+import type { K8sObject } from "../kube/objects";
+import { ApiError, type Client, type Ref } from "../kube/client";
 
 export type { Ref };
 

@@ -9,7 +9,7 @@
  */
 import type { Hook, HookPhase } from "../render/hooks";
 import { applyObject, deleteAll, refOf } from "./apply";
-import type { Client } from "./client";
+import type { Client } from "../kube/client";
 
 const HOOK_MANAGER = "tazuna-hooks";
 

@@ -7,10 +7,7 @@
  */
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import { z } from "zod";
-import type { K8sObject } from "../render/objects";
-
-/** A release's resource type in state and in the engine's events. */
-export const RELEASE_TYPE = "pulumi-nodejs:dynamic/tazuna:Release";
+import type { K8sObject } from "../kube/objects";
 
 export const EntrySchema = z.object({
   apiVersion: z.string(),

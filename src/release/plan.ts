@@ -9,8 +9,8 @@
  */
 import diff, { type Difference } from "microdiff";
 import { z } from "zod";
-import type { K8sObject } from "../render/objects";
-import { ApiError, type Client, type Ref } from "./client";
+import type { K8sObject } from "../kube/objects";
+import { ApiError, type Client, type Ref } from "../kube/client";
 import { FIELD_MANAGER, bounded, dryRunApply, refOf } from "./apply";
 import { entryKey, fingerprint, keyOf, type Entry } from "./inventory";
 import { leftBy, type PruneRule } from "./prune";

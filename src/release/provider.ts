@@ -7,11 +7,11 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { K8sObjectSchema } from "../render/objects";
-import { loadKubeconfig } from "../guard/identity";
+import { K8sObjectSchema } from "../kube/objects";
+import { loadKubeconfig } from "../kube/kubeconfig";
 import { applyAll, deleteAll } from "./apply";
 import { InventorySchema, entryKey, entryOf, keyOf, newKey } from "./inventory";
-import { Client } from "./client";
+import { Client } from "../kube/client";
 import { PLAN_DIR_ENV, planFileOf, planRelease } from "./plan";
 import { logPlan } from "./engine-log";
 import { GateSchema, waitAll } from "./ready";

@@ -7,7 +7,7 @@
  * true. With prune off, those objects leave the inventory and stay in the
  * cluster: leftovers, which `tazuna state fold` can take back.
  */
-import { fromOwnTazuna } from "../pids";
+import { fromOwnTazuna } from "../process/pids";
 
 export const PRUNE_ENV = "TAZUNA_PRUNE";
 /**

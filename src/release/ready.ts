@@ -8,7 +8,7 @@
  */
 import { JSONPath } from "jsonpath-plus";
 import { z } from "zod";
-import { ApiError, type Client, UnknownKindError, type Ref } from "./client";
+import { ApiError, type Client, UnknownKindError, type Ref } from "../kube/client";
 import { evaluateCel } from "./cel-deadline";
 
 /** One readiness check on one object. */

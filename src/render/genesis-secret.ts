@@ -8,7 +8,7 @@
  */
 import type { Addon } from "../config/model";
 import { resolveGenesisSecret } from "../secrets/resolve";
-import type { K8sObject } from "./objects";
+import type { K8sObject } from "../kube/objects";
 
 export async function renderGenesisSecret(a: Addon): Promise<K8sObject[]> {
   const spec = a.genesisSecret ?? {};

@@ -2,12 +2,12 @@
 import * as path from "node:path";
 import { toGoYaml } from "./yaml-out";
 import type { Addon } from "../config/model";
-import { parseObjects, withDefaultNamespace, type K8sObject } from "./objects";
+import { parseObjects, withDefaultNamespace, type K8sObject } from "../kube/objects";
 import { runTool } from "./run";
-import { scratchDir } from "../temp";
+import { scratchDir } from "../process/temp";
 import { createHash } from "node:crypto";
 import { copyFile, mkdir, readFile, readdir } from "node:fs/promises";
-import { RenderError } from "./errors";
+import { RenderError } from "../errors/render";
 import { artifactCacheDir, blobDir, cacheMode, cachedDigest, rememberDigest } from "./artifact-cache";
 
 type Helm = NonNullable<Addon["helm"]>;

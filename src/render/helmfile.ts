@@ -14,11 +14,11 @@ import type { VarSource } from "../config/schema";
 import { storeValue } from "../secrets/sources";
 import { refuseOutsideSecrets } from "../secrets/placement";
 import { applyHint, type GivenVar } from "../config/hints";
-import { parseObjects, withDefaultNamespace, type K8sObject } from "./objects";
+import { parseObjects, withDefaultNamespace, type K8sObject } from "../kube/objects";
 import { runTool } from "./run";
-import { scratchDir, scratchFile } from "../temp";
-import { rememberSecret } from "../secrets/scrub";
-import { RenderError } from "./errors";
+import { scratchDir, scratchFile } from "../process/temp";
+import { rememberSecret } from "../process/scrub";
+import { RenderError } from "../errors/render";
 import { parseAllDocuments } from "yaml";
 import { z } from "zod";
 

@@ -5,7 +5,7 @@
  * (program/hooks.ts).
  */
 import { z } from "zod";
-import { K8sObjectSchema, type K8sObject } from "./objects";
+import { K8sObjectSchema, type K8sObject } from "../kube/objects";
 
 export type HookPhase = "pre" | "post";
 

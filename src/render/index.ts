@@ -5,17 +5,17 @@
 import { inSpan } from "../trace/tracing";
 import pLimit from "p-limit";
 import type { Addon } from "../config/model";
-import { DuplicateObjectError } from "./errors";
+import { DuplicateObjectError } from "../errors/render";
 import { renderHelm } from "./helm";
 import { renderHelmfile } from "./helmfile";
 import { renderKustomize } from "./kustomize";
 import { renderManifests } from "./manifests";
-import { isClusterScoped, splitApiVersion, type K8sObject } from "./objects";
+import { isClusterScoped, splitApiVersion, type K8sObject } from "../kube/objects";
 import { renderPlugin } from "./plugin";
 import { renderOras } from "./oras";
 import { renderGenesisSecret } from "./genesis-secret";
 
-export type { K8sObject } from "./objects";
+export type { K8sObject } from "../kube/objects";
 
 export async function renderAddon(a: Addon): Promise<K8sObject[]> {
   switch (a.type) {

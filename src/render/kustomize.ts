@@ -1,6 +1,6 @@
 /** type: kustomize — `kustomize build -- <path>`. */
 import type { Addon } from "../config/model";
-import { parseObjects, withDefaultNamespace, type K8sObject } from "./objects";
+import { parseObjects, withDefaultNamespace, type K8sObject } from "../kube/objects";
 import { runTool } from "./run";
 
 export async function renderKustomize(a: Addon): Promise<K8sObject[]> {

@@ -2,8 +2,8 @@
 import { readFile, readdir, stat } from "node:fs/promises";
 import * as path from "node:path";
 import type { Addon } from "../config/model";
-import { RenderError } from "./errors";
-import { parseObjects, withDefaultNamespace, type K8sObject } from "./objects";
+import { RenderError } from "../errors/render";
+import { parseObjects, withDefaultNamespace, type K8sObject } from "../kube/objects";
 
 const MANIFEST_FILE = /\.(ya?ml|json)$/;
 

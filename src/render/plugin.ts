@@ -1,8 +1,8 @@
 /** type: plugin — any command that prints manifests on stdout. */
 import type { Addon } from "../config/model";
-import { parseObjects, withDefaultNamespace, type K8sObject } from "./objects";
+import { parseObjects, withDefaultNamespace, type K8sObject } from "../kube/objects";
 import { commandLine, runTool } from "./run";
-import { RenderError } from "./errors";
+import { RenderError } from "../errors/render";
 
 export async function renderPlugin(a: Addon): Promise<K8sObject[]> {
   const p = a.plugin;

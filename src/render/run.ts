@@ -1,8 +1,8 @@
 /** Runs one render tool through execa and turns its failure into a RenderError. */
-import { execa } from "../exec";
-import { halted } from "../halt";
-import { RenderError } from "./errors";
-import { missingFix } from "../tools";
+import { execa } from "../process/exec";
+import { halted } from "../process/halt";
+import { RenderError } from "../errors/render";
+import { missingFix } from "../process/tools";
 
 export interface ToolRun {
   addon: string;

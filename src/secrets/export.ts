@@ -12,9 +12,9 @@ import * as path from "node:path";
 import { RE2JS } from "re2js";
 import { stringify } from "yaml";
 import { z } from "zod";
-import { execa } from "../exec";
-import { kubectl, type ClusterAccess } from "../live/kubectl";
-import { rememberSecret } from "./scrub";
+import { execa } from "../process/exec";
+import { kubectl, type ClusterAccess } from "../kube/kubectl";
+import { rememberSecret } from "../process/scrub";
 import { ExportError } from "./export-error";
 
 const LiveSecretSchema = z.object({

@@ -3,8 +3,8 @@
  * whose data the engine keeps encrypted in state and masks in plans; in any
  * other object it would be stored, and printed, in the clear.
  */
-import type { K8sObject } from "../render/objects";
-import { RenderError } from "../render/errors";
+import type { K8sObject } from "../kube/objects";
+import { RenderError } from "../errors/render";
 
 /** Lines this long or longer of a multi-line value are looked for on their own. */
 const LINE_MIN = 8;

@@ -3,7 +3,7 @@
  * output lands in terminals, CI logs and files; `--show-secrets` prints the
  * values for a pipe into kubectl, as `pulumi stack export --show-secrets`.
  */
-import { ObjectMetaSchema, type K8sObject } from "../render/objects";
+import { ObjectMetaSchema, type K8sObject } from "../kube/objects";
 
 export const REDACTED = "redacted-by-tazuna-build";
 

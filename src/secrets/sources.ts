@@ -9,9 +9,9 @@ import { readFile } from "node:fs/promises";
 import * as path from "node:path";
 import { parse as parseDotenv } from "dotenv";
 import { parse as parseYaml } from "yaml";
-import { execa } from "../exec";
+import { execa } from "../process/exec";
 import type { VarReference } from "../config/schema";
-import { rememberSecret } from "./scrub";
+import { rememberSecret } from "../process/scrub";
 
 /** A reference that cannot be resolved: what and where, never a value. */
 export class SecretReferenceError extends Error {

@@ -4,7 +4,7 @@
  * declared content differs from what was last applied.
  */
 import { isDeepStrictEqual } from "node:util";
-import { declaredContent, type K8sObject } from "../render/objects";
+import { declaredContent, type K8sObject } from "../kube/objects";
 import { fingerprint } from "../release/inventory";
 import type { InstalledObject } from "./inventory";
 

@@ -2,8 +2,9 @@
 import type { Stack } from "@pulumi/pulumi/automation";
 import { stateResources, type StateResource } from "./resources";
 import { z } from "zod";
-import { ADDON_TYPE, addonOf, inAddon, nameOf } from "../program/urns";
-import { InventorySchema, RELEASE_TYPE, keyOf } from "../release/inventory";
+import { ADDON_TYPE, addonOf, inAddon, nameOf } from "../resources/urns";
+import { InventorySchema, keyOf } from "../release/inventory";
+import { RELEASE_TYPE } from "../resources/urns";
 
 export interface InstalledObject {
   addon: string;

@@ -7,7 +7,7 @@
 import { appendFileSync, readFileSync } from "node:fs";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { z } from "zod";
-import { fromOwnTazuna } from "../pids";
+import { fromOwnTazuna } from "../process/pids";
 
 export const SPAN_FILE_ENV = "TAZUNA_SPAN_FILE";
 

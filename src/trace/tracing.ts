@@ -17,7 +17,7 @@
  */
 import type * as Api from "@opentelemetry/api";
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
-import { scrub } from "../secrets/scrub";
+import { scrub } from "../process/scrub";
 import { TraceSettingsError } from "./errors";
 import type { RootIds } from "./engine-trace";
 import { fileExporter, spanFile } from "./span-file";

@@ -7,7 +7,7 @@
  * sees the writes of an allowed run.
  */
 import { strict as assert } from "node:assert";
-import { RELEASE_TYPE } from "../../src/release/inventory";
+import { RELEASE_TYPE } from "../../src/resources/urns";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { execa } from "execa";

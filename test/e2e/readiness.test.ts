@@ -10,7 +10,7 @@ import { ADMIN_USER } from "../../src/cluster/control-plane";
 import { readAudit, writesBy } from "../audit";
 import { useCluster } from "./cluster-fixture";
 import { exists, scratchProject, tazunaStack } from "./tazuna-fixture";
-import { RELEASE_TYPE } from "../../src/release/inventory";
+import { RELEASE_TYPE } from "../../src/resources/urns";
 
 const declaration = `apiVersion: tazuna.pepabo.com/v1
 kind: Tazuna

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { providerModule } from "../../src/program/by-path";
+import { providerModule } from "../../src/resources/by-path";
 
 interface Provider {
   create(inputs: object): Promise<{ id: string; outs: object }>;

@@ -14,7 +14,7 @@ import * as path from "node:path";
 import { execa } from "execa";
 import { checkContext } from "../../src/guard/context";
 import { loadDeclaration } from "../../src/config/load";
-import { GuardError } from "../../src/guard/error";
+import { GuardError } from "../../src/errors/guard";
 
 const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
 const GO_FORMAT = path.resolve(__dirname, "../fixtures/go-format");

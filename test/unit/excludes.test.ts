@@ -1,6 +1,6 @@
 /** A --tags run (and migrate, fold) leaves the other add-ons out of the engine's run, their releases included. */
 import { strict as assert } from "node:assert";
-import { excludesFor } from "../../src/program/urns";
+import { excludesFor } from "../../src/resources/urns";
 
 const release = (addon: string) =>
   `urn:pulumi:prod::tazuna::tazuna:index:Addon$pulumi-nodejs:dynamic/tazuna:Release::${addon}`;

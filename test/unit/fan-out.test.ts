@@ -1,7 +1,7 @@
 /** How a run over several clusters passes arguments on and sums up exit codes. */
 import { strict as assert } from "node:assert";
 import { childArgv } from "../../src/cli/fan-out";
-import { combinedExit } from "../../src/cli/exit-codes";
+import { combinedExit } from "../../src/errors/exit-codes";
 
 describe("fan-out", () => {
   it("gives each cluster's process the same command, its own --cluster, and json output", () => {

@@ -8,7 +8,7 @@ import { strict as assert } from "node:assert";
 import type { Command } from "commander";
 import { buildProgram, goBooleans } from "../../src/cli/command-line";
 import { cacheModeOf } from "../../src/render/artifact-cache";
-import { finalExit } from "../../src/cli/exit-codes";
+import { finalExit } from "../../src/errors/exit-codes";
 import type { GlobalOptions } from "../../src/cli/project";
 
 interface Parsed {

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { fixNames, goName } from "../../src/config/fix-names";
 import { selectForDestroy } from "../../src/graph/order";
 import { pruneRule, ruleOf, PRUNE_ENV, configurePrune } from "../../src/release/prune";
-import { CLI_PID_ENV } from "../../src/pids";
+import { CLI_PID_ENV } from "../../src/process/pids";
 
 const DECL = `apiVersion: tazuna.pepabo.com/v1
 kind: Tazuna

@@ -1,7 +1,8 @@
 /** context_matches as the Go tool matches it: RE2, against the whole context name. */
 import { strict as assert } from "node:assert";
-import { checkContext, contextMatches, re2Problem } from "../../src/guard/context";
-import { GuardError } from "../../src/guard/error";
+import { checkContext } from "../../src/guard/context";
+import { contextMatches, re2Problem } from "../../src/config/re2";
+import { GuardError } from "../../src/errors/guard";
 
 describe("context_matches", () => {
   it("matches the whole name, not a part of it", () => {

@@ -9,7 +9,7 @@ import { strict as assert } from "node:assert";
 import { chmod, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { listableTypes } from "../../src/live/kubectl";
+import { listableTypes } from "../../src/kube/kubectl";
 
 async function standIn(script: string): Promise<() => void> {
   const dir = await mkdtemp(path.join(tmpdir(), "tazuna-kubectl-"));

@@ -1,7 +1,7 @@
 /** A secret-store value may sit only in a Secret's data: found in every form it takes in rendered objects. */
 import { strict as assert } from "node:assert";
-import type { K8sObject } from "../../src/render/objects";
-import { RenderError } from "../../src/render/errors";
+import type { K8sObject } from "../../src/kube/objects";
+import { RenderError } from "../../src/errors/render";
 import { refuseOutsideSecrets } from "../../src/secrets/placement";
 
 const PEM =

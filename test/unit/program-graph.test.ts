@@ -8,7 +8,7 @@ import { readFileSync, statSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import type { Addon, Declaration } from "../../src/config/model";
 import { ManifestSchema } from "../../src/release/provider";
-import type { K8sObject } from "../../src/render/objects";
+import type { K8sObject } from "../../src/kube/objects";
 
 interface Registered {
   type: string;

@@ -12,8 +12,8 @@ import {
   selectClusters,
   type GlobalOptions,
 } from "../../src/cli/project";
-import { currentContext, kubeconfigPath, stackNameOf } from "../../src/config/kubeconfig";
-import { kubectlFlags } from "../../src/live/kubectl";
+import { currentContext, kubeconfigPath, stackNameOf } from "../../src/kube/kubeconfig";
+import { kubectlFlags } from "../../src/kube/kubectl";
 
 const KUBECONFIG = (ctx: string | undefined) =>
   `apiVersion: v1\nkind: Config\n${ctx ? `current-context: ${ctx}\n` : ""}contexts: []\n`;

@@ -1,7 +1,7 @@
 /** What `tazuna build` prints of a Secret: keys, never values, in data, stringData or kubectl's last-applied copy. */
 import { strict as assert } from "node:assert";
 import { digestOf } from "../../src/program/addon";
-import type { K8sObject } from "../../src/render/objects";
+import type { K8sObject } from "../../src/kube/objects";
 import { LAST_APPLIED, REDACTED, redacted } from "../../src/secrets/redact";
 
 describe("build's redaction", () => {

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { Addon } from "../../src/config/model";
 import { renderAddon, renderAll } from "../../src/render";
-import { RenderError } from "../../src/render/errors";
+import { RenderError } from "../../src/errors/render";
 
 const EXAMPLE = path.resolve(__dirname, "../../examples/foundation");
 

@@ -3,10 +3,10 @@ import { strict as assert } from "node:assert";
 import { ownedFields, scaleTargets } from "../../src/program/ownership";
 import { hooksOf, isHook } from "../../src/render/hooks";
 import { refuseDuplicates } from "../../src/render";
-import { DuplicateObjectError } from "../../src/render/errors";
+import { DuplicateObjectError } from "../../src/errors/render";
 import { checkPinned } from "../../src/guard/pinned";
-import { GuardError } from "../../src/guard/error";
-import type { K8sObject } from "../../src/render/objects";
+import { GuardError } from "../../src/errors/guard";
+import type { K8sObject } from "../../src/kube/objects";
 
 const deployment = (name: string, replicas = 2): K8sObject => ({
   apiVersion: "apps/v1",

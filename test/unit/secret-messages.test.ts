@@ -9,10 +9,10 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { applyHint, type Hint } from "../../src/config/hints";
 import type { Addon } from "../../src/config/model";
-import { RenderError } from "../../src/render/errors";
+import { RenderError } from "../../src/errors/render";
 import { renderOras } from "../../src/render/oras";
 import { runTool } from "../../src/render/run";
-import { SCRUBBED, forgetSecrets, rememberSecret, scrub } from "../../src/secrets/scrub";
+import { SCRUBBED, forgetSecrets, rememberSecret, scrub } from "../../src/process/scrub";
 import { fileFields } from "../../src/secrets/sources";
 
 const SENTINEL = "s3ntinel-Value-42";

@@ -7,7 +7,7 @@ import { strict as assert } from "node:assert";
 import { readdir, stat } from "node:fs/promises";
 import * as path from "node:path";
 import { execa } from "execa";
-import { scratchDir } from "../../src/temp";
+import { scratchDir } from "../../src/process/temp";
 import { heldRender } from "../held-render";
 
 const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first

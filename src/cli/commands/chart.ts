@@ -3,7 +3,7 @@ import * as path from "node:path";
 import type { Command } from "commander";
 import { chartsOf } from "../../charts/list";
 import { latestOf } from "../../charts/latest";
-import { EXIT } from "../exit-codes";
+import { EXIT } from "../../errors/exit-codes";
 import { formatTable, print } from "../output";
 import { loadTarget, optionalCluster, type GlobalOptions } from "../project";
 import { ChartListSchema, SCHEMA_VERSION, type ChartListResult } from "../results";

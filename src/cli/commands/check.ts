@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { ConfigError, formatProblem } from "../../config/errors";
 import * as path from "node:path";
 import { listClusters } from "../../config/stack-file";
-import { EXIT } from "../exit-codes";
+import { EXIT } from "../../errors/exit-codes";
 import { fixNames } from "../../config/fix-names";
 import { loadTarget, stackFileCluster, type GlobalOptions } from "../project";
 

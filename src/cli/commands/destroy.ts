@@ -4,7 +4,7 @@ import type { Step } from "../results";
 import type { Command } from "commander";
 import { installedObjects } from "../../state/inventory";
 import { selectForDestroy } from "../../graph/order";
-import { addonUrns } from "../../program/urns";
+import { addonUrns } from "../../resources/urns";
 import { cacheModeOf, setCacheMode } from "../../render/artifact-cache";
 import { UsageError } from "../errors";
 import { log } from "../output";

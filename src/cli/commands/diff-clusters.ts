@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { renderAll } from "../../render";
 import { compareObjects, placedLive, placedRender, type ObjectDiff } from "../../live/compare";
 import { installedObjects } from "../../state/inventory";
-import { EXIT, finalExit } from "../exit-codes";
+import { EXIT, finalExit } from "../../errors/exit-codes";
 import { print } from "../output";
 import type { GlobalOptions } from "../project";
 import { ClusterDiffSchema, SCHEMA_VERSION, type ClusterDiffResult } from "../results";

@@ -10,12 +10,19 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { ConfigError } from "../../config/errors";
-import { currentContext, kubeconfigFiles, kubeconfigProblem } from "../../config/kubeconfig";
+import { currentContext, kubeconfigFiles, kubeconfigProblem } from "../../kube/kubeconfig";
 import type { AddonType } from "../../config/schema";
 import type { Addon } from "../../config/model";
 import { DEFAULT_OP } from "../../config/genesis-secret";
-import { PLUGIN_FIX, TOOLS, installedK8sPlugins, k8sPluginVersion, versionOf, whichOf } from "../../tools";
-import { EXIT } from "../exit-codes";
+import {
+  PLUGIN_FIX,
+  TOOLS,
+  installedK8sPlugins,
+  k8sPluginVersion,
+  versionOf,
+  whichOf,
+} from "../../process/tools";
+import { EXIT } from "../../errors/exit-codes";
 import { SECRETS_FIX, backendOf, readPassphraseFile, secretsSource } from "../cluster-stack";
 import { loadTarget, optionalCluster, projectOf, type GlobalOptions } from "../project";
 

@@ -8,10 +8,10 @@ import { access, mkdir, open, writeFile } from "node:fs/promises";
 import { EDITOR_SCHEMA_FILE } from "../schema-files";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { expandHome } from "../../config/kubeconfig";
+import { expandHome } from "../../kube/kubeconfig";
 import * as path from "node:path";
 import type { Command } from "commander";
-import { TAZUNA_VERSION } from "../../version";
+import { TAZUNA_VERSION } from "../../process/version";
 import { UsageError } from "../errors";
 import { builtInProjectName, type GlobalOptions } from "../project";
 

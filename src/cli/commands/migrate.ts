@@ -7,11 +7,11 @@
  */
 import type { Command } from "commander";
 import { renderAll, type K8sObject } from "../../render";
-import { splitApiVersion } from "../../render/objects";
+import { splitApiVersion } from "../../kube/objects";
 import { readGoState, GO_STATE_NAMESPACE, type GoStateEntry } from "../../live/go-state";
-import { kubectl } from "../../live/kubectl";
+import { kubectl } from "../../kube/kubectl";
 import { installedObjects } from "../../state/inventory";
-import { excludesFor } from "../../program/urns";
+import { excludesFor } from "../../resources/urns";
 import { entryKey } from "../../release/inventory";
 import { openClusterStack } from "../cluster-stack";
 import { UsageError } from "../errors";

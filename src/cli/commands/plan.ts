@@ -1,7 +1,7 @@
 /** `tazuna plan`: what apply would do; exit 0 (with --detailed-exitcode: 2 when something changes). */
 import type { Command } from "commander";
 import { describeSources } from "../../config/var-flags";
-import { EXIT } from "../exit-codes";
+import { EXIT } from "../../errors/exit-codes";
 import { formatSteps, planSteps } from "../steps";
 import { runPerCluster, type ClusterCommand } from "../per-cluster";
 import type { GlobalOptions } from "../project";

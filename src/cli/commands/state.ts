@@ -8,7 +8,7 @@ import { planSteps } from "../steps";
 import { labelParts } from "../../release/plan";
 import type { Step } from "../results";
 import { installedObjects } from "../../state/inventory";
-import { EXIT } from "../exit-codes";
+import { EXIT } from "../../errors/exit-codes";
 import { runPerCluster, type ClusterCommand } from "../per-cluster";
 import type { GlobalOptions } from "../project";
 import {

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { addonsIn, objectsIn } from "../../state/inventory";
 import { stateResources } from "../../state/resources";
-import { EXIT } from "../exit-codes";
+import { EXIT } from "../../errors/exit-codes";
 import { runPerCluster, type ClusterCommand } from "../per-cluster";
 import type { GlobalOptions } from "../project";
 import { SCHEMA_VERSION, StatusSchema, type StatusResult } from "../results";

@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { UsageError } from "../errors";
-import { EXIT } from "../exit-codes";
+import { EXIT } from "../../errors/exit-codes";
 import { report, type Outcome } from "../fan-out";
 import type { ClusterPlan } from "../markdown";
 import type { ClusterCommand } from "../per-cluster";

@@ -1,11 +1,11 @@
 /**
  * `tazuna verify`: the CI job that proves a tazuna.yaml can rebuild a
- * cluster, on a throwaway local control plane (src/cluster/verify.ts).
+ * cluster, on a throwaway local control plane (src/cli/verify.ts).
  */
 import { noteTarget, withReport } from "../report";
 import type { Command } from "commander";
 import type { StackSettings } from "../../config/settings";
-import { EXIT } from "../exit-codes";
+import { EXIT } from "../../errors/exit-codes";
 import { log, print } from "../output";
 import { loadTarget, optionalCluster, withFlags, type GlobalOptions } from "../project";
 import { SCHEMA_VERSION, type VerifyResult } from "../results";
@@ -49,7 +49,7 @@ export function register(program: Command, globals: () => GlobalOptions): void {
       const { context: _c, kubeconfig: _k, rebindTo: _r, clusterUid: _u, ...settings } = flagged;
       // The engine and the control plane load only when verify runs (start-up stays light).
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { verify } = require("../../cluster/verify") as typeof import("../../cluster/verify");
+      const { verify } = require("../verify") as typeof import("../verify");
       noteTarget(
         { ...t, cluster: cluster?.name ?? "throwaway", settings: flagged },
         "verify applies to a throwaway local control plane of its own, never to the stack's cluster",

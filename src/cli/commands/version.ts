@@ -1,7 +1,7 @@
 /** `tazuna version`: Tazuna, the Pulumi engine, the provider plugin and the render tools. */
 import type { Command } from "commander";
-import { TOOLS, installedK8sPlugins, versionOf } from "../../tools";
-import { TAZUNA_VERSION, versionLine } from "../../version";
+import { TOOLS, installedK8sPlugins, versionOf } from "../../process/tools";
+import { TAZUNA_VERSION, versionLine } from "../../process/version";
 
 export function register(program: Command): void {
   program

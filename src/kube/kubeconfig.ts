@@ -8,8 +8,10 @@ import { homedir } from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
-import { execa } from "../exec";
-import type { StackSettings } from "./settings";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { execa } from "../process/exec";
+import { GuardError } from "../errors/guard";
+import type { StackSettings } from "../config/settings";
 
 export function expandHome(p: string): string {
   return p === "~" || p.startsWith("~/") ? path.join(homedir(), p.slice(1)) : p;
@@ -113,4 +115,27 @@ export function kubeconfigProblem(files: string[], context?: string): Kubeconfig
   if (context !== undefined && !known.includes(context))
     return { kind: "no such context", files, context, known };
   return undefined;
+}
+
+/** The kubeconfig at a path, or ("") the $KUBECONFIG list as kubectl merges it. */
+export async function loadKubeconfig(kubeconfig: string, context: string): Promise<KubeConfig> {
+  // The client loads only when a cluster is asked: `--help` and `check` never need it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const client = require("@kubernetes/client-node") as typeof import("@kubernetes/client-node");
+  const kc = new client.KubeConfig();
+  if (kubeconfig) kc.loadFromFile(kubeconfig);
+  else kc.loadFromString(await mergedKubeconfig());
+  if (!kc.getContextObject(context)) {
+    throw new GuardError(
+      `kubeconfig ${kubeconfig || `KUBECONFIG=${process.env.KUBECONFIG ?? ""}`} has no context "${context}" (it has: ${
+        kc
+          .getContexts()
+          .map((c) => c.name)
+          .join(", ") || "none"
+      })`,
+      "fix tazuna:context in the stack file, or tazuna:kubeconfig / KUBECONFIG",
+    );
+  }
+  kc.setCurrentContext(context);
+  return kc;
 }

@@ -5,7 +5,7 @@
  * the same flags inside their dynamic provider, whose code is stored in
  * state and so cannot import this.
  */
-import { execa } from "../exec";
+import { execa } from "../process/exec";
 
 /** Where a cluster is: a kubeconfig path ("" = the $KUBECONFIG list, merged by kubectl) and a context. */
 export interface ClusterAccess {

@@ -6,8 +6,8 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 
-// src/version.ts and dist/version.js both sit one folder below package.json.
-const pkg = JSON.parse(readFileSync(path.join(__dirname, "..", "package.json"), "utf8")) as {
+// src/process/version.ts and dist/process/version.js both sit two folders below package.json.
+const pkg = JSON.parse(readFileSync(path.join(__dirname, "../..", "package.json"), "utf8")) as {
   version: string;
 };
 
@@ -21,7 +21,7 @@ interface BuildInfo {
 function buildInfo(): BuildInfo {
   try {
     const raw = JSON.parse(
-      readFileSync(path.join(__dirname, "build-info.json"), "utf8"),
+      readFileSync(path.join(__dirname, "..", "build-info.json"), "utf8"),
     ) as Partial<BuildInfo>;
     return { commit: raw.commit ?? "unknown", date: raw.date ?? "unknown" };
   } catch {

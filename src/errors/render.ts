@@ -1,4 +1,4 @@
-import { scrub } from "../secrets/scrub";
+import { scrub } from "../process/scrub";
 
 /** A render tool failed; the message names the add-on, the exact command line and its stderr. */
 export class RenderError extends Error {

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { execa } from "./exec";
-import { OFFLINE_ENV } from "./engine/offline-env";
+import { OFFLINE_ENV } from "./offline-env";
 
 export interface Tool {
   name: string;

@@ -3,10 +3,11 @@
  * components so the CLI can read URNs without loading the Pulumi SDK.
  */
 
-import { RELEASE_TYPE } from "../release/inventory";
-
 /** The Pulumi type of an add-on component. */
 export const ADDON_TYPE = "tazuna:index:Addon";
+
+/** A release's resource type in state and in the engine's events. */
+export const RELEASE_TYPE = "pulumi-nodejs:dynamic/tazuna:Release";
 
 /**
  * A URN's parts: urn:pulumi:<stack>::<project>::<parent types$...$type>::<name>.

@@ -16,10 +16,10 @@ import type { StackSettings } from "../config/settings";
 import { openStack } from "../engine/workspace";
 import { destroyStack, formatDestroyed } from "../engine/destroy";
 import { tazunaProgram } from "../program/program";
-import { ApplyProgress } from "../cli/progress";
-import { planSteps } from "../cli/steps";
-import { LocalCluster } from "./control-plane";
-import { inventory, inventoryDiff } from "./inventory";
+import { ApplyProgress } from "./progress";
+import { planSteps } from "./steps";
+import { LocalCluster } from "../cluster/control-plane";
+import { inventory, inventoryDiff } from "../cluster/inventory";
 import { writingState } from "../state/resources";
 
 export interface VerifyStep {

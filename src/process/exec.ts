@@ -5,7 +5,7 @@
  * each command line goes to stderr first (secrets go on stdin or in files,
  * never on a command line; scrub() masks any value known to be secret).
  */
-import { scrub } from "./secrets/scrub";
+import { scrub } from "./scrub";
 
 type Execa = typeof import("execa");
 
