@@ -9,12 +9,13 @@ import { parse } from "yaml";
 import { z } from "zod";
 import { execa } from "../process/exec";
 import type { ChartEntry } from "./list";
+import { TazunaError } from "../errors/tazuna-error";
 
 const IndexSchema = z.object({
   entries: z.record(z.string(), z.array(z.object({ version: z.union([z.string(), z.number()]) }).loose())),
 });
 
-export class LatestError extends Error {
+export class LatestError extends TazunaError {
   constructor(where: string, why: string) {
     super(`${where}: ${why}`);
     this.name = "LatestError";

@@ -4,14 +4,22 @@ import { predecessors } from "../graph/order";
 
 const id = (name: string) => name.replace(/[^A-Za-z0-9_]/g, "_");
 
-/** How apply decides the add-on is ready: its gates beyond the built-in rollout checks, and its timeout. */
+/**
+ * What apply waits for before the add-on counts as applied: the built-in
+ * waits (config/readiness.ts) unless readiness.skip, each waitFor and test,
+ * and the timeout. Only an add-on with none of them is not awaited.
+ */
 function readinessOf(a: Addon): string {
-  if (a.readiness.skip) return "ready: not awaited";
   const extra = a.readiness.waitFor.length + a.tests.length;
-  return `ready: rollout${extra > 0 ? ` + ${extra} check(s)` : ""}, ${a.timeoutSeconds}s`;
+  if (a.readiness.skip && extra === 0) return "ready: not awaited";
+  const waits = [
+    ...(a.readiness.skip ? [] : ["built-in waits"]),
+    ...(extra > 0 ? [`${extra} check(s)`] : []),
+  ];
+  return `ready: ${waits.join(" + ")}, ${a.timeoutSeconds}s`;
 }
 
-export function toMermaid(decl: Declaration): string {
+export function toMermaid(decl: Pick<Declaration, "addons">): string {
   const deps = predecessors(decl.addons);
   const lines = ["graph TD"];
   for (const a of decl.addons) {
@@ -23,7 +31,7 @@ export function toMermaid(decl: Declaration): string {
   return lines.join("\n");
 }
 
-export function toDot(decl: Declaration): string {
+export function toDot(decl: Pick<Declaration, "addons">): string {
   const deps = predecessors(decl.addons);
   const lines = ["digraph tazuna {", "  rankdir=LR;", "  node [shape=box];"];
   for (const a of decl.addons) {

@@ -1,5 +1,6 @@
 /** The local control plane did not come up; `fix` says what to do about it. */
-export class ClusterStartError extends Error {
+import { TazunaError } from "../errors/tazuna-error";
+export class ClusterStartError extends TazunaError {
   constructor(
     readonly problem: string,
     readonly fix: string,

@@ -1,4 +1,5 @@
 /** Validation problems in tazuna.yaml or a stack file, each naming file, field, line and fix. */
+import { TazunaError } from "../errors/tazuna-error";
 
 export interface ConfigProblem {
   file: string;
@@ -14,7 +15,7 @@ export function formatProblem(p: ConfigProblem): string {
   return `${where}: ${p.field ? `${p.field}: ` : ""}${p.message}\n  fix: ${p.fix}`;
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends TazunaError {
   constructor(readonly problems: ConfigProblem[]) {
     super(
       `${problems.length} problem${problems.length === 1 ? "" : "s"} in the declaration; nothing was applied\n` +

@@ -7,8 +7,9 @@
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { isMap, isSeq, parseDocument, Scalar, type YAMLMap } from "yaml";
+import { TazunaError } from "../errors/tazuna-error";
 
-export class FixRefusedError extends Error {
+export class FixRefusedError extends TazunaError {
   constructor(file: string, why: string) {
     super(`${file}: check --fix refused: ${why}\n  fix: add name: to each entry of spec.manifests by hand`);
     this.name = "FixRefusedError";

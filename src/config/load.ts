@@ -33,6 +33,7 @@ import { loadGenesisSecret } from "./genesis-secret";
 import { renderTemplate, TemplateError } from "./template";
 import { re2Problem } from "./re2";
 import { TAZUNA_VERSION } from "../process/version";
+import { declaredReady } from "./readiness";
 
 const DEFAULT_TIMEOUT_SECONDS = 600;
 const SHORT_TEST_TIMEOUT_SECONDS = 300;
@@ -343,10 +344,7 @@ function toCheck(
       kind: w.kind,
       objectName: w.name,
       ...(w.namespace ? { namespace: w.namespace } : {}),
-      how: {
-        type: "wait",
-        forExpr: w.condition ? `condition=${w.condition}` : `jsonpath=${w.jsonpath ?? ""}`,
-      },
+      ready: declaredReady(w),
       successes: 1,
       failures: 0,
       intervalSeconds: 1,
@@ -380,10 +378,10 @@ function toCheck(
     kind: block.resource.kind,
     objectName: block.name,
     ...(block.namespace ? { namespace: block.namespace } : {}),
-    how:
+    ready:
       t.type === "WaitUntil"
         ? { type: "cel", condition: t.waitUntil?.condition ?? "" }
-        : { type: "exists", shouldExist: t.existNonExist?.shouldExist ?? false },
+        : { type: t.existNonExist?.shouldExist ? "exists" : "absent" },
     successes: t.minConsecutiveSuccessCount || 1,
     failures: t.minConsecutiveFailureCount ?? 0,
     intervalSeconds: t.intervalSeconds || 2,

@@ -1,4 +1,5 @@
 /** The declaration after loading: add-ons with resolved paths, ready for graph and render. */
+import type { ReadyWhen } from "./readiness";
 import type { AddonType, IgnoreField, ManifestEntry, Provider, Wait } from "./schema";
 import type { GenesisSecret } from "./genesis-secret";
 import type { Hint } from "./hints";
@@ -23,10 +24,7 @@ export interface Check {
   kind: string;
   objectName: string;
   namespace?: string;
-  how:
-    | { type: "wait"; forExpr: string }
-    | { type: "cel"; condition: string }
-    | { type: "exists"; shouldExist: boolean };
+  ready: ReadyWhen;
   successes: number;
   failures: number;
   intervalSeconds: number;

@@ -6,6 +6,7 @@
  */
 import { readFile } from "node:fs/promises";
 import * as path from "node:path";
+import { TazunaError } from "../errors/tazuna-error";
 
 type Render = (name: string, text: string, env: string) => { output?: string; error?: string };
 
@@ -37,7 +38,7 @@ async function load(): Promise<Render> {
   return (globalThis as unknown as { tazunaGoTemplate: Render }).tazunaGoTemplate;
 }
 
-export class TemplateError extends Error {
+export class TemplateError extends TazunaError {
   constructor(readonly detail: string) {
     super(detail);
     this.name = "TemplateError";

@@ -13,10 +13,14 @@ import { OFFLINE_ENV } from "../process/offline-env";
 import { LOG_LEVEL_ENV, traceCommand } from "../process/exec";
 import { TRACE_PARENT_ENV, inSpan, tracingOn } from "../trace/tracing";
 import { withEnv } from "../program/run-env";
+import { FAILURES_ENV, failuresMark, failuresSince } from "../errors/failures";
+import { scratchDir } from "../process/temp";
+import { typedEngineError } from "./errors";
+import { TazunaError } from "../errors/tazuna-error";
 
 export { OFFLINE_ENV };
 
-export class EngineNotFoundError extends Error {
+export class EngineNotFoundError extends TazunaError {
   constructor(detail: string) {
     super(`the pulumi CLI was not found (${detail})\n  fix: ${missingFix("pulumi")}`);
     this.name = "EngineNotFoundError";
@@ -63,7 +67,9 @@ export function pulumiCommand(): Promise<PulumiCommand> {
 type Run = (args: string[], cwd: string, env: Record<string, string>, ...rest: unknown[]) => Promise<unknown>;
 
 /**
- * PulumiCommand has no hooks; its `run` is wrapped. Traced runs get a span
+ * PulumiCommand has no hooks; its `run` is wrapped. A failed engine command
+ * becomes a typed error (engine/errors.ts) from what Tazuna's code recorded
+ * inside it (errors/failures.ts). Traced runs get a span
  * per engine command, whose context the engine's processes continue
  * (TAZUNA_TRACEPARENT; the built-in program reads it in this process). At
  * --log-level debug, each engine command line goes to stderr, and the
@@ -77,7 +83,32 @@ function wrapped(cmd: PulumiCommand): PulumiCommand {
   const debug = process.env[LOG_LEVEL_ENV] === "debug";
   if (debug)
     process.stderr.write(`debug: engine log: ${path.join(tmpdir(), "pulumi.INFO")} (the newest run's)\n`);
-  target.run = (args, cwd, env, ...rest) => {
+  const traced = tracedRun(cmd, run, debug);
+  target.run = async (args, cwd, env, ...rest) => {
+    const file = await failuresFile();
+    const mark = failuresMark(file);
+    const mine = { [FAILURES_ENV]: file };
+    try {
+      // The built-in program runs in this process, so it reads the variable here too.
+      return await withEnv(mine, () => traced(args, cwd, { ...env, ...mine }, ...rest));
+    } catch (err) {
+      throw typedEngineError(err, failuresSince(file, mark));
+    }
+  };
+  return cmd;
+}
+
+let failures: Promise<string> | undefined;
+
+/** This process's failures file (errors/failures.ts), one for all its engine commands. */
+function failuresFile(): Promise<string> {
+  failures ??= scratchDir("failures").then((d) => d.write("failures.jsonl", ""));
+  return failures;
+}
+
+/** The engine command, in a span of its own when traced. */
+function tracedRun(cmd: PulumiCommand, run: Run, debug: boolean): Run {
+  return (args, cwd, env, ...rest) => {
     const logged = debug ? ["--logflow", "-v=3", ...args] : args;
     if (debug) traceCommand("pulumi", logged);
     if (!tracingOn()) return run.call(cmd, logged, cwd, env, ...rest);
@@ -91,5 +122,4 @@ function wrapped(cmd: PulumiCommand): PulumiCommand {
       );
     });
   };
-  return cmd;
 }

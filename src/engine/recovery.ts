@@ -14,6 +14,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { z } from "zod";
+import { StackLockedError } from "./errors";
 import { nameOf } from "../resources/urns";
 import { isAlive } from "../process/pids";
 import { exportedState, writingState } from "../state/resources";
@@ -61,8 +62,8 @@ interface Holder {
 
 /** The holders the engine names when it refuses a locked stack; empty for any other error. */
 export function lockHolders(err: unknown): Holder[] {
-  const text = `${(err as { stderr?: unknown }).stderr ?? ""}\n${err instanceof Error ? err.message : ""}`;
-  if (!/the stack is currently locked/.test(text)) return [];
+  if (!(err instanceof StackLockedError)) return [];
+  const text = err.engineText;
   const seen = new Map<string, Holder>();
   for (const m of text.matchAll(/created by \S*?@(\S+) \(pid (\d+)\) at (\S+)/g))
     seen.set(m[0], { host: m[1] ?? "", pid: Number(m[2]), at: m[3] ?? "" });

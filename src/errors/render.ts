@@ -1,7 +1,8 @@
 import { scrub } from "../process/scrub";
+import { TazunaError } from "./tazuna-error";
 
 /** A render tool failed; the message names the add-on, the exact command line and its stderr. */
-export class RenderError extends Error {
+export class RenderError extends TazunaError {
   constructor(
     readonly addon: string,
     readonly command: string,
@@ -33,7 +34,7 @@ function reason(stderr: string): string {
 }
 
 /** Two add-ons (or one, twice) render the same object: it can have one owner only. */
-export class DuplicateObjectError extends Error {
+export class DuplicateObjectError extends TazunaError {
   constructor(
     readonly object: string,
     readonly addons: readonly string[],

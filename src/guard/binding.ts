@@ -5,6 +5,8 @@
  * explicit: set tazuna:rebindTo to the new cluster's kube-system UID.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { GuardError } from "../errors/guard";
+import { recordingOps } from "../errors/failures";
 import { ByPathResource, type Operations } from "../resources/by-path";
 import type { ClusterIdentity } from "./identity";
 
@@ -24,18 +26,19 @@ export function sameCluster(a: ClusterIdentity, b: ClusterIdentity): boolean {
 }
 
 /** Loaded by path in the engine's dynamic-provider process (see program/by-path.ts). */
-export const bindingOps: Operations<BindingProps> = {
+export const bindingOps: Operations<BindingProps> = recordingOps({
   async create(inputs) {
     return { id: inputs.uid, outs: inputs };
   },
   async diff(_id, olds, news) {
     const moved = !sameCluster(olds, news);
     if (moved && news.rebindTo !== news.uid) {
-      throw new Error(
-        `guard: context "${news.context}" now points at a different cluster than this stack was applied to.\n` +
+      throw new GuardError(
+        `context "${news.context}" now points at a different cluster than this stack was applied to.\n` +
           `  recorded: kube-system uid ${olds.uid}, CA ${olds.caFingerprint}, server ${olds.server}\n` +
           `  now:      kube-system uid ${news.uid}, CA ${news.caFingerprint}, server ${news.server}\n` +
-          `  nothing was applied. fix: point the context back at the recorded cluster, or re-bind on purpose with\n` +
+          `  nothing was applied`,
+        `point the context back at the recorded cluster, or re-bind on purpose with\n` +
           `  pulumi config set tazuna:rebindTo ${news.uid}   (or tazuna:rebindTo in the stack file)`,
       );
     }
@@ -45,7 +48,7 @@ export const bindingOps: Operations<BindingProps> = {
   async update(_id, _olds, news) {
     return { outs: news };
   },
-};
+});
 
 export class ClusterBinding extends ByPathResource {
   declare readonly uid: pulumi.Output<string>;

@@ -7,8 +7,9 @@
  */
 import * as https from "node:https";
 import type { KubeConfig } from "@kubernetes/client-node";
+import { TazunaError } from "../errors/tazuna-error";
 
-export class ApiError extends Error {
+export class ApiError extends TazunaError {
   constructor(
     readonly status: number,
     message: string,

@@ -10,7 +10,8 @@
 import { loadKubeconfig } from "../kube/kubeconfig";
 import { Client, type Ref } from "../kube/client";
 import { bounded } from "../release/apply";
-import { rolloutStatus } from "../release/ready";
+import { readyNow } from "../release/ready";
+import { builtInReady } from "../config/readiness";
 
 export type ObjectState = "Ready" | "NotReady" | "Missing" | "Error";
 
@@ -59,15 +60,23 @@ function generic(o: Obj): ObjectStatus | undefined {
   return undefined;
 }
 
+/** Kinds apply waits for (config/readiness.ts): ready as apply's gate has it, failures said first. */
+function asGate(kind: string, o: Obj): ObjectStatus | undefined {
+  const gate = builtInReady(kind);
+  if (gate?.type !== "rollout" && gate?.type !== "condition") return undefined;
+  const failed = kind === "Job" ? condition(o, "Failed") : undefined;
+  if (failed?.status === "True") return notReady(`job failed: ${said(failed)}`);
+  const names = kind === "CustomResourceDefinition" ? condition(o, "NamesAccepted") : undefined;
+  if (names?.status === "False") return notReady(said(names));
+  const r = readyNow(gate, kind, o);
+  return r.ok ? ready : notReady(r.out);
+}
+
 function byKind(kind: string, o: Obj): ObjectStatus {
+  const gated = asGate(kind, o);
+  if (gated) return gated;
   const st = o.status ?? {};
   switch (kind) {
-    case "Deployment":
-    case "StatefulSet":
-    case "DaemonSet": {
-      const r = rolloutStatus(kind, o);
-      return r.ok ? ready : notReady(r.out);
-    }
     case "ReplicaSet": {
       const want = typeof o.spec?.replicas === "number" ? o.spec.replicas : 1;
       const have = typeof st.readyReplicas === "number" ? st.readyReplicas : 0;
@@ -81,22 +90,12 @@ function byKind(kind: string, o: Obj): ObjectStatus {
         ? ready
         : notReady(`pod ${String(st.phase ?? "Pending")}, not ready`);
     }
-    case "Job": {
-      const failed = condition(o, "Failed");
-      if (failed?.status === "True") return notReady(`job failed: ${said(failed)}`);
-      return condition(o, "Complete")?.status === "True" ? ready : notReady("job not complete");
-    }
     case "PersistentVolumeClaim":
       return st.phase === "Bound" ? ready : notReady(`claim ${String(st.phase ?? "Pending")}, not bound`);
     case "Service": {
       if (o.spec?.type !== "LoadBalancer") return ready;
       const ingress = (st.loadBalancer as { ingress?: unknown[] } | undefined)?.ingress ?? [];
       return ingress.length > 0 ? ready : notReady("no load balancer address yet");
-    }
-    case "CustomResourceDefinition": {
-      const names = condition(o, "NamesAccepted");
-      if (names?.status === "False") return notReady(said(names));
-      return condition(o, "Established")?.status === "True" ? ready : notReady("not Established");
     }
     default:
       return ready;

@@ -16,6 +16,7 @@ import { redacted } from "../secrets/redact";
 import { Release } from "./release";
 import { formerManagersFromEnv } from "./run-env";
 import { entryKey, type Entry } from "../release/inventory";
+import { readyText } from "../config/readiness";
 
 export { ADDON_TYPE };
 
@@ -99,7 +100,7 @@ function adoptIdOf(o: K8sObject, adopt: Record<string, string> | undefined): str
  * every gate and runs the hooks as an upgrade.
  */
 function readinessDigest(gates: Gate[], hooks: K8sObject[]): string {
-  const checks = gates.map((g) => [g.target, g.namespace, g.forExpr, g.timeoutSeconds]);
+  const checks = gates.map((g) => [g.target, g.namespace, readyText(g.ready), g.timeoutSeconds]);
   return createHash("sha256")
     .update(JSON.stringify([checks, digestOf(hooks)]))
     .digest("hex")

@@ -21,6 +21,7 @@ import { AddonComponent } from "./addon";
 import { entryKey } from "../release/inventory";
 import { adoptFromEnv, destroyingFromEnv, onlyFromEnv, runFromEnv } from "./run-env";
 import { ClusterBinding } from "../guard/binding";
+import { recording } from "../errors/failures";
 import { checkContext, checkEnvironmentGuard } from "../guard/context";
 import { readIdentity, type ClusterIdentity } from "../guard/identity";
 import { checkPinned } from "../guard/pinned";
@@ -31,6 +32,7 @@ import { kubectlTarget } from "../kube/objects";
 import { kubectl } from "../kube/kubectl";
 import { isHook } from "../render/hooks";
 import { ownedFields, scaleTargets, type ScaleTarget } from "./ownership";
+import { TazunaError } from "../errors/tazuna-error";
 
 export interface ProgramContext {
   projectDir: string;
@@ -65,7 +67,7 @@ interface Target {
   destroying?: boolean;
 }
 
-export class StackSettingsError extends Error {
+export class StackSettingsError extends TazunaError {
   constructor(stack: string, detail: string) {
     super(
       `stacks/Pulumi.${stack}.yaml: ${detail}\n  fix: set it with pulumi config set (for example: pulumi config set tazuna:context my-cluster)`,
@@ -102,18 +104,6 @@ export function settingsFromConfig(stack: string): StackSettings {
   return { ...res.data, ...flags };
 }
 
-/** The gate's forExpr for a test (see WaitProps.forExpr). */
-function forExprOf(how: Check["how"]): string {
-  switch (how.type) {
-    case "wait":
-      return how.forExpr;
-    case "cel":
-      return `cel=${how.condition}`;
-    case "exists":
-      return how.shouldExist ? "exists" : "absent";
-  }
-}
-
 function testWait(t: Check, name: string, target: Target, deps: pulumi.Resource[]): WaitUntil {
   return new WaitUntil(
     name,
@@ -123,12 +113,12 @@ function testWait(t: Check, name: string, target: Target, deps: pulumi.Resource[
       context: target.context,
       target: kubectlTarget(t.kind, t.objectName, t.apiVersion),
       namespace: t.namespace ?? "",
-      forExpr: forExprOf(t.how),
+      ready: t.ready,
       timeoutSeconds: t.timeoutSeconds,
       successes: t.successes,
       failures: t.failures,
       intervalSeconds: t.intervalSeconds,
-      ...(t.how.type === "cel" ? { celModule: require.resolve(CEL_MODULE) } : {}),
+      ...(t.ready.type === "cel" ? { celModule: require.resolve(CEL_MODULE) } : {}),
       revision: "",
     },
     { dependsOn: deps },
@@ -202,7 +192,7 @@ export function registerGraph(
 /** The whole program for one stack; throws before registering anything when validation or the guard fails. */
 export function tazunaProgram(ctx: ProgramContext) {
   const run = `pulumi ${pulumi.runtime.isDryRun() ? "preview" : "up"} ${ctx.stackName}`;
-  return tracedProgram(run, { "tazuna.stack": ctx.stackName }, () => programFor(ctx));
+  return tracedProgram(run, { "tazuna.stack": ctx.stackName }, () => recording(() => programFor(ctx)));
 }
 
 async function programFor(ctx: ProgramContext) {

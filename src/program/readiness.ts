@@ -12,10 +12,12 @@ import type { Wait } from "../config/schema";
 import type { K8sObject } from "../kube/objects";
 import { kubectlTarget } from "../kube/objects";
 import type { Gate } from "../release/ready";
+import { TazunaError } from "../errors/tazuna-error";
+import { builtInReady, declaredReady } from "../config/readiness";
 
 export type { Gate };
 
-export class ReadinessError extends Error {
+export class ReadinessError extends TazunaError {
   constructor(addon: string, wait: Wait) {
     super(
       `add-on "${addon}": readiness.waitFor names ${wait.kind} ${wait.namespace ? `${wait.namespace}/` : ""}${wait.name}, ` +
@@ -24,13 +26,6 @@ export class ReadinessError extends Error {
     this.name = "ReadinessError";
   }
 }
-
-/** The kubectl wait --for value of a declared check: condition=Ready or jsonpath={...}=value. */
-export function waitExpression(w: Wait): string {
-  return w.condition ? `condition=${w.condition}` : `jsonpath=${w.jsonpath ?? ""}`;
-}
-
-const ROLLOUT_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet"]);
 
 function matches(o: K8sObject, w: Wait): boolean {
   return (
@@ -41,26 +36,19 @@ function matches(o: K8sObject, w: Wait): boolean {
   );
 }
 
-function builtInCheck(o: K8sObject): string | undefined {
-  if (ROLLOUT_KINDS.has(o.kind)) return "rollout";
-  if (o.kind === "Job") return "condition=Complete";
-  if (o.kind === "CustomResourceDefinition") return "condition=Established";
-  return undefined;
-}
-
 /** The checks that must pass before the add-on counts as applied. */
 export function readinessGates(a: Addon, objs: readonly K8sObject[]): Gate[] {
   for (const w of a.readiness.waitFor) {
     if (!objs.some((o) => matches(o, w))) throw new ReadinessError(a.name, w);
   }
   return objs.flatMap((o) => {
-    const checks = a.readiness.waitFor.filter((w) => matches(o, w)).map(waitExpression);
-    const builtIn = a.readiness.skip ? undefined : builtInCheck(o);
+    const checks = a.readiness.waitFor.filter((w) => matches(o, w)).map(declaredReady);
+    const builtIn = a.readiness.skip ? undefined : builtInReady(o.kind);
     if (builtIn) checks.unshift(builtIn);
-    return checks.map((forExpr) => ({
+    return checks.map((ready) => ({
       target: kubectlTarget(o.kind, o.metadata.name, o.apiVersion),
       namespace: o.metadata.namespace ?? "",
-      forExpr,
+      ready,
       timeoutSeconds: a.timeoutSeconds,
     }));
   });

@@ -8,6 +8,8 @@ import { loadKubeconfig } from "../kube/kubeconfig";
 import { Client } from "../kube/client";
 import { waitReady as waitUntilReady, type WaitSpec } from "../release/ready";
 import { inProviderSpan } from "../trace/spans";
+import { recordingOps } from "../errors/failures";
+import { readyText, type ReadyWhen } from "../config/readiness";
 
 export interface WaitProps extends WaitSpec {
   kubeconfig: string;
@@ -31,7 +33,11 @@ async function waitOnce(inputs: WaitProps): Promise<{ id: string; outs: WaitProp
   }
 }
 
-export const waitOps: Operations<WaitProps> = {
+/** A test recorded before readiness was a value kept kubectl's spelling of it (`forExpr`). */
+const readyTextOf = (olds: Omit<WaitProps, "ready"> & { ready?: ReadyWhen; forExpr?: string }): string =>
+  olds.ready ? readyText(olds.ready) : (olds.forExpr ?? "");
+
+export const waitOps: Operations<WaitProps> = recordingOps({
   // Create and update both wait; update runs when the watched object changed.
   create: (inputs) => waitReady(inputs),
   async update(_id, _olds, news) {
@@ -40,9 +46,9 @@ export const waitOps: Operations<WaitProps> = {
   async diff(_id, olds, news) {
     // Not the kubeconfig's path: where the credentials are found (a flag, a KUBECONFIG list)
     // is no change in what is checked, and the cluster binding guards which cluster it is.
-    const keys = ["target", "namespace", "forExpr", "context", "revision"] as const;
-    const changes = keys.some((k) => olds[k] !== news[k]);
+    const keys = ["target", "namespace", "context", "revision"] as const;
+    const changes = keys.some((k) => olds[k] !== news[k]) || readyTextOf(olds) !== readyText(news.ready);
     const moved = olds.target !== news.target || olds.namespace !== news.namespace;
     return { changes, replaces: moved ? ["target"] : [], deleteBeforeReplace: true };
   },
-};
+});

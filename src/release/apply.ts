@@ -8,6 +8,7 @@
  */
 import type { K8sObject } from "../kube/objects";
 import { ApiError, type Client, type Ref } from "../kube/client";
+import { TazunaError } from "../errors/tazuna-error";
 
 export type { Ref };
 
@@ -31,7 +32,7 @@ const isFirst = (o: K8sObject) => o.kind === "Namespace" || o.kind === "CustomRe
 
 const statusOf = (err: unknown): number | undefined => (err instanceof ApiError ? err.status : undefined);
 
-export class ApplyError extends Error {
+export class ApplyError extends TazunaError {
   constructor(
     readonly object: string,
     message: string,

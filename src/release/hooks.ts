@@ -10,10 +10,11 @@
 import type { Hook, HookPhase } from "../render/hooks";
 import { applyObject, deleteAll, refOf } from "./apply";
 import type { Client } from "../kube/client";
+import { TazunaError } from "../errors/tazuna-error";
 
 const HOOK_MANAGER = "tazuna-hooks";
 
-export class HookError extends Error {
+export class HookError extends TazunaError {
   override name = "HookError";
 }
 

@@ -19,6 +19,7 @@ import { runHooks } from "./hooks";
 import { configurePrune, pruneRule } from "./prune";
 import { HookSchema, type HookPhase } from "../render/hooks";
 import { inProviderSpan, inSpan } from "../trace/spans";
+import { recordingOps } from "../errors/failures";
 
 /** What the program hands the release for one run, in its manifest file. */
 export const ManifestSchema = z.object({
@@ -198,7 +199,7 @@ async function applyAndPrune(
 const readinessChanged = (old: ReleaseState, i: ReleaseInputs) =>
   old.readiness !== undefined && old.readiness !== i.readiness;
 
-export const releaseOps = {
+export const releaseOps = recordingOps({
   configure: async (req: pulumi.dynamic.ConfigureRequest): Promise<void> => {
     configurePrune(req.config.get("tazuna:prune"));
   },
@@ -245,4 +246,4 @@ export const releaseOps = {
       }
     });
   },
-};
+});

@@ -10,17 +10,15 @@ import { JSONPath } from "jsonpath-plus";
 import { z } from "zod";
 import { ApiError, type Client, UnknownKindError, type Ref } from "../kube/client";
 import { evaluateCel } from "./cel-deadline";
+import { TazunaError } from "../errors/tazuna-error";
+import { ReadyWhenSchema, readyText, type ReadyWhen } from "../config/readiness";
 
 /** One readiness check on one object. */
 export interface Check {
   /** kubectl's TYPE[.VERSION][.GROUP]/NAME. */
   target: string;
   namespace: string;
-  /**
-   * "rollout"; a kubectl wait --for value (condition=Ready,
-   * jsonpath={...}=value); "cel=<condition>"; or "exists" / "absent".
-   */
-  forExpr: string;
+  ready: ReadyWhen;
   /** Where the CEL implementation is on this machine (only for cel=). */
   celModule?: string;
 }
@@ -29,7 +27,7 @@ export interface Check {
 export const GateSchema = z.object({
   target: z.string(),
   namespace: z.string(),
-  forExpr: z.string(),
+  ready: ReadyWhenSchema,
   timeoutSeconds: z.number(),
 });
 export type Gate = z.infer<typeof GateSchema>;
@@ -177,21 +175,34 @@ export async function checkOnce(api: Client, check: Check, msLeft: number): Prom
       apiVersion,
       ...(check.namespace ? { namespace: check.namespace } : {}),
     } as Ref);
-    const expr = check.forExpr;
-    if (expr === "exists" || expr === "absent") {
-      const ok = (live !== undefined) === (expr === "exists");
+    const ready = check.ready;
+    if (ready.type === "exists" || ready.type === "absent") {
+      const ok = (live !== undefined) === (ready.type === "exists");
       return { ok, out: live ? "the object exists" : "the object does not exist" };
     }
     if (!live) return { ok: false, out: `${check.target} not found` };
-    if (expr === "rollout") return rolloutStatus(t.kind, live as Obj);
-    if (expr.startsWith("condition=")) return conditionMet(live as Obj, expr.slice("condition=".length));
-    if (expr.startsWith("jsonpath=")) return jsonpathMet(live as Obj, expr.slice("jsonpath=".length));
-    if (expr.startsWith("cel=")) return await celMet(check.celModule ?? "", expr.slice(4), live, msLeft);
-    return { ok: false, out: `unknown check ${expr}`, permanent: true };
+    if (ready.type === "cel") return await celMet(check.celModule ?? "", ready.condition, live, msLeft);
+    return readyNow(ready, t.kind, live as Obj);
   } catch (err) {
     const permanent =
       err instanceof UnknownKindError || (err instanceof ApiError && PERMANENT_STATUS.has(err.status));
     return { ok: false, out: (err as Error).message, permanent };
+  }
+}
+
+/** Whether a live object is ready now, by a check that needs nothing but the object. */
+export function readyNow(
+  ready: Exclude<ReadyWhen, { type: "cel" | "exists" | "absent" }>,
+  kind: string,
+  live: Obj,
+): Outcome {
+  switch (ready.type) {
+    case "rollout":
+      return rolloutStatus(kind, live);
+    case "condition":
+      return conditionMet(live, ready.condition);
+    case "jsonpath":
+      return jsonpathMet(live, ready.jsonpath);
   }
 }
 
@@ -203,7 +214,7 @@ async function celMet(module: string, condition: string, live: unknown, ms: numb
   return { ok: outcome.value === true, out: `the condition is ${shown}` };
 }
 
-export class NotReadyError extends Error {
+export class NotReadyError extends TazunaError {
   override name = "NotReadyError";
 }
 
@@ -244,7 +255,7 @@ export async function waitReady(api: Client, spec: WaitSpec, stop?: AbortSignal)
     if (Date.now() + interval >= deadline) break;
     await new Promise((r) => setTimeout(r, interval));
   }
-  const what = spec.forExpr === "rollout" ? "rollout complete" : spec.forExpr;
+  const what = spec.ready.type === "rollout" ? "rollout complete" : readyText(spec.ready);
   const why =
     permanentInARow >= 3
       ? "cannot be checked: the API server's answer will not change by waiting"

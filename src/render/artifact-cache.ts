@@ -9,6 +9,7 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import * as path from "node:path";
 import { z } from "zod";
+import { TazunaError } from "../errors/tazuna-error";
 
 export const CacheModeSchema = z.enum(["reuse", "refresh", "offline"]);
 export type CacheMode = z.infer<typeof CacheModeSchema>;
@@ -21,7 +22,7 @@ export function setCacheMode(m: CacheMode): void {
 
 export const cacheMode = (): CacheMode => mode;
 
-export class CacheFlagsError extends Error {
+export class CacheFlagsError extends TazunaError {
   constructor() {
     super(
       "--no-cache and --offline contradict each other: one asks the registry again, the other never asks it\n  fix: pass one of them",

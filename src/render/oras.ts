@@ -22,6 +22,7 @@ import { rememberSecret } from "../process/scrub";
 import { HINT_FILE, hintFileFor, loadHint } from "../config/hints";
 import { formatProblem, type ConfigProblem } from "../config/errors";
 import { DIGEST, artifactCacheDir, blobDir, cacheMode, cachedDigest, rememberDigest } from "./artifact-cache";
+import { TazunaError } from "../errors/tazuna-error";
 
 type Oras = NonNullable<Addon["oras"]>;
 
@@ -77,7 +78,7 @@ export interface ArchiveLimits {
 /** What the Go tool allows (10,000 entries), and 1 GiB of content. */
 export const ARCHIVE_LIMITS: ArchiveLimits = { entries: 10_000, bytes: 1024 ** 3 };
 
-export class ArchiveError extends Error {
+export class ArchiveError extends TazunaError {
   constructor(archive: string, why: string) {
     super(`${archive}: refused, ${why}`);
     this.name = "ArchiveError";

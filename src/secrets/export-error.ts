@@ -1,5 +1,6 @@
 /** A bulk export that cannot go on, and how to fix it (kept apart so the CLI's error printer loads nothing else). */
-export class ExportError extends Error {
+import { TazunaError } from "../errors/tazuna-error";
+export class ExportError extends TazunaError {
   constructor(message: string, fix: string) {
     super(`${message}\n  fix: ${fix}`);
     this.name = "ExportError";

@@ -12,9 +12,10 @@ import { parse as parseYaml } from "yaml";
 import { execa } from "../process/exec";
 import type { VarReference } from "../config/schema";
 import { rememberSecret } from "../process/scrub";
+import { TazunaError } from "../errors/tazuna-error";
 
 /** A reference that cannot be resolved: what and where, never a value. */
-export class SecretReferenceError extends Error {
+export class SecretReferenceError extends TazunaError {
   constructor(
     readonly reference: string,
     readonly reason: string,

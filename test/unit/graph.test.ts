@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { findCycle, layers, predecessors, selectByTags } from "../../src/graph/order";
 import type { Addon } from "../../src/config/model";
+import { toMermaid } from "../../src/cli/graph-formats";
 
 function addon(name: string, dependsOn: string[] = [], tags: string[] = []): Addon {
   return {
@@ -83,5 +84,26 @@ describe("graph order", () => {
   it("--tags on a file without dependsOn pulls in nothing", () => {
     const sel = selectByTags([addon("a", [], ["x"]), addon("b", [], ["y"])], ["y"]);
     assert.deepEqual([...sel.names], ["b"]);
+  });
+});
+
+describe("graph's readiness line", () => {
+  const line = (a: Addon) => toMermaid({ addons: [a] }).split("\n")[1] ?? "";
+  const wait = { kind: "Deployment", name: "web" };
+
+  it("says what apply waits for: built-in waits, each waitFor and test, the timeout", () => {
+    assert.match(line(addon("a")), /ready: built-in waits, 60s/);
+    assert.match(
+      line({ ...addon("a"), readiness: { skip: false, waitFor: [wait] } }),
+      /ready: built-in waits \+ 1 check\(s\), 60s/,
+    );
+  });
+
+  it("readiness.skip drops only the built-in waits: declared ones are still awaited", () => {
+    assert.match(
+      line({ ...addon("a"), readiness: { skip: true, waitFor: [wait] } }),
+      /ready: 1 check\(s\), 60s/,
+    );
+    assert.match(line({ ...addon("a"), readiness: { skip: true, waitFor: [] } }), /ready: not awaited/);
   });
 });

@@ -1,6 +1,8 @@
 /** kstatus' rules, as `tazuna status` applies them to each object. */
 import { strict as assert } from "node:assert";
 import { statusOf } from "../../src/live/object-status";
+import { builtInReady } from "../../src/config/readiness";
+import { readyNow } from "../../src/release/ready";
 
 const cond = (type: string, status: string, reason?: string) => ({
   type,
@@ -12,7 +14,7 @@ describe("object status (kstatus rules)", () => {
   it("kinds with their own rule", () => {
     const job = (conditions: unknown[]) => statusOf({ kind: "Job", status: { conditions } });
     assert.equal(job([cond("Complete", "True")]).state, "Ready");
-    assert.deepEqual(job([]), { state: "NotReady", reason: "job not complete" });
+    assert.deepEqual(job([]), { state: "NotReady", reason: "no condition Complete yet" });
     assert.match(
       job([cond("Failed", "True", "BackoffLimitExceeded")]).reason,
       /job failed: Failed=True \(BackoffLimitExceeded\)/,
@@ -92,5 +94,35 @@ describe("object status (kstatus rules)", () => {
       { state: "Ready", reason: "" },
       "the control: a plain object exists, so it is Ready",
     );
+  });
+
+  it("agrees with apply's gate for every kind apply waits for (one definition of ready)", () => {
+    const samples: Record<string, unknown>[] = [
+      { kind: "Job", status: { conditions: [cond("Complete", "True")] } },
+      { kind: "Job", status: { conditions: [cond("Complete", "False")] } },
+      { kind: "CustomResourceDefinition", status: { conditions: [cond("Established", "True")] } },
+      { kind: "CustomResourceDefinition", status: {} },
+      {
+        kind: "Deployment",
+        metadata: { generation: 1 },
+        spec: { replicas: 1 },
+        status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1, availableReplicas: 1 },
+      },
+      {
+        kind: "Deployment",
+        metadata: { generation: 2 },
+        spec: { replicas: 1 },
+        status: { observedGeneration: 1 },
+      },
+    ];
+    let ready = 0;
+    for (const o of samples) {
+      const gate = builtInReady(String(o.kind));
+      assert.ok(gate && (gate.type === "rollout" || gate.type === "condition"), String(o.kind));
+      const applied = readyNow(gate, String(o.kind), o).ok;
+      assert.equal(statusOf(o).state === "Ready", applied, JSON.stringify(o));
+      if (applied) ready++;
+    }
+    assert.equal(ready, 3, "the control: half the samples are ready");
   });
 });

@@ -200,7 +200,7 @@ describe("program graph (Pulumi mocks)", function () {
       {
         target: "Deployment.v1.apps/ingress-web",
         namespace: "default",
-        forExpr: "rollout",
+        ready: { type: "rollout" },
         timeoutSeconds: 120,
       },
     ]);
