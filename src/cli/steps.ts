@@ -4,7 +4,7 @@ import type { EngineEvent, Stack, StepEventMetadata } from "@pulumi/pulumi/autom
 import { z } from "zod";
 import { scratchDir } from "../process/temp";
 import { InventorySchema, keyOf } from "../release/inventory";
-import { RELEASE_TYPE } from "../resources/urns";
+import { RELEASE_TYPE, WAIT_TYPE } from "../resources/urns";
 import { PLAN_DIR_ENV, ReleasePlanSchema, objectLabel, planFileOf, whyKept } from "../release/plan";
 import type { Step } from "./results";
 import { leftBy, type PruneRule } from "../release/prune";
@@ -20,14 +20,14 @@ const CONTAINERS = new Set(["pulumi:pulumi:Stack", ADDON_TYPE]);
 export function addonOf(urn: string, parent?: string): string {
   const a = addonOfResource({ urn, parent });
   if (a !== undefined) return a;
-  return urnParts(urn).typePath.endsWith("WaitUntil") ? "(tests)" : "(cluster)";
+  return urnParts(urn).type === WAIT_TYPE ? "(tests)" : "(cluster)";
 }
 
 function objectOf(urn: string): string {
   const { type, name } = urnParts(urn);
   if (type.startsWith("kubernetes:")) return `${type.replace(/^kubernetes:/, "")} ${name}`;
   // Inside an add-on: a gate of a release recorded before its gates moved into it, leaving state.
-  if (type.endsWith("WaitUntil"))
+  if (type === WAIT_TYPE)
     return inAddon(urn) ? `readiness ${name.split(":").slice(2).join(":")}` : `test ${name}`;
   return type.split(":").pop() ?? type;
 }

@@ -7,7 +7,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { GuardError } from "../errors/guard";
 import { recordingOps } from "../errors/failures";
-import { ByPathResource, type Operations } from "../resources/by-path";
+import { ByPathResource, operationsAt, type Operations } from "../resources/by-path";
 import type { ClusterIdentity } from "./identity";
 
 export interface BindingProps extends ClusterIdentity {
@@ -55,6 +55,12 @@ export class ClusterBinding extends ByPathResource {
   declare readonly caFingerprint: pulumi.Output<string>;
 
   constructor(name: string, props: BindingProps, opts?: pulumi.CustomResourceOptions) {
-    super("ClusterBinding", name, { ...props }, { file: __filename, exportName: "bindingOps" }, opts);
+    super(
+      "ClusterBinding",
+      name,
+      { ...props },
+      operationsAt<typeof import("./binding")>(__filename, "bindingOps"),
+      opts,
+    );
   }
 }

@@ -8,11 +8,10 @@ import { stateResources } from "../state/resources";
 import { sameCluster, type BindingProps } from "./binding";
 import { GuardError } from "../errors/guard";
 import { readIdentity, type ClusterIdentity } from "./identity";
+import { BINDING_TYPE } from "../resources/urns";
 
 /** The identity of the cluster behind a context now (GuardError when it cannot be read). */
 export const liveIdentity = readIdentity;
-
-const BINDING_TYPE = "pulumi-nodejs:dynamic/tazuna:ClusterBinding";
 
 export async function recordedBinding(stack: Stack): Promise<BindingProps | undefined> {
   const res = (await stateResources(stack)).find((r) => r.type === BINDING_TYPE);

@@ -33,6 +33,7 @@ import { kubectl } from "../kube/kubectl";
 import { isHook } from "../render/hooks";
 import { ownedFields, scaleTargets, type ScaleTarget } from "./ownership";
 import { TazunaError } from "../errors/tazuna-error";
+import { BINDING_NAME, addonTestName, specTestName } from "../resources/urns";
 
 export interface ProgramContext {
   projectDir: string;
@@ -134,7 +135,7 @@ export function registerGraph(
   scaled: ScaleTarget[] = scaleTargets([...rendered.values()].flat()),
 ) {
   return withoutRegistrationStacks(() => {
-    const binding = new ClusterBinding("cluster", {
+    const binding = new ClusterBinding(BINDING_NAME, {
       ...target.identity,
       context: target.context,
       rebindTo: target.rebindTo,
@@ -176,12 +177,12 @@ export function registerGraph(
           dependsOn: [binding, ...(deps.get(a.name) ?? []).flatMap((d) => gates.get(d) ?? [])],
         },
       );
-      const tests = a.tests.map((t) => testWait(t, `${a.name}-test-${t.name}`, target, [comp]));
+      const tests = a.tests.map((t) => testWait(t, addonTestName(a.name, t.name), target, [comp]));
       gates.set(a.name, [comp, ...tests]);
       components[a.name] = comp;
     }
     const all = [...gates.values()].flat();
-    decl.tests.forEach((t) => testWait(t, `test-${t.name}`, target, all));
+    decl.tests.forEach((t) => testWait(t, specTestName(t.name), target, all));
     return {
       cluster: { uid: binding.uid, context: target.context },
       addons: Object.fromEntries(Object.entries(components).map(([n, c]) => [n, c.objectCount])),

@@ -5,7 +5,7 @@
  * scratch folder, so state keeps the inventory, never an object.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ByPathResource } from "../resources/by-path";
+import { ByPathResource, operationsAt } from "../resources/by-path";
 import { scratchDir, type Scratch } from "../process/temp";
 import type { Manifest } from "../release/provider";
 import type { Entry } from "../release/inventory";
@@ -53,7 +53,11 @@ export class Release extends ByPathResource {
         kept: undefined,
         key: undefined,
       },
-      { file: require.resolve("../release/provider"), exportName: "releaseOps", deletes: true },
+      operationsAt<typeof import("../release/provider")>(
+        require.resolve("../release/provider"),
+        "releaseOps",
+        true,
+      ),
       { ...opts, additionalSecretOutputs: ["key"] },
     );
   }

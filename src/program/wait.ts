@@ -8,7 +8,7 @@
  * unchanged declaration stays a no-op.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { ByPathResource } from "../resources/by-path";
+import { ByPathResource, operationsAt } from "../resources/by-path";
 import type { WaitProps } from "./wait-ready";
 
 export type { WaitProps };
@@ -19,7 +19,7 @@ export class WaitUntil extends ByPathResource {
       "WaitUntil",
       name,
       { ...props },
-      { file: require.resolve("./wait-ready"), exportName: "waitOps" },
+      operationsAt<typeof import("./wait-ready")>(require.resolve("./wait-ready"), "waitOps"),
       opts,
     );
   }

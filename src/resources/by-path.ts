@@ -10,6 +10,7 @@
  * copies stored in state, need no code and stay right after a move or upgrade.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { dynamicType, type DynamicKind } from "./urns";
 
 /** What a provider's module exports under its name: the operations that need code. */
 export type Operations<P> = Required<
@@ -43,16 +44,33 @@ export function providerModule(file: string, exportName: string, deletes = false
   ].join("\n");
 }
 
+/** Where a resource's operations are: a module's file and the export that holds them. */
+export interface OperationsAt {
+  file: string;
+  exportName: string;
+  /** Delete runs the module's code too, from the path stored in state. */
+  deletes?: boolean;
+}
+
+/** The operations `exportName` of the module at `file`, the name checked against the module's type `M`. */
+export function operationsAt<M>(
+  file: string,
+  exportName: Extract<keyof M, string>,
+  deletes = false,
+): OperationsAt {
+  return { file, exportName, ...(deletes ? { deletes } : {}) };
+}
+
 /** A dynamic resource of type pulumi-nodejs:dynamic/tazuna:<kind>, its operations exported by `file`. */
 export class ByPathResource extends pulumi.CustomResource {
   constructor(
-    kind: string,
+    kind: DynamicKind,
     name: string,
     props: pulumi.Inputs,
-    operations: { file: string; exportName: string; deletes?: boolean },
+    operations: OperationsAt,
     opts?: pulumi.CustomResourceOptions,
   ) {
     const __provider = providerModule(operations.file, operations.exportName, operations.deletes);
-    super(`pulumi-nodejs:dynamic/tazuna:${kind}`, name, { ...props, __provider }, opts);
+    super(dynamicType(kind), name, { ...props, __provider }, opts);
   }
 }

@@ -6,8 +6,24 @@
 /** The Pulumi type of an add-on component. */
 export const ADDON_TYPE = "tazuna:index:Addon";
 
-/** A release's resource type in state and in the engine's events. */
-export const RELEASE_TYPE = "pulumi-nodejs:dynamic/tazuna:Release";
+/** The kinds of Tazuna's dynamic resources (resources/by-path.ts). */
+export type DynamicKind = "Release" | "WaitUntil" | "ClusterBinding";
+
+/** A dynamic resource's type in state and in the engine's events. */
+export const dynamicType = (kind: DynamicKind): string => `pulumi-nodejs:dynamic/tazuna:${kind}`;
+
+/** An add-on's release: one per add-on, named as the add-on, its component's only child. */
+export const RELEASE_TYPE = dynamicType("Release");
+/** A declared test (an add-on's or the spec's). */
+export const WAIT_TYPE = dynamicType("WaitUntil");
+/** The cluster binding: one per stack, named BINDING_NAME. */
+export const BINDING_TYPE = dynamicType("ClusterBinding");
+export const BINDING_NAME = "cluster";
+
+/** The resource name of an add-on's test (`**` in a URN pattern for all of them). */
+export const addonTestName = (addon: string, test: string): string => `${addon}-test-${test}`;
+/** The resource name of a spec-level test. */
+export const specTestName = (test: string): string => `test-${test}`;
 
 /**
  * A URN's parts: urn:pulumi:<stack>::<project>::<parent types$...$type>::<name>.
@@ -50,15 +66,7 @@ export function addonOf(r: { urn: string; parent?: string | undefined }): string
  */
 export function excludesFor(stackName: string, project: string, others: readonly string[]): string[] {
   const base = `urn:pulumi:${stackName}::${project}::`;
-  return [
-    `${base}**WaitUntil::test-**`,
-    ...others.flatMap((a) => [
-      `${base}${ADDON_TYPE}::${a}`,
-      // The add-on's release, named as the add-on.
-      `${base}${ADDON_TYPE}$${RELEASE_TYPE}::${a}`,
-      `${base}**WaitUntil::${a}-test-**`,
-    ]),
-  ];
+  return [`${base}**WaitUntil::${specTestName("**")}`, ...addonUrns(stackName, project, others)];
 }
 
 /** URN patterns of whole add-ons (component, release, tests): what `destroy --tags` targets. */
@@ -67,6 +75,6 @@ export function addonUrns(stackName: string, project: string, addons: readonly s
   return addons.flatMap((a) => [
     `${base}${ADDON_TYPE}::${a}`,
     `${base}${ADDON_TYPE}$${RELEASE_TYPE}::${a}`,
-    `${base}**WaitUntil::${a}-test-**`,
+    `${base}**WaitUntil::${addonTestName(a, "**")}`,
   ]);
 }
