@@ -23,7 +23,7 @@ import { execa } from "execa";
 import { parseAllDocuments, stringify } from "yaml";
 import { LocalCluster } from "../src/cluster/control-plane";
 import { builtInProjectName } from "../src/cli/project";
-import { loadDeclaration } from "../src/config/load";
+import { loadDeclaration } from "../src/declaration/load";
 import { layers } from "../src/graph/order";
 import { generateFoundation, upstreamFoundation } from "./generate";
 import { measured, median, type Measured } from "./measure";

@@ -16,9 +16,10 @@
 export { tazunaProgram, registerGraph, settingsFromConfig, StackSettingsError } from "./program/program";
 export type { ProgramContext } from "./program/program";
 export { AddonComponent, type AddonArgs } from "./program/addon";
-export { loadDeclaration, type LoadOptions } from "./config/load";
+export { loadDeclaration, type LoadOptions } from "./declaration/load";
 export { ConfigError, formatProblem, type ConfigProblem } from "./config/errors";
-export type { Addon, Declaration } from "./config/model";
+export type { Addon } from "./addon-types";
+export type { Declaration } from "./declaration/model";
 export type { StackSettings } from "./config/settings";
 export { GuardError } from "./errors/guard";
 export { TAZUNA_VERSION } from "./process/version";

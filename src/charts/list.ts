@@ -7,8 +7,9 @@
 import { readFile } from "node:fs/promises";
 import * as path from "node:path";
 import { parse } from "yaml";
-import type { Addon, Declaration } from "../config/model";
-import { helmfileReleases } from "../render/helmfile";
+import type { Addon } from "../addon-types";
+import type { Declaration } from "../declaration/model";
+import { helmfileReleases } from "../addon-types/helmfile";
 
 export interface ChartEntry {
   addon: string;

@@ -1,5 +1,6 @@
 /** `tazuna graph`: the add-on dependency graph as mermaid, dot or svg. */
-import type { Addon, Declaration } from "../config/model";
+import type { Addon } from "../addon-types";
+import type { Declaration } from "../declaration/model";
 import { predecessors } from "../graph/order";
 
 const id = (name: string) => name.replace(/[^A-Za-z0-9_]/g, "_");

@@ -8,7 +8,7 @@
  */
 import * as path from "node:path";
 import { kubeconfigFiles, kubeconfigPath, kubeconfigProblem } from "../kube/kubeconfig";
-import type { Declaration } from "../config/model";
+import type { Declaration } from "../declaration/model";
 import { checkContext, checkEnvironmentGuard } from "../guard/context";
 import { UsageError } from "./errors";
 import { stackFileLabel } from "../config/stack-file";

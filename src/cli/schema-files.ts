@@ -1,6 +1,7 @@
 /** The JSON Schema documents of `--output json` and of tazuna.yaml, generated from the zod schemas so they cannot drift apart. */
 import { z } from "zod";
-import { ManifestSchema, TazunaFileSchema } from "../config/schema";
+import { TazunaFileSchema } from "../config/schema";
+import { ManifestSchema } from "../declaration/manifest-schema";
 import { SCHEMAS, SCHEMA_VERSION } from "./results";
 
 export function jsonSchemas(): Record<string, Record<string, unknown>> {

@@ -1,6 +1,6 @@
-/** The declaration after loading: add-ons with resolved paths, ready for graph and render. */
+/** What a loaded add-on has in common, and a test as its gate runs it. */
 import type { ReadyWhen } from "./readiness";
-import type { AddonType, IgnoreField, ManifestEntry, Provider, Wait } from "./schema";
+import type { IgnoreField, Provider, Wait } from "./schema";
 import type { GenesisSecret } from "./genesis-secret";
 import type { Hint } from "./hints";
 
@@ -31,10 +31,14 @@ export interface Check {
   timeoutSeconds: number;
 }
 
-export interface Addon {
+/**
+ * What every loaded add-on has, whatever its type; an add-on of a given
+ * type adds its block (addon-types/: `Addon`).
+ */
+export interface AddonBase {
   name: string;
   description?: string;
-  type: AddonType;
+  type: string;
   /** `path` resolved against the folder of the root tazuna.yaml (as the Go tool does, included files too). */
   dir?: string;
   /** The root tazuna.yaml's folder; relative paths in type blocks resolve here. */
@@ -44,12 +48,6 @@ export interface Addon {
   namespace?: string;
   timeoutSeconds: number;
   readiness: { skip: boolean; waitFor: Wait[] };
-  kustomize?: ManifestEntry["kustomize"];
-  helmfile?: ManifestEntry["helmfile"];
-  helm?: ManifestEntry["helm"];
-  manifests?: ManifestEntry["manifests"];
-  plugin?: ManifestEntry["plugin"];
-  oras?: ManifestEntry["oras"];
   genesisSecret?: GenesisSecret;
   /** spec.providers, where a GenesisSecret's provider is looked up at apply time. */
   secretProviders?: Provider[];
@@ -64,20 +62,4 @@ export interface Addon {
   /** Created when missing, then left to Argo CD/Flux: never updated or deleted. */
   handOff: boolean;
   origin: Origin;
-}
-
-export interface Declaration {
-  file: string;
-  /** The environment the file was read for (-e / tazuna:environment), "" for none. */
-  environment: string;
-  addons: Addon[];
-  /** The guard in force: the root's patterns, or the chosen environment's. */
-  contextMatches: string[];
-  matchMode: "or" | "and";
-  /** Where those patterns are written, for messages. */
-  guardField: string;
-  /** spec.context_matches, which a chosen environment's patterns replace. */
-  rootContextMatches: string[];
-  providers: Provider[];
-  tests: Check[];
 }

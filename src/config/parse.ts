@@ -1,7 +1,7 @@
 /** Reads a YAML file keeping positions, so every problem can name its line. */
 import { readFile } from "node:fs/promises";
 import { LineCounter, parseDocument, isNode, type Document } from "yaml";
-import type { ConfigProblem } from "./errors";
+import { fieldPath, type ConfigProblem } from "./errors";
 
 export interface ParsedFile {
   file: string;
@@ -64,4 +64,18 @@ export function lineOf(parsed: ParsedFile, path: readonly PropertyKey[]): number
     if (isNode(node) && node.range) return parsed.lines.linePos(node.range[0]).line;
   }
   return undefined;
+}
+
+/**
+ * The one way a problem is made: at a path of a parsed file (its line found
+ * there), or at a path of a file not parsed (a line given, if known).
+ */
+export function problemAt(
+  where: ParsedFile | { file: string; line?: number | undefined },
+  path: readonly PropertyKey[],
+  message: string,
+  fix: string,
+): ConfigProblem {
+  const line = "doc" in where ? lineOf(where, path) : where.line;
+  return { file: where.file, field: fieldPath(path), line, message, fix };
 }

@@ -65,95 +65,29 @@ const GoVarSchema = z.discriminatedUnion("from", [
 
 export const VarSourceSchema = z.union([GoVarSchema, ShortVarSchema]);
 
-const KustomizeSchema = z.strictObject({
-  defaultNamespace: z.string().optional(),
-});
-
 /**
  * Values Tazuna passes to a render tool as arguments: each must have its
  * own format, so none can smuggle in a flag (`v1 --post-renderer x`) or
  * pass for one (a leading "-").
  */
-const ApiVersionSchema = z.string().regex(/^[A-Za-z0-9.-]+(\/[A-Za-z0-9.-]+){0,2}$/, {
+export const ApiVersionSchema = z.string().regex(/^[A-Za-z0-9.-]+(\/[A-Za-z0-9.-]+){0,2}$/, {
   message: "must be an API version like monitoring.coreos.com/v1 (or group/version/Kind), nothing else",
 });
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const NamespaceSchema = z.string().max(63).regex(DNS_LABEL, {
+export const NamespaceSchema = z.string().max(63).regex(DNS_LABEL, {
   message: "must be a Kubernetes namespace name: lower-case letters, digits and -, at most 63",
 });
-const ReleaseNameSchema = z
+export const ReleaseNameSchema = z
   .string()
   .max(53)
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, {
     message: "must be a helm release name: lower-case letters, digits, - and ., at most 53",
   });
 /** A chart, repository, version or reference: anything but an option. */
-const ArgumentSchema = z
+export const ArgumentSchema = z
   .string()
   .min(1)
   .refine((v) => !v.startsWith("-") && !/\s/.test(v), { message: "must not start with - or hold spaces" });
-
-const HelmfileSchema = z.strictObject({
-  vars: z.record(z.string(), VarSourceSchema).optional(),
-  environment: z.string().min(1).optional(),
-  includeCRDs: z.boolean().optional(),
-  defaultNamespace: z.string().optional(),
-  /** Value files merged over every release's values, relative to the helmfile's folder. */
-  extraValueFiles: z.array(z.string().min(1)).optional(),
-  wait: z.boolean().optional(),
-  /** The Go tool's limit for `wait`; here the add-on's readiness timeout. */
-  timeoutSeconds: z.number().int().min(0).optional(),
-  kubeVersion: z.union([z.literal(""), ArgumentSchema]).optional(),
-  /** helm's --api-versions: APIs the charts may test for with .Capabilities.APIVersions.Has. */
-  apiVersions: z.array(ApiVersionSchema).optional(),
-});
-
-const HelmSchema = z.strictObject({
-  /** A chart folder (relative to the file), a chart name in `repo`, or oci://registry/repo/chart. */
-  chart: ArgumentSchema.optional(),
-  /** For an http:// repository or registry (helm --plain-http). */
-  plainHTTP: z.boolean().optional(),
-  insecureSkipTLSVerify: z.boolean().optional(),
-  repo: ArgumentSchema.optional(),
-  version: ArgumentSchema.optional(),
-  releaseName: ReleaseNameSchema.optional(),
-  valuesFiles: z.array(z.string().min(1)).optional(),
-  values: z.record(z.string(), z.unknown()).optional(),
-  includeCRDs: z.boolean().optional(),
-  kubeVersion: ArgumentSchema.optional(),
-  /** helm's --api-versions: APIs the chart may test for with .Capabilities.APIVersions.Has. */
-  apiVersions: z.array(ApiVersionSchema).optional(),
-});
-
-const ManifestsSchema = z.strictObject({
-  /** Files or folders, relative to `path` when given, else to the file. */
-  files: z.array(z.string().min(1)).min(1).optional(),
-  recursive: z.boolean().optional(),
-});
-
-const PluginSchema = z.strictObject({
-  command: z.string().min(1),
-  args: z.array(z.string()).optional(),
-  env: z.record(z.string(), z.string()).optional(),
-});
-
-const OrasSchema = z.strictObject({
-  /** host/repo:tag or host/repo@sha256:... */
-  reference: ArgumentSchema,
-  /** A folder inside the artifact. */
-  target: z.string().optional(),
-  plainHTTP: z.boolean().optional(),
-  insecureSkipVerify: z.boolean().optional(),
-  auth: z
-    .strictObject({ username: z.string().optional(), password: z.string().optional() })
-    .nullable()
-    .optional(),
-  delegate: z.strictObject({
-    type: z.enum(["helmfile", "kustomize"]),
-    helmfile: HelmfileSchema.optional(),
-    kustomize: KustomizeSchema.optional(),
-  }),
-});
 
 /** A readiness check: wait until an object reaches a condition or a field value. */
 export const WaitSchema = z.strictObject({
@@ -213,23 +147,13 @@ const PluginTestSchema = z.strictObject({
 
 export const TestSchema = z.union([PluginTestSchema, ShortTestSchema]);
 
-const ReadinessSchema = z.strictObject({
+export const ReadinessSchema = z.strictObject({
   /** Skip the built-in waits (rollouts, CRDs Established, Jobs complete). */
   skip: z.boolean().optional(),
   waitFor: z.array(WaitSchema).optional(),
 });
 
-export const ADDON_TYPES = [
-  "kustomize",
-  "helmfile",
-  "helm",
-  "manifests",
-  "plugin",
-  "oras",
-  "genesissecret",
-] as const;
-
-const IgnoreFieldSchema = z.strictObject({
+export const IgnoreFieldSchema = z.strictObject({
   kind: z.string().min(1),
   /** Only this object; default: every object of the kind in the add-on. */
   name: z.string().min(1).optional(),
@@ -238,58 +162,6 @@ const IgnoreFieldSchema = z.strictObject({
 });
 
 export type IgnoreField = z.infer<typeof IgnoreFieldSchema>;
-
-export const ManifestSchema = z.strictObject({
-  // Optional only for an entry that holds includes, which the included add-ons replace (as in the Go tool).
-  name: z.string().optional().describe("The add-on's name: letters, digits, _ and -; unique in the file."),
-  description: z.string().optional(),
-  type: z
-    .enum(ADDON_TYPES)
-    .optional()
-    .describe("How the add-on is rendered; its block of the same name holds the settings."),
-  path: z.string().min(1).optional().describe("The folder or file rendered, relative to this file."),
-  tags: z.array(z.string().min(1)).optional().describe("Names to select add-ons with -t/--tags."),
-  dependsOn: z.array(z.string()).optional().describe("Add-ons applied and ready before this one."),
-  includes: z
-    .array(z.strictObject({ path: z.string().min(1) }))
-    .optional()
-    .describe("Other tazuna.yaml files whose add-ons replace this entry."),
-  namespace: NamespaceSchema.optional().describe(
-    "The namespace of the add-on's namespaced objects that name none.",
-  ),
-  timeout: DurationSchema.optional().describe('How long the add-on may take to become ready, e.g. "5m".'),
-  readiness: ReadinessSchema.optional().describe("What ready means beyond the built-in waits."),
-  kustomize: KustomizeSchema.optional(),
-  helmfile: HelmfileSchema.optional(),
-  helm: HelmSchema.optional(),
-  manifests: ManifestsSchema.optional(),
-  plugin: PluginSchema.optional(),
-  oras: OrasSchema.optional(),
-  genesisSecret: z
-    .strictObject({})
-    .optional()
-    .describe("The Go tool's GenesisSecret: the content is the file at `path`."),
-  tests: z
-    .array(TestSchema)
-    .optional()
-    .describe("Checks run after the add-on is ready; a failure stops the apply."),
-  pruneCrds: z
-    .boolean()
-    .optional()
-    .describe(
-      "Delete the add-on's CRDs (and so their custom resources) when it is removed; by default they are kept.",
-    ),
-  ignoreFields: z
-    .array(IgnoreFieldSchema)
-    .optional()
-    .describe(
-      "Fields Tazuna leaves to others (controllers, people): never applied, so never owned or fought over.",
-    ),
-  handOff: z
-    .boolean()
-    .optional()
-    .describe("Handed off to Argo CD/Flux: created when missing, then never updated or deleted by Tazuna."),
-});
 
 const MatchModeSchema = z.enum(["or", "and"]);
 
@@ -340,8 +212,6 @@ export const TazunaFileSchema = z.strictObject({
 });
 
 export type TazunaFile = z.infer<typeof TazunaFileSchema>;
-export type ManifestEntry = z.infer<typeof ManifestSchema>;
-export type AddonType = (typeof ADDON_TYPES)[number];
 export type Wait = z.infer<typeof WaitSchema>;
 export type Test = z.infer<typeof TestSchema>;
 export type PluginTest = z.infer<typeof PluginTestSchema>;

@@ -5,7 +5,7 @@
  * the whole context name: `prod` does not match `preprod-cluster`, and
  * `^kind-` matches only the name "kind-" (write `kind-.*`).
  */
-import type { Declaration } from "../config/model";
+import type { Declaration } from "../declaration/model";
 import { GuardError } from "../errors/guard";
 import { contextMatches } from "../config/re2";
 

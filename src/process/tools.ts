@@ -25,7 +25,10 @@ export function k8sPluginVersion(): string {
 export const PLUGIN_FIX = () =>
   `pulumi plugin install resource kubernetes v${k8sPluginVersion()}   (offline: add --file <path to pulumi-resource-kubernetes>)`;
 
-export const TOOLS: Record<"pulumi" | "kubectl" | "kustomize" | "helm" | "helmfile" | "oras", Tool> = {
+/** The programs Tazuna runs. */
+export type ToolName = "pulumi" | "kubectl" | "kustomize" | "helm" | "helmfile" | "oras";
+
+export const TOOLS: Record<ToolName, Tool> = {
   pulumi: {
     name: "pulumi",
     args: ["version"],

@@ -7,7 +7,7 @@
  * - CustomResourceDefinitions: condition Established
  * - every `readiness.waitFor` entry
  */
-import type { Addon } from "../config/model";
+import type { Addon } from "../addon-types";
 import type { Wait } from "../config/schema";
 import type { K8sObject } from "../kube/objects";
 import { kubectlTarget } from "../kube/objects";

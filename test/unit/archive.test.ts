@@ -9,7 +9,7 @@ import { mkdtemp, readdir, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { Header } from "tar";
-import { ArchiveError, unpackTarball } from "../../src/render/oras";
+import { ArchiveError, unpackTarball } from "../../src/render/archive";
 
 interface Entry {
   path: string;

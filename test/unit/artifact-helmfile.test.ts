@@ -1,6 +1,6 @@
 /** An artifact's helmfile (code from a registry) may not call the functions that reach outside it. */
 import { strict as assert } from "node:assert";
-import { outsideFunction } from "../../src/render/helmfile";
+import { outsideFunction } from "../../src/addon-types/helmfile";
 
 describe("an artifact's helmfile", () => {
   it("finds env, requiredEnv, exec and readFile in template actions", () => {

@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { execa } from "execa";
 import { checkContext } from "../../src/guard/context";
-import { loadDeclaration } from "../../src/config/load";
+import { loadDeclaration } from "../../src/declaration/load";
 import { GuardError } from "../../src/errors/guard";
 
 const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { findCycle, layers, predecessors, selectByTags } from "../../src/graph/order";
-import type { Addon } from "../../src/config/model";
+import type { Addon } from "../../src/addon-types";
 import { toMermaid } from "../../src/cli/graph-formats";
 
 function addon(name: string, dependsOn: string[] = [], tags: string[] = []): Addon {

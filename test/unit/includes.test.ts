@@ -3,7 +3,7 @@ import { strict as assert } from "node:assert";
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { loadDeclaration } from "../../src/config/load";
+import { loadDeclaration } from "../../src/declaration/load";
 
 describe("includes", () => {
   it("an entry with only includes needs no name; the included add-ons take its place, in order", async () => {

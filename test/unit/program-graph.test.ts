@@ -6,7 +6,8 @@
 import { strict as assert } from "node:assert";
 import { readFileSync, statSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
-import type { Addon, Declaration } from "../../src/config/model";
+import type { Addon } from "../../src/addon-types";
+import type { Declaration } from "../../src/declaration/model";
 import { ManifestSchema } from "../../src/release/provider";
 import type { K8sObject } from "../../src/kube/objects";
 

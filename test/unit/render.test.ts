@@ -3,8 +3,8 @@ import { strict as assert } from "node:assert";
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import type { Addon } from "../../src/config/model";
-import { renderAddon, renderAll } from "../../src/render";
+import type { Addon } from "../../src/addon-types";
+import { renderAddon, renderAll } from "../../src/addon-types";
 import { RenderError } from "../../src/errors/render";
 
 const EXAMPLE = path.resolve(__dirname, "../../examples/foundation");

@@ -2,7 +2,7 @@
 import { strict as assert } from "node:assert";
 import { ownedFields, scaleTargets } from "../../src/program/ownership";
 import { hooksOf, isHook } from "../../src/render/hooks";
-import { refuseDuplicates } from "../../src/render";
+import { refuseDuplicates } from "../../src/addon-types";
 import { DuplicateObjectError } from "../../src/errors/render";
 import { checkPinned } from "../../src/guard/pinned";
 import { GuardError } from "../../src/errors/guard";

@@ -8,9 +8,9 @@ import { chmod, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { applyHint, type Hint } from "../../src/config/hints";
-import type { Addon } from "../../src/config/model";
+import type { Addon } from "../../src/addon-types";
 import { RenderError } from "../../src/errors/render";
-import { renderOras } from "../../src/render/oras";
+import { oras } from "../../src/addon-types/oras";
 import { runTool } from "../../src/render/run";
 import { SCRUBBED, forgetSecrets, rememberSecret, scrub } from "../../src/process/scrub";
 import { fileFields } from "../../src/secrets/sources";
@@ -93,7 +93,7 @@ describe("secrets never reach a message", () => {
           delegate: { type: "kustomize" },
         },
       } as unknown as Addon;
-      const err = await renderOras(a).catch((e: unknown) => e);
+      const err = await oras.render(a).catch((e: unknown) => e);
       assert.ok(err instanceof RenderError, String(err));
       assert.doesNotMatch(err.message, new RegExp(SENTINEL));
       const seen = await readFile(log, "utf8");

@@ -8,8 +8,8 @@ import { strict as assert } from "node:assert";
 import { chmod, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import type { Addon } from "../../src/config/model";
-import { renderAddon } from "../../src/render";
+import type { Addon } from "../../src/addon-types";
+import { renderAddon } from "../../src/addon-types";
 
 const FLAG_LIKE = "--post-renderer=/tmp/evil.sh";
 

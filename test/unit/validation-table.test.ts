@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { ConfigError } from "../../src/config/errors";
-import { loadDeclaration } from "../../src/config/load";
+import { loadDeclaration } from "../../src/declaration/load";
 
 interface Case {
   name: string;

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import type { Command } from "commander";
 import { toGoYaml } from "../../render/yaml-out";
 import { selectByTags } from "../../graph/order";
-import { renderAll } from "../../render";
+import { renderAll } from "../../addon-types";
 import { isHook } from "../../render/hooks";
 import { ownedFields, scaleTargets } from "../../program/ownership";
 import { loadTarget, optionalCluster, type GlobalOptions } from "../project";

@@ -1,6 +1,6 @@
 /** `tazuna diff-clusters A B`: how two clusters of the same role differ, in what they declare and in what they run. */
 import type { Command } from "commander";
-import { renderAll } from "../../render";
+import { renderAll } from "../../addon-types";
 import { compareObjects, placedLive, placedRender, type ObjectDiff } from "../../live/compare";
 import { installedObjects } from "../../state/inventory";
 import { EXIT, finalExit } from "../../errors/exit-codes";

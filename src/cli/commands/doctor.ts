@@ -11,8 +11,7 @@ import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { ConfigError } from "../../config/errors";
 import { currentContext, kubeconfigFiles, kubeconfigProblem } from "../../kube/kubeconfig";
-import type { AddonType } from "../../config/schema";
-import type { Addon } from "../../config/model";
+import { ADDON_TYPES, type Addon } from "../../addon-types";
 import { DEFAULT_OP } from "../../config/genesis-secret";
 import {
   PLUGIN_FIX,
@@ -21,6 +20,7 @@ import {
   k8sPluginVersion,
   versionOf,
   whichOf,
+  type ToolName,
 } from "../../process/tools";
 import { EXIT } from "../../errors/exit-codes";
 import { SECRETS_FIX, backendOf, readPassphraseFile, secretsSource } from "../cluster-stack";
@@ -104,20 +104,16 @@ async function secretProviders(addons: Addon[] | undefined): Promise<Finding[]> 
 
 /** The programs Tazuna runs; the render programs the declaration needs (all of them when it cannot be read). */
 async function programs(addons: Addon[] | undefined): Promise<Finding[]> {
-  const types = addons && new Set(addons.map((a) => a.type));
-  const uses = (type: AddonType) => types === undefined || types.has(type);
-  const needed = {
-    pulumi: true,
-    kubectl: true,
-    // An oras artifact is rendered by its delegate, kustomize or helmfile.
-    kustomize: uses("kustomize") || uses("oras"),
-    helm: uses("helm") || uses("helmfile") || uses("oras"),
-    helmfile: uses("helmfile") || uses("oras"),
-    oras: uses("oras"),
-  };
+  const types = addons && new Set<string>(addons.map((a) => a.type));
+  // The engine's tools always; a render tool when an add-on's type runs it.
+  const needed = new Set<ToolName>([
+    "pulumi",
+    "kubectl",
+    ...ADDON_TYPES.filter((t) => types === undefined || types.has(t.name)).flatMap((t) => t.tools),
+  ]);
   const out: Finding[] = [];
   for (const [key, tool] of Object.entries(TOOLS)) {
-    const required = needed[key as keyof typeof needed];
+    const required = needed.has(key as ToolName);
     const version = await versionOf(tool);
     out.push({
       ok: version !== undefined,

@@ -6,7 +6,7 @@
  * reported, and the next apply installs it as usual.
  */
 import type { Command } from "commander";
-import { renderAll, type K8sObject } from "../../render";
+import { renderAll, type K8sObject } from "../../addon-types";
 import { splitApiVersion } from "../../kube/objects";
 import { readGoState, GO_STATE_NAMESPACE, type GoStateEntry } from "../../live/go-state";
 import { kubectl } from "../../kube/kubectl";

@@ -1,6 +1,6 @@
 /** `tazuna state list|diff|drift`: what state records, how the declaration differs from it, how the cluster does. */
 import type { Command } from "commander";
-import { renderAll } from "../../render";
+import { renderAll } from "../../addon-types";
 import { diffStateAgainst } from "../../state/diff";
 import { ownedFields, scaleTargets } from "../../program/ownership";
 import { driftOf, type DriftEntry } from "../../live/drift";

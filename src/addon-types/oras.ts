@@ -9,22 +9,49 @@
  * traversal and links out of the folder.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readdir, rename, rm } from "node:fs/promises";
+import { mkdir, rename, rm } from "node:fs/promises";
 import * as path from "node:path";
-import { extract } from "tar";
-import type { Addon } from "../config/model";
+import { z } from "zod";
+import { ArgumentSchema } from "../config/schema";
+import { ArchiveError, unpackTarball } from "../render/archive";
+import { addonType, type WithBlock } from "./contract";
 import { RenderError } from "../errors/render";
-import { renderHelmfile } from "./helmfile";
-import { renderKustomize } from "./kustomize";
+import { HelmfileSchema, renderHelmfile } from "./helmfile";
+import { KustomizeSchema, renderKustomize } from "./kustomize";
 import type { K8sObject } from "../kube/objects";
-import { commandLine, runTool } from "./run";
+import { commandLine, runTool } from "../render/run";
 import { rememberSecret } from "../process/scrub";
 import { HINT_FILE, hintFileFor, loadHint } from "../config/hints";
 import { formatProblem, type ConfigProblem } from "../config/errors";
-import { DIGEST, artifactCacheDir, blobDir, cacheMode, cachedDigest, rememberDigest } from "./artifact-cache";
-import { TazunaError } from "../errors/tazuna-error";
+import {
+  DIGEST,
+  artifactCacheDir,
+  blobDir,
+  cacheMode,
+  cachedDigest,
+  rememberDigest,
+} from "../render/artifact-cache";
 
-type Oras = NonNullable<Addon["oras"]>;
+const OrasSchema = z.strictObject({
+  /** host/repo:tag or host/repo@sha256:... */
+  reference: ArgumentSchema,
+  /** A folder inside the artifact. */
+  target: z.string().optional(),
+  plainHTTP: z.boolean().optional(),
+  insecureSkipVerify: z.boolean().optional(),
+  auth: z
+    .strictObject({ username: z.string().optional(), password: z.string().optional() })
+    .nullable()
+    .optional(),
+  delegate: z.strictObject({
+    type: z.enum(["helmfile", "kustomize"]),
+    helmfile: HelmfileSchema.optional(),
+    kustomize: KustomizeSchema.optional(),
+  }),
+});
+
+type Oras = z.infer<typeof OrasSchema>;
+type OrasAddon = WithBlock<"oras", Oras>;
 
 /** The registry flags; a password goes on stdin (--password-stdin), never on the command line. */
 function transport(o: Oras): { args: string[]; input?: string } {
@@ -38,8 +65,8 @@ function transport(o: Oras): { args: string[]; input?: string } {
 }
 
 /** `oras <command> [flags] -- <reference>`: after `--`, a reference is never read as a flag. */
-async function oras(
-  a: Addon,
+async function runOras(
+  a: OrasAddon,
   call: { command: string; flags?: string[]; reference: string },
   what: string,
 ): Promise<string> {
@@ -68,65 +95,8 @@ async function oras(
   }
 }
 
-export interface ArchiveLimits {
-  /** Entries (files and folders) at most; more is an error, never a silent cut. */
-  entries: number;
-  /** Bytes of file content at most, all entries together. */
-  bytes: number;
-}
-
-/** What the Go tool allows (10,000 entries), and 1 GiB of content. */
-export const ARCHIVE_LIMITS: ArchiveLimits = { entries: 10_000, bytes: 1024 ** 3 };
-
-export class ArchiveError extends TazunaError {
-  constructor(archive: string, why: string) {
-    super(`${archive}: refused, ${why}`);
-    this.name = "ArchiveError";
-  }
-}
-
-/**
- * Unpacks a one-file tarball artifact in place; a folder pushed by oras is
- * already unpacked. An artifact is code from a registry: only files and
- * folders inside the folder, modes 0644 or 0755 (no setuid, setgid or
- * sticky bit, no owner kept even as root), within the limits; anything else
- * refuses the whole artifact.
- */
-export async function unpackTarball(dir: string, archive: string, limits = ARCHIVE_LIMITS): Promise<void> {
-  const files = await readdir(dir);
-  const only = files.length === 1 ? files[0] : undefined;
-  if (!only || !/\.(tar|tgz|tar\.gz)$/.test(only)) return;
-  const tarball = path.join(dir, only);
-  let entries = 0;
-  let bytes = 0;
-  let refused: string | undefined;
-  const refuse = (why: string) => {
-    refused ??= why;
-    return false;
-  };
-  await extract({
-    file: tarball,
-    cwd: dir,
-    strict: true,
-    preserveOwner: false,
-    filter: (p, e) => {
-      const type = "type" in e ? e.type : "File";
-      if (type !== "File" && type !== "Directory" && type !== "OldFile")
-        return refuse(`${p} is a ${type}, not a file or folder`);
-      if (++entries > limits.entries) return refuse(`more than ${limits.entries} entries`);
-      bytes += e.size ?? 0;
-      if (bytes > limits.bytes) return refuse(`more than ${limits.bytes} bytes of content`);
-      if ("mode" in e && typeof e.mode === "number")
-        e.mode = type === "Directory" || (e.mode & 0o111) !== 0 ? 0o755 : 0o644;
-      return refused === undefined;
-    },
-  }).catch((err: Error) => refuse(err.message));
-  if (refused !== undefined) throw new ArchiveError(archive, refused);
-  await rm(tarball);
-}
-
 /** The digest a reference names: its own, the cache's (unless --no-cache), else the registry's. */
-async function digestOf(a: Addon): Promise<string> {
+async function digestOf(a: OrasAddon): Promise<string> {
   const o = a.oras as Oras;
   const pinned = /@(sha\d+:[0-9a-f]+)$/.exec(o.reference)?.[1];
   if (pinned && (cacheMode() !== "offline" || existsSync(blobDir(pinned)))) return pinned;
@@ -139,7 +109,7 @@ async function digestOf(a: Addon): Promise<string> {
       `--offline: ${o.reference} is not in the artifact cache (${artifactCacheDir()})`,
       "render once without --offline where the registry answers, to fill the cache",
     );
-  const digest = (await oras(a, { command: "resolve", reference: o.reference }, "cannot resolve")).trim();
+  const digest = (await runOras(a, { command: "resolve", reference: o.reference }, "cannot resolve")).trim();
   // The digest names the cache folder: anything but a digest would name the wrong one.
   if (!DIGEST.test(digest))
     throw new RenderError(
@@ -151,7 +121,7 @@ async function digestOf(a: Addon): Promise<string> {
   return digest;
 }
 
-async function pull(a: Addon): Promise<string> {
+async function pull(a: OrasAddon): Promise<string> {
   const o = a.oras as Oras;
   const digest = await digestOf(a);
   const dir = blobDir(digest);
@@ -164,7 +134,7 @@ async function pull(a: Addon): Promise<string> {
   await mkdir(tmp, { recursive: true });
   const repo = o.reference.replace(/[:@][^/]*$/, "");
   try {
-    await oras(
+    await runOras(
       a,
       { command: "pull", flags: [`--output=${tmp}`], reference: `${repo}@${digest}` },
       "cannot pull",
@@ -189,7 +159,7 @@ async function pull(a: Addon): Promise<string> {
   return dir;
 }
 
-export async function renderOras(a: Addon): Promise<K8sObject[]> {
+async function renderOras(a: OrasAddon): Promise<K8sObject[]> {
   const o = a.oras as Oras;
   const root = await pull(a);
   const dir = path.join(root, (o.target ?? "").replace(/^\/+/, ""));
@@ -217,7 +187,7 @@ export async function renderOras(a: Addon): Promise<K8sObject[]> {
       problems.map(formatProblem).join("\n"),
       "fix the hint file in the artifact",
     );
-  const delegate: Addon = {
+  const delegate = {
     ...a,
     type: o.delegate.type,
     dir,
@@ -230,3 +200,35 @@ export async function renderOras(a: Addon): Promise<K8sObject[]> {
     ? renderKustomize(delegate)
     : renderHelmfile(delegate, { fromArtifact: true });
 }
+
+const REFERENCE = /^[^/]+\/.+(:[\w][\w.-]*|@sha256:[a-f0-9]{64})$/;
+
+export const oras = addonType({
+  name: "oras",
+  field: "oras",
+  block: OrasSchema,
+  pathIgnored: true,
+  check: (e) => {
+    if (!e.block) {
+      e.problem(
+        [],
+        `add-on "${e.name}" is type oras but has no oras block`,
+        "add oras: { reference: registry/repo:tag, delegate: { type: kustomize } }",
+      );
+      return undefined;
+    }
+    if (!REFERENCE.test(e.block.reference))
+      e.problem(
+        ["oras", "reference"],
+        `"${e.block.reference}" has no tag or digest`,
+        "write host/repo:tag or host/repo@sha256:<digest>",
+      );
+    const target = e.block.target;
+    if (target !== undefined && path.posix.normalize(target.replace(/^\/+/, "")).startsWith(".."))
+      e.problem(["oras", "target"], "leaves the artifact's root", "name a folder inside the artifact");
+    return undefined;
+  },
+  // Its delegate renders what it pulls.
+  tools: ["oras", "kustomize", "helmfile", "helm"],
+  render: renderOras,
+});

@@ -1,10 +1,17 @@
 /** type: plugin — any command that prints manifests on stdout. */
-import type { Addon } from "../config/model";
+import { z } from "zod";
+import { addonType, type WithBlock } from "./contract";
 import { parseObjects, withDefaultNamespace, type K8sObject } from "../kube/objects";
-import { commandLine, runTool } from "./run";
+import { commandLine, runTool } from "../render/run";
 import { RenderError } from "../errors/render";
 
-export async function renderPlugin(a: Addon): Promise<K8sObject[]> {
+const PluginSchema = z.strictObject({
+  command: z.string().min(1),
+  args: z.array(z.string()).optional(),
+  env: z.record(z.string(), z.string()).optional(),
+});
+
+async function renderPlugin(a: WithBlock<"plugin", z.infer<typeof PluginSchema>>): Promise<K8sObject[]> {
   const p = a.plugin;
   if (!p) throw new RenderError(a.name, "(none)", "no plugin block", "add plugin: { command: ... }");
   const out = await runTool({
@@ -26,3 +33,21 @@ export async function renderPlugin(a: Addon): Promise<K8sObject[]> {
     );
   }
 }
+
+export const plugin = addonType({
+  name: "plugin",
+  field: "plugin",
+  block: PluginSchema,
+  pathOptional: () => true,
+  check: (e) => {
+    if (!e.block)
+      e.problem(
+        [],
+        `add-on "${e.name}" is type plugin but has no plugin block`,
+        "add plugin: { command: ..., args: [...] }",
+      );
+    return undefined;
+  },
+  tools: [],
+  render: renderPlugin,
+});

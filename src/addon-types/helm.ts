@@ -1,16 +1,36 @@
 /** type: helm — `helm template` of a local chart folder or a chart in a repository. */
 import * as path from "node:path";
-import { toGoYaml } from "./yaml-out";
-import type { Addon } from "../config/model";
+import { toGoYaml } from "../render/yaml-out";
+import { z } from "zod";
+import { ApiVersionSchema, ArgumentSchema, ReleaseNameSchema } from "../config/schema";
+import { addonType, missingFiles, type WithBlock } from "./contract";
 import { parseObjects, withDefaultNamespace, type K8sObject } from "../kube/objects";
-import { runTool } from "./run";
+import { runTool } from "../render/run";
 import { scratchDir } from "../process/temp";
 import { createHash } from "node:crypto";
 import { copyFile, mkdir, readFile, readdir } from "node:fs/promises";
 import { RenderError } from "../errors/render";
-import { artifactCacheDir, blobDir, cacheMode, cachedDigest, rememberDigest } from "./artifact-cache";
+import { artifactCacheDir, blobDir, cacheMode, cachedDigest, rememberDigest } from "../render/artifact-cache";
 
-type Helm = NonNullable<Addon["helm"]>;
+const HelmSchema = z.strictObject({
+  /** A chart folder (relative to the file), a chart name in `repo`, or oci://registry/repo/chart. */
+  chart: ArgumentSchema.optional(),
+  /** For an http:// repository or registry (helm --plain-http). */
+  plainHTTP: z.boolean().optional(),
+  insecureSkipTLSVerify: z.boolean().optional(),
+  repo: ArgumentSchema.optional(),
+  version: ArgumentSchema.optional(),
+  releaseName: ReleaseNameSchema.optional(),
+  valuesFiles: z.array(z.string().min(1)).optional(),
+  values: z.record(z.string(), z.unknown()).optional(),
+  includeCRDs: z.boolean().optional(),
+  kubeVersion: ArgumentSchema.optional(),
+  /** helm's --api-versions: APIs the chart may test for with .Capabilities.APIVersions.Has. */
+  apiVersions: z.array(ApiVersionSchema).optional(),
+});
+
+type Helm = z.infer<typeof HelmSchema>;
+type HelmAddon = WithBlock<"helm", Helm>;
 
 /** The registry flags helm pull and template share. */
 const transport = (h: Helm): string[] => [
@@ -25,7 +45,7 @@ const transport = (h: Helm): string[] => [
  * asked for with --offline. Undefined for a chart without a version, which
  * names no fixed content: helm asks the registry for it every time.
  */
-async function cachedChart(a: Addon, h: Helm, chart: string): Promise<string | undefined> {
+async function cachedChart(a: HelmAddon, h: Helm, chart: string): Promise<string | undefined> {
   const reference = `${chart.replace(/^oci:\/\//, "")}:${h.version ?? ""}`;
   const offline = cacheMode() === "offline";
   if (!h.version) {
@@ -75,7 +95,7 @@ async function chartIn(dir: string): Promise<string> {
   return path.join(dir, tgz);
 }
 
-export async function renderHelm(a: Addon): Promise<K8sObject[]> {
+async function renderHelm(a: HelmAddon): Promise<K8sObject[]> {
   const h = a.helm ?? {};
   const oci = h.chart?.startsWith("oci://") === true;
   const cached = oci ? await cachedChart(a, h, h.chart ?? "") : undefined;
@@ -112,3 +132,22 @@ export async function renderHelm(a: Addon): Promise<K8sObject[]> {
     await tmp.remove();
   }
 }
+
+export const helm = addonType({
+  name: "helm",
+  field: "helm",
+  block: HelmSchema,
+  pathOptional: () => true,
+  check: (e) => {
+    missingFiles(e, ["helm", "valuesFiles"], e.block?.valuesFiles, e.rootDir);
+    if (!e.block?.chart && e.path === undefined)
+      e.problem(
+        [],
+        `add-on "${e.name}" is type helm but names no chart`,
+        "add path: to a chart folder, or helm.chart with helm.repo",
+      );
+    return undefined;
+  },
+  tools: ["helm"],
+  render: renderHelm,
+});

@@ -1,11 +1,12 @@
 /**
- * dependsOn as validation: unknown names, self-dependencies and cycles, each
- * reported with its file, field and line. The ordering itself is graph/.
+ * Names and dependsOn as validation: duplicate names, unknown names,
+ * self-dependencies and cycles, each reported with its file, field and
+ * line. The ordering itself is graph/.
  */
 import { findCycle, predecessors } from "../graph/order";
-import type { ConfigProblem } from "./errors";
-import type { Origin } from "./model";
-import { didYouMean } from "./suggest";
+import type { ConfigProblem } from "../config/errors";
+import type { Origin } from "../config/model";
+import { didYouMean } from "../config/suggest";
 
 /** An entry as dependsOn sees it; entries whose shape is wrong still count by name. */
 export interface Node {
@@ -46,6 +47,27 @@ export function dependencyProblems(addons: readonly Node[]): ConfigProblem[] {
       line: first?.origin.line,
       message: `dependency cycle: ${cycle.join(" -> ")}`,
       fix: "remove one dependsOn edge of the cycle",
+    });
+  }
+  return problems;
+}
+
+/** Every add-on name once, across included files too. */
+export function duplicateNames(nodes: readonly Node[]): ConfigProblem[] {
+  const seen = new Map<string, Node>();
+  const problems: ConfigProblem[] = [];
+  for (const n of nodes) {
+    const first = seen.get(n.name);
+    if (!first) {
+      seen.set(n.name, n);
+      continue;
+    }
+    problems.push({
+      file: n.origin.file,
+      field: `${n.origin.field}.name`,
+      line: n.origin.line,
+      message: `duplicate add-on name "${n.name}" (first declared at ${first.origin.file}:${first.origin.line ?? "?"})`,
+      fix: "give every add-on a unique name, across included files too",
     });
   }
   return problems;

@@ -9,22 +9,41 @@
 import { existsSync, statSync } from "node:fs";
 import { readFile, readdir } from "node:fs/promises";
 import * as path from "node:path";
-import type { Addon } from "../config/model";
-import type { VarSource } from "../config/schema";
+import { ApiVersionSchema, ArgumentSchema, VarSourceSchema, type VarSource } from "../config/schema";
+import { addonType, missingFiles, type EntryCheck, type Extras, type WithBlock } from "./contract";
 import { storeValue } from "../secrets/sources";
 import { refuseOutsideSecrets } from "../secrets/placement";
-import { applyHint, type GivenVar } from "../config/hints";
+import { applyHint, hintFileFor, loadHint, type GivenVar } from "../config/hints";
 import { parseObjects, withDefaultNamespace, type K8sObject } from "../kube/objects";
-import { runTool } from "./run";
+import { runTool } from "../render/run";
 import { scratchDir, scratchFile } from "../process/temp";
 import { rememberSecret } from "../process/scrub";
 import { RenderError } from "../errors/render";
 import { parseAllDocuments } from "yaml";
 import { z } from "zod";
 
+export const HelmfileSchema = z.strictObject({
+  vars: z.record(z.string(), VarSourceSchema).optional(),
+  environment: z.string().min(1).optional(),
+  includeCRDs: z.boolean().optional(),
+  defaultNamespace: z.string().optional(),
+  /** Value files merged over every release's values, relative to the helmfile's folder. */
+  extraValueFiles: z.array(z.string().min(1)).optional(),
+  wait: z.boolean().optional(),
+  /** The Go tool's limit for `wait`; here the add-on's readiness timeout. */
+  timeoutSeconds: z.number().int().min(0).optional(),
+  kubeVersion: z.union([z.literal(""), ArgumentSchema]).optional(),
+  /** helm's --api-versions: APIs the charts may test for with .Capabilities.APIVersions.Has. */
+  apiVersions: z.array(ApiVersionSchema).optional(),
+});
+
+type Helmfile = z.infer<typeof HelmfileSchema>;
+/** An add-on rendered by helmfile: its own, or an oras artifact's delegate. */
+export type HelmfileAddon = WithBlock<"helmfile", Helmfile>;
+
 type Value = GivenVar["value"];
 
-function fromEnv(a: Addon, name: string, variable: string): string {
+function fromEnv(a: HelmfileAddon, name: string, variable: string): string {
   const v = process.env[variable];
   if (v === undefined)
     throw new RenderError(
@@ -36,7 +55,7 @@ function fromEnv(a: Addon, name: string, variable: string): string {
   return v;
 }
 
-async function resolveVar(a: Addon, name: string, src: VarSource): Promise<GivenVar> {
+async function resolveVar(a: HelmfileAddon, name: string, src: VarSource): Promise<GivenVar> {
   if ("from" in src) {
     if (src.from === "static")
       return { value: src.static ?? src.staticSlice ?? src.staticMap ?? "", static: true };
@@ -65,7 +84,7 @@ interface Vars {
   secret: Record<string, string>;
 }
 
-async function resolveVars(a: Addon): Promise<Vars> {
+async function resolveVars(a: HelmfileAddon): Promise<Vars> {
   const given: Record<string, GivenVar> = {};
   for (const [k, src] of Object.entries(a.helmfile?.vars ?? {})) given[k] = await resolveVar(a, k, src);
   const secret = Object.fromEntries(
@@ -76,7 +95,7 @@ async function resolveVars(a: Addon): Promise<Vars> {
   return { values: await hinted(a, given), secret };
 }
 
-async function hinted(a: Addon, given: Record<string, GivenVar>): Promise<Record<string, Value>> {
+async function hinted(a: HelmfileAddon, given: Record<string, GivenVar>): Promise<Record<string, Value>> {
   if (!a.hint) return Object.fromEntries(Object.entries(given).map(([k, v]) => [k, v.value]));
   const broken: string[] = [];
   const out = applyHint(a.hint.hint, given, (n, message) => broken.push(`${n} ${message}`));
@@ -179,7 +198,7 @@ async function templateFiles(dir: string): Promise<string[]> {
   return (await readdir(dir, { recursive: true })).map(String).filter((f) => /\.(gotmpl|ya?ml|tpl)$/.test(f));
 }
 
-async function refuseOutsideFunctions(a: Addon, dir: string, fromArtifact: boolean): Promise<void> {
+async function refuseOutsideFunctions(a: HelmfileAddon, dir: string, fromArtifact: boolean): Promise<void> {
   const files = fromArtifact
     ? await templateFiles(dir)
     : (await readdir(dir)).filter((f) => /\.gotmpl$|^helmfile\.ya?ml$/.test(f));
@@ -211,7 +230,7 @@ interface Prepared {
   done: () => Promise<void>;
 }
 
-async function prepare(a: Addon, fromArtifact: boolean): Promise<Prepared> {
+async function prepare(a: HelmfileAddon, fromArtifact: boolean): Promise<Prepared> {
   const folder = a.dir ?? a.baseDir;
   await refuseOutsideFunctions(
     a,
@@ -243,7 +262,10 @@ async function prepare(a: Addon, fromArtifact: boolean): Promise<Prepared> {
   };
 }
 
-export async function renderHelmfile(a: Addon, opts: { fromArtifact?: boolean } = {}): Promise<K8sObject[]> {
+export async function renderHelmfile(
+  a: HelmfileAddon,
+  opts: { fromArtifact?: boolean } = {},
+): Promise<K8sObject[]> {
   const h = a.helmfile ?? {};
   const run = await prepare(a, opts.fromArtifact === true);
   const { file, dir, env, secret } = run;
@@ -305,7 +327,7 @@ export interface HelmfileRelease {
 }
 
 /** Each release of a helmfile with its chart, version and repository, as `helmfile build` renders the state. */
-export async function helmfileReleases(a: Addon): Promise<HelmfileRelease[]> {
+export async function helmfileReleases(a: HelmfileAddon): Promise<HelmfileRelease[]> {
   const run = await prepare(a, false);
   try {
     const out = await runTool({
@@ -336,3 +358,49 @@ export async function helmfileReleases(a: Addon): Promise<HelmfileRelease[]> {
     await run.done();
   }
 }
+
+/** helmfile.vars as the hint sees them offline: static values as given, others given but unknown. */
+function givenVars(vars: Helmfile["vars"]): Record<string, GivenVar> {
+  return Object.fromEntries(
+    Object.entries(vars ?? {}).map(([k, v]) => {
+      if ("from" in v && v.from === "static")
+        return [k, { value: v.static ?? v.staticSlice ?? v.staticMap ?? "", static: true }];
+      if (!("from" in v) && "static" in v) return [k, { value: v.static, static: true }];
+      return [k, { value: "", static: false }];
+    }),
+  );
+}
+
+/**
+ * What `check` finds: a sops var's file (like a GenesisSecret's sops://
+ * source, relative to the root folder), value files (relative to the
+ * helmfile's folder), and the vars against tazuna.hint.yaml.
+ */
+async function checked(e: EntryCheck<Helmfile>): Promise<Extras | undefined> {
+  for (const [name, v] of Object.entries(e.block?.vars ?? {}))
+    if ("from" in v && v.from === "sops" && !existsSync(path.resolve(e.rootDir, v.sops.file)))
+      e.problem(
+        ["helmfile", "vars", name, "sops", "file"],
+        `${v.sops.file} does not exist (resolved to ${path.resolve(e.rootDir, v.sops.file)})`,
+        `fix the file name, or encrypt it there with sops; it is relative to ${e.rootDir}`,
+      );
+  const dir = e.dir && statSync(e.dir).isDirectory() ? e.dir : e.dir && path.dirname(e.dir);
+  missingFiles(e, ["helmfile", "extraValueFiles"], e.block?.extraValueFiles, dir);
+  const file = e.dir === undefined ? undefined : hintFileFor(e.dir);
+  const hint = file ? await loadHint(file, e.problems) : undefined;
+  if (!file || !hint) return undefined;
+  applyHint(hint, givenVars(e.block?.vars), (name, message, fix) =>
+    e.problem(["helmfile", "vars", name], `${name} ${message} (${file})`, fix),
+  );
+  return { hint: { file, hint } };
+}
+
+export const helmfile = addonType({
+  name: "helmfile",
+  field: "helmfile",
+  block: HelmfileSchema,
+  timeoutSeconds: (block) => block?.timeoutSeconds || undefined,
+  check: checked,
+  tools: ["helmfile", "helm"],
+  render: (a) => renderHelmfile(a),
+});

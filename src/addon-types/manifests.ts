@@ -1,7 +1,8 @@
 /** type: manifests — plain YAML or JSON files, or every such file in a folder. */
 import { readFile, readdir, stat } from "node:fs/promises";
 import * as path from "node:path";
-import type { Addon } from "../config/model";
+import { z } from "zod";
+import { addonType, missingFiles, type WithBlock } from "./contract";
 import { RenderError } from "../errors/render";
 import { parseObjects, withDefaultNamespace, type K8sObject } from "../kube/objects";
 
@@ -20,7 +21,15 @@ async function filesUnder(p: string, recursive: boolean): Promise<string[]> {
   return out;
 }
 
-export async function renderManifests(a: Addon): Promise<K8sObject[]> {
+const ManifestsSchema = z.strictObject({
+  /** Files or folders, relative to `path` when given, else to the file. */
+  files: z.array(z.string().min(1)).min(1).optional(),
+  recursive: z.boolean().optional(),
+});
+
+async function renderManifests(
+  a: WithBlock<"manifests", z.infer<typeof ManifestsSchema>>,
+): Promise<K8sObject[]> {
   const base = a.dir ?? a.baseDir;
   const roots = a.manifests?.files?.map((f) => path.resolve(base, f)) ?? [base];
   const objs: K8sObject[] = [];
@@ -46,3 +55,16 @@ export async function renderManifests(a: Addon): Promise<K8sObject[]> {
   }
   return withDefaultNamespace(objs, a.namespace);
 }
+
+export const manifests = addonType({
+  name: "manifests",
+  field: "manifests",
+  block: ManifestsSchema,
+  pathOptional: (block) => block?.files !== undefined,
+  check: (e) => {
+    missingFiles(e, ["manifests", "files"], e.block?.files, e.dir ?? e.rootDir);
+    return undefined;
+  },
+  tools: [],
+  render: renderManifests,
+});

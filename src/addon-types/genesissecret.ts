@@ -6,11 +6,16 @@
  * Secret's stringData secret, so state holds them encrypted. A `stdout`
  * output prints the keys only, never the values (the Go tool printed both).
  */
-import type { Addon } from "../config/model";
+import { statSync } from "node:fs";
+import { z } from "zod";
+import { loadGenesisSecret } from "../config/genesis-secret";
+import { addonType, type EntryCheck, type Extras, type WithBlock } from "./contract";
 import { resolveGenesisSecret } from "../secrets/resolve";
 import type { K8sObject } from "../kube/objects";
 
-export async function renderGenesisSecret(a: Addon): Promise<K8sObject[]> {
+const GenesisSecretSchema = z.strictObject({});
+
+async function renderGenesisSecret(a: WithBlock<"genesisSecret", object>): Promise<K8sObject[]> {
   const spec = a.genesisSecret ?? {};
   const values = await resolveGenesisSecret(spec, {
     addon: a.name,
@@ -42,3 +47,29 @@ export async function renderGenesisSecret(a: Addon): Promise<K8sObject[]> {
   }
   return out;
 }
+
+/** The GenesisSecret file at `path`, loaded and checked with the providers it names. */
+async function loaded(e: EntryCheck<object>): Promise<Extras | undefined> {
+  if (e.dir === undefined) return undefined;
+  if (statSync(e.dir).isDirectory()) {
+    e.problem(
+      ["path"],
+      "a genesissecret add-on's path names one file, not a folder",
+      "point path at the GenesisSecret YAML file",
+    );
+    return undefined;
+  }
+  const genesisSecret = await loadGenesisSecret(e.dir, e.providers, e.problems, e.rootDir);
+  return genesisSecret ? { genesisSecret, secretProviders: [...e.providers] } : undefined;
+}
+
+export const genesissecret = addonType({
+  name: "genesissecret",
+  field: "genesisSecret",
+  block: GenesisSecretSchema,
+  description: "The Go tool's GenesisSecret: the content is the file at `path`.",
+  keepsBlock: false,
+  check: loaded,
+  tools: [],
+  render: renderGenesisSecret,
+});

@@ -1,39 +1,54 @@
 /**
- * Renders add-ons to Kubernetes objects, each with its own tool. Independent
- * add-ons render concurrently; the result keeps declaration order.
+ * The add-on types: one module each (its block, checks, renderer and
+ * tools), listed once here. An add-on of any of them is an `Addon`.
+ * Add-ons render concurrently, each with its type's tool; the result keeps
+ * declaration order.
  */
 import { inSpan } from "../trace/tracing";
 import pLimit from "p-limit";
-import type { Addon } from "../config/model";
+import type { z } from "zod";
+import type { AddonBase } from "../config/model";
 import { DuplicateObjectError } from "../errors/render";
-import { renderHelm } from "./helm";
-import { renderHelmfile } from "./helmfile";
-import { renderKustomize } from "./kustomize";
-import { renderManifests } from "./manifests";
 import { isClusterScoped, splitApiVersion, type K8sObject } from "../kube/objects";
-import { renderPlugin } from "./plugin";
-import { renderOras } from "./oras";
-import { renderGenesisSecret } from "./genesis-secret";
+
+import { genesissecret } from "./genesissecret";
+import { helm } from "./helm";
+import { helmfile } from "./helmfile";
+import { kustomize } from "./kustomize";
+import { manifests } from "./manifests";
+import { oras } from "./oras";
+import { plugin } from "./plugin";
 
 export type { K8sObject } from "../kube/objects";
 
-export async function renderAddon(a: Addon): Promise<K8sObject[]> {
-  switch (a.type) {
-    case "kustomize":
-      return renderKustomize(a);
-    case "helm":
-      return renderHelm(a);
-    case "helmfile":
-      return renderHelmfile(a);
-    case "manifests":
-      return renderManifests(a);
-    case "plugin":
-      return renderPlugin(a);
-    case "oras":
-      return renderOras(a);
-    case "genesissecret":
-      return renderGenesisSecret(a);
-  }
+/** Every add-on type, in the order tazuna.yaml's reference lists them. A new type is one module and one entry here. */
+export const ADDON_TYPES = [kustomize, helmfile, helm, manifests, plugin, oras, genesissecret] as const;
+
+export type Types = (typeof ADDON_TYPES)[number];
+export type AddonTypeName = Types["name"];
+export const ADDON_TYPE_NAMES = ADDON_TYPES.map((t) => t.name) as [AddonTypeName, ...AddonTypeName[]];
+
+/**
+ * Each type's block under its field; but genesissecret's block only marks
+ * the type, and under its field an add-on holds the GenesisSecret file it
+ * names (AddonBase.genesisSecret).
+ */
+export type AddonBlocks = { [T in Exclude<Types, typeof genesissecret> as T["field"]]?: z.infer<T["block"]> };
+
+/** A loaded add-on: what every add-on has, and the block of its type. */
+export type Addon = Omit<AddonBase, "type"> & { type: AddonTypeName } & AddonBlocks;
+
+/** The module of a type by its name. */
+export function addonTypeOf(name: AddonTypeName): Types {
+  const t = ADDON_TYPES.find((x) => x.name === name);
+  if (!t) throw new Error(`no add-on type ${name}`);
+  return t;
+}
+
+export function renderAddon(a: Addon): Promise<K8sObject[]> {
+  // Each type's renderer takes an add-on with its own block, which `a` is.
+  const render = addonTypeOf(a.type).render as (a: Addon) => Promise<K8sObject[]>;
+  return render(a);
 }
 
 /** One add-on's render in a span of its own: its type, what it waits on, how many objects it made. */
