@@ -11,8 +11,7 @@ import { stringify } from "yaml";
 import { useCluster } from "./cluster-fixture";
 import { checkedJson } from "../schema-check";
 import { PASSPHRASE, exists, field, scratchProject } from "./tazuna-fixture";
-
-const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
+import { TAZUNA_BIN as BIN } from "../tazuna";
 
 describe("tazuna init", function () {
   this.timeout(60_000);

@@ -13,9 +13,8 @@ import { stringify } from "yaml";
 import { ADMIN_USER } from "../../src/cluster/control-plane";
 import { persistedWritesBy, readAudit } from "../audit";
 import { useCluster } from "./cluster-fixture";
-import { PASSPHRASE, exists } from "./tazuna-fixture";
-
-const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
+import { exists } from "./tazuna-fixture";
+import { tazunaIn } from "../tazuna";
 
 // JSON: kubectl reads YAML 1.1, where an unquoted yes is a boolean.
 const configMap = (name: string, data: Record<string, string> = { ok: "yes" }) =>
@@ -39,12 +38,7 @@ describe("faults (e2e)", function () {
   this.timeout(900_000);
   const cluster = useCluster("tazuna-faults");
   let dir: string;
-  const tazuna = (args: string[], env: Record<string, string> = {}) =>
-    execa(BIN, ["-p", dir, "--cluster", "local", ...args], {
-      reject: false,
-      stdin: "ignore",
-      env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, ...env },
-    });
+  const tazuna = tazunaIn(() => dir, { cluster: "local" });
   const declare = (manifests: object[]) =>
     writeFile(
       path.join(dir, "tazuna.yaml"),

@@ -15,8 +15,7 @@ import { ADMIN_USER } from "../../src/cluster/control-plane";
 import { readAudit, persistedWritesBy } from "../audit";
 import { useCluster } from "./cluster-fixture";
 import { PASSPHRASE, exists } from "./tazuna-fixture";
-
-const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
+import { TAZUNA_BIN as BIN } from "../tazuna";
 
 const namespaceYaml = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`;
 

@@ -7,14 +7,12 @@
 import { strict as assert } from "node:assert";
 import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import * as path from "node:path";
-import { execa } from "execa";
 import { stringify } from "yaml";
 import type { LocalCluster } from "../../src/cluster/control-plane";
 import { checkedJson } from "../schema-check";
 import { useCluster } from "./cluster-fixture";
-import { PASSPHRASE, exists, field, scratchProject } from "./tazuna-fixture";
-
-const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
+import { exists, field, scratchProject } from "./tazuna-fixture";
+import { tazunaIn } from "../tazuna";
 
 interface FanOut {
   exitCode: number;
@@ -42,12 +40,7 @@ describe("a fleet of three clusters (e2e)", function () {
     return get();
   };
 
-  const tazuna = (args: string[]) =>
-    execa(BIN, ["-p", dir, ...args], {
-      reject: false,
-      stdin: "ignore",
-      env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE },
-    });
+  const tazuna = tazunaIn(() => dir);
 
   const writeStack = (name: string, context: string, overlay = "local") =>
     writeFile(

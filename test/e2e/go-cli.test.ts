@@ -14,9 +14,8 @@ import { parse, stringify } from "yaml";
 import { ADMIN_USER } from "../../src/cluster/control-plane";
 import { persistedWritesBy, readAudit } from "../audit";
 import { useCluster } from "./cluster-fixture";
-import { PASSPHRASE, exists } from "./tazuna-fixture";
-
-const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
+import { exists } from "./tazuna-fixture";
+import { TAZUNA_BIN as BIN, tazunaIn } from "../tazuna";
 
 const configMap = (name: string) =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}, namespace: go-cli}\ndata: {from: ${name}}\n`;
@@ -26,12 +25,7 @@ describe("the Go tool's command lines: prune, destroy -t, the kill switch, -l de
   const cluster = useCluster("tazuna-go-cli");
   let dir = "";
   let since = "";
-  const tazuna = (args: string[], env: Record<string, string> = {}) =>
-    execa(BIN, ["-p", dir, "--cluster", "local", ...args], {
-      reject: false,
-      stdin: "ignore",
-      env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, ...env },
-    });
+  const tazuna = tazunaIn(() => dir, { cluster: "local" });
   /** Each add-on's ConfigMaps (base also holds the namespace); apps and tools run on base. */
   const declare = async (objects: Record<string, string[]>) => {
     const manifests = [];

@@ -15,20 +15,18 @@ import { execa } from "execa";
 import { stringify } from "yaml";
 import { useCluster } from "./cluster-fixture";
 import { PASSPHRASE, exists } from "./tazuna-fixture";
+import { TAZUNA_BIN as BIN, tazunaIn } from "../tazuna";
 
-const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
 const FIXTURE = path.resolve(__dirname, "../fixtures/go-format");
 
 describe("a Go-format tazuna.yaml applied (e2e)", function () {
   this.timeout(900_000);
   const cluster = useCluster("tazuna-go");
   let dir: string;
-  const tazuna = (args: string[]) =>
-    execa(BIN, ["-p", dir, "--cluster", "local", ...args], {
-      reject: false,
-      stdin: "ignore",
-      env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, TAZUNA_E2E_CLUSTER_NAME: "tazuna-go.example" },
-    });
+  const tazuna = tazunaIn(() => dir, {
+    cluster: "local",
+    env: () => ({ TAZUNA_E2E_CLUSTER_NAME: "tazuna-go.example" }),
+  });
   const edit = async (from: string, to: string) => {
     const f = path.join(dir, "tazuna.yaml");
     const text = await readFile(f, "utf8");

@@ -10,15 +10,13 @@ import { strict as assert } from "node:assert";
 import { RELEASE_TYPE } from "../../src/resources/urns";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import * as path from "node:path";
-import { execa } from "execa";
 import { parse, stringify } from "yaml";
 import { ADMIN_USER } from "../../src/cluster/control-plane";
 import { readAudit, writesBy } from "../audit";
 import { useCluster } from "./cluster-fixture";
-import { PASSPHRASE, exists, scratchProject, tazunaStack } from "./tazuna-fixture";
+import { exists, scratchProject, tazunaStack } from "./tazuna-fixture";
 import type { StackSettings } from "../../src/config/settings";
-
-const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
+import { tazunaIn } from "../tazuna";
 
 const minimal = `apiVersion: tazuna.pepabo.com/v1
 kind: Tazuna
@@ -58,12 +56,7 @@ describe("guard (e2e, through the tazuna command)", function () {
       path.join(dir, "stacks", `Pulumi.${cluster}.yaml`),
       stringify({ config: Object.fromEntries(Object.entries(config).map(([k, v]) => [`tazuna:${k}`, v])) }),
     );
-  const tazuna = (cluster: string, args: string[]) =>
-    execa(BIN, ["-p", dir, "--cluster", cluster, ...args], {
-      reject: false,
-      stdin: "ignore",
-      env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE },
-    });
+  const tazuna = (cluster: string, args: string[]) => tazunaIn(() => dir, { cluster })(args);
   /** Context prod-a in a kubeconfig where it reaches cluster B, as a kubeconfig swapped under a user would. */
   const swappedKubeconfig = async () => {
     const kc = parse(await readFile(b().kubeconfig, "utf8")) as { contexts: { name: string }[] };

@@ -18,8 +18,7 @@ import { heldRender } from "../held-render";
 import type { StackSettings } from "../../src/config/settings";
 import { PASSPHRASE, exists, scratchProject, tazunaStack } from "./tazuna-fixture";
 import { builtInProjectName } from "../../src/cli/project";
-
-const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
+import { TAZUNA_BIN as BIN, tazunaIn } from "../tazuna";
 
 describe("interrupted applies (e2e)", function () {
   this.timeout(900_000);
@@ -28,11 +27,7 @@ describe("interrupted applies (e2e)", function () {
   const stateDir = () => path.join(dir, ".tazuna/state/.pulumi");
 
   const tazuna = (args: string[]): ResultPromise<{ reject: false; stdin: "ignore" }> =>
-    execa(BIN, ["-p", dir, "--cluster", "local", ...args], {
-      reject: false,
-      stdin: "ignore",
-      env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE },
-    });
+    tazunaIn(() => dir, { cluster: "local" })(args);
 
   const locks = async () =>
     (await readdir(path.join(stateDir(), "locks"), { recursive: true }).catch(() => [])).filter((f) =>

@@ -21,8 +21,8 @@ import { ADMIN_USER } from "../../src/cluster/control-plane";
 import { persistedWritesBy, readAudit, writesBy } from "../audit";
 import { useCluster } from "./cluster-fixture";
 import { PASSPHRASE } from "./tazuna-fixture";
+import { TAZUNA_BIN as BIN } from "../tazuna";
 
-const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
 const FIXTURE = path.resolve(__dirname, "../fixtures/go-format");
 const ENV = { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, TAZUNA_E2E_CLUSTER_NAME: "tazuna-migrate.example" };
 

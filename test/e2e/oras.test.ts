@@ -17,9 +17,9 @@ import type { AddressInfo } from "node:net";
 import { stringify } from "yaml";
 import { useCluster } from "./cluster-fixture";
 import { useRegistry } from "./registry-fixture";
-import { PASSPHRASE, exists } from "./tazuna-fixture";
+import { exists } from "./tazuna-fixture";
+import { TAZUNA_BIN as BIN, tazunaIn } from "../tazuna";
 
-const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
 const AGENT_CHART = path.resolve(__dirname, "../fixtures/go-format/charts/agent");
 
 const daemonSet = (image: string) => `apiVersion: apps/v1
@@ -50,12 +50,7 @@ describe("oras and oci:// charts against a local registry (e2e)", function () {
     // A folder: oras packs it as one tar.gz layer and unpacks it on pull.
     await run("oras", ["push", "--plain-http", `${registry().host}/foundation/cni:1.0.0`, "deploy"], src);
   };
-  const tazuna = (args: string[]) =>
-    execa(BIN, ["-p", dir, ...args], {
-      reject: false,
-      stdin: "ignore",
-      env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, XDG_CACHE_HOME: cache },
-    });
+  const tazuna = tazunaIn(() => dir, { env: () => ({ XDG_CACHE_HOME: cache }) });
   const declaration = (cniTag: string) => `apiVersion: tazuna.pepabo.com/v1
 kind: Tazuna
 spec:

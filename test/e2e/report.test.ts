@@ -11,8 +11,8 @@ import * as path from "node:path";
 import { execa } from "execa";
 import { useCluster } from "./cluster-fixture";
 import { PASSPHRASE, fleetOnOneCluster, scratchProject, tazunaOnExample } from "./tazuna-fixture";
+import { TAZUNA_BIN as BIN } from "../tazuna";
 
-const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
 const ADDONS = ["cni", "cert-manager", "ingress", "metrics", "argocd"];
 const ARTIFACTS = path.join(process.env.TAZUNA_CACHE ?? tmpdir(), "e2e", "artifacts");
 

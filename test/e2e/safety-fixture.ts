@@ -6,14 +6,12 @@
 import { cp, mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { execa } from "execa";
 import { stringify } from "yaml";
 import { ADMIN_USER } from "../../src/cluster/control-plane";
 import { persistedWritesBy, readAudit, type AuditEvent } from "../audit";
 import { useCluster } from "./cluster-fixture";
-import { PASSPHRASE } from "./tazuna-fixture";
+import { tazunaIn } from "../tazuna";
 
-const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
 const FIXTURE = path.resolve(__dirname, "../fixtures/safety");
 const ARGO_CD = path.resolve(__dirname, "../../../shared/upstream/argo-cd-v3.5.1");
 const CRDS = path.resolve(__dirname, "../../../shared/upstream/prometheus-operator-v0.93.0-crds");
@@ -75,12 +73,7 @@ export function useSafetyProject(clusterName: string, first: Entry[]) {
   const cluster = useCluster(clusterName);
   let dir = "";
   let since = "";
-  const tazuna = (args: string[]) =>
-    execa(BIN, ["-p", dir, "--cluster", "local", ...args], {
-      reject: false,
-      stdin: "ignore",
-      env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE },
-    });
+  const tazuna = (args: string[]) => tazunaIn(() => dir, { cluster: "local" })(args);
   const declare = (entries: Entry[]) =>
     writeFile(
       path.join(dir, "tazuna.yaml"),

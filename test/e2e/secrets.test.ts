@@ -23,8 +23,8 @@ import { ADMIN_USER } from "../../src/cluster/control-plane";
 import { persistedWritesBy, readAudit } from "../audit";
 import { useCluster } from "./cluster-fixture";
 import { PASSPHRASE } from "./tazuna-fixture";
+import { TAZUNA_BIN as BIN } from "../tazuna";
 
-const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
 const FIXTURE = path.resolve(__dirname, "../fixtures/secrets");
 
 const SENTINELS = {

@@ -16,8 +16,7 @@ import { inOtherNetns, serveSockets } from "./other-netns";
 import { descendants, killAll } from "./process-tree";
 import { gate, stderrOf, waitFor } from "./held-apply";
 import { PASSPHRASE, exists, scratchProject, tazunaStack } from "./tazuna-fixture";
-
-const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
+import { TAZUNA_BIN as BIN } from "../tazuna";
 
 describe("shared state on an object store (e2e, s3://)", function () {
   this.timeout(900_000);

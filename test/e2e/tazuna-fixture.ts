@@ -10,8 +10,9 @@ import { tazunaProgram } from "../../src/program/program";
 import { openStack } from "../../src/engine/workspace";
 import { builtInProjectName } from "../../src/cli/project";
 import type { Kubectl } from "../../src/cluster/kubectl";
+import { PASSPHRASE, tazuna } from "../tazuna";
 
-export const PASSPHRASE = "e2e-only-passphrase";
+export { PASSPHRASE };
 export const EXAMPLE = path.resolve(__dirname, "../../examples/foundation");
 
 /** A throwaway copy of examples/foundation plus a local file backend beside it. */
@@ -73,8 +74,6 @@ export function field(
   return k(["get", object, ...(namespace ? ["-n", namespace] : []), "-o", `jsonpath=${jsonpath}`]);
 }
 
-const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
-
 /**
  * The built tazuna command on the example's project `dir()` (a test may
  * move to another) against a test cluster, with `env` added to the
@@ -82,8 +81,7 @@ const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds
  */
 export function tazunaOnExample(cluster: () => { kubeconfig: string; context: string }, dir: () => string) {
   return (args: string[], env: Record<string, string> = {}) =>
-    execa(
-      BIN,
+    tazuna(
       [
         "-p",
         dir(),
@@ -95,11 +93,7 @@ export function tazunaOnExample(cluster: () => { kubeconfig: string; context: st
         "overlay=local",
         ...args,
       ],
-      {
-        reject: false,
-        stdin: "ignore",
-        env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, ...env },
-      },
+      { env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, ...env } },
     );
 }
 

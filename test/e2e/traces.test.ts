@@ -11,8 +11,7 @@ import { useCluster } from "./cluster-fixture";
 import { useCollector, type ReceivedSpan } from "./collector-fixture";
 import { execa } from "execa";
 import { PASSPHRASE, fleetOnOneCluster, scratchProject, tazunaOnExample } from "./tazuna-fixture";
-
-const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
+import { TAZUNA_BIN as BIN } from "../tazuna";
 
 const ADDONS: Record<string, string[]> = {
   cni: [],

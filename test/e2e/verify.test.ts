@@ -14,8 +14,7 @@ import { execa } from "execa";
 import { stringify } from "yaml";
 import { VerifySchema } from "../../src/cli/results";
 import { scratchProject } from "./tazuna-fixture";
-
-const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
+import { TAZUNA_BIN as BIN } from "../tazuna";
 
 const verify = (dir: string, args: string[] = []) =>
   execa(BIN, ["-p", dir, ...args, "-o", "json", "verify", "--settle", "10"], {

@@ -10,13 +10,12 @@
 import { strict as assert } from "node:assert";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import * as path from "node:path";
-import { execa } from "execa";
 import { stringify } from "yaml";
 import { useCluster } from "../e2e/cluster-fixture";
 import { descendants, killAll } from "../e2e/process-tree";
-import { PASSPHRASE, inventory, scratchProject } from "../e2e/tazuna-fixture";
+import { inventory, scratchProject } from "../e2e/tazuna-fixture";
+import { tazunaIn } from "../tazuna";
 
-const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
 const POINTS = Number(process.env.TAZUNA_KILL_POINTS ?? "1");
 const SEED = Number(process.env.TAZUNA_KILL_SEED ?? Date.now() % 100_000);
 
@@ -38,12 +37,7 @@ describe(`kill -9 at ${POINTS} random moment(s) of a fresh apply (e2e, seed ${SE
   let empty: string[];
   let full: string[];
   let cleanMs: number;
-  const tazuna = (args: string[]) =>
-    execa(BIN, ["-p", dir, "--cluster", "local", ...args], {
-      reject: false,
-      stdin: "ignore",
-      env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE },
-    });
+  const tazuna = tazunaIn(() => dir, { cluster: "local" });
   const locks = async () =>
     (
       await readdir(path.join(dir, ".tazuna/state/.pulumi/locks"), { recursive: true }).catch(() => [])

@@ -15,8 +15,8 @@ import { execa } from "execa";
 import { checkContext } from "../../src/guard/context";
 import { loadDeclaration } from "../../src/declaration/load";
 import { GuardError } from "../../src/errors/guard";
+import { TAZUNA_BIN as BIN } from "../tazuna";
 
-const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
 const GO_FORMAT = path.resolve(__dirname, "../fixtures/go-format");
 
 interface Case {

@@ -9,8 +9,7 @@ import * as path from "node:path";
 import { execa } from "execa";
 import { scratchDir } from "../../src/process/temp";
 import { heldRender } from "../held-render";
-
-const BIN = path.resolve(__dirname, "../../dist/cli/bin.js"); // npm test builds it first
+import { TAZUNA_BIN as BIN } from "../tazuna";
 
 describe("scratch files", function () {
   this.timeout(60_000);
