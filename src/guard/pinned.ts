@@ -6,6 +6,8 @@
  * refresh --run-program` and `pulumi destroy --run-program` run the program
  * too, so they refuse the wrong cluster with zero writes.
  */
+import { existsSync } from "node:fs";
+import type { Stack } from "@pulumi/pulumi/automation";
 import { readFile, writeFile } from "node:fs/promises";
 import { parseDocument } from "yaml";
 import type { StackSettings } from "../config/settings";
@@ -35,4 +37,35 @@ export async function writePin(stackFile: string, uid: string): Promise<boolean>
   doc.setIn(["config", PIN_KEY], uid);
   await writeFile(stackFile, doc.toString());
   return true;
+}
+
+/**
+ * The first apply pins the stack to the cluster it reached (and a re-bind
+ * moves the pin), in the stack file, where the program checks it on every
+ * engine path. A folder without stack files has no stack file to pin in;
+ * the binding in state still guards every run that diffs it. Says what it
+ * pinned, if anything.
+ */
+export async function pinAfterApply(
+  stack: Stack,
+  file: string,
+  binding: { before: string | undefined; rebinding: boolean },
+): Promise<string | undefined> {
+  if (!existsSync(file)) return undefined;
+  // The binding is new only on the first apply or a re-bind; otherwise the one read before the up stands.
+  const uid =
+    binding.before && !binding.rebinding ? binding.before : (await recorded().recordedBinding(stack))?.uid;
+  if (!uid || !(await writePin(file, uid))) return undefined;
+  return `pinned stack ${stack.name} to cluster ${uid} in ${file}`;
+}
+
+/** Loaded on use: it pulls in the Pulumi SDK, which `tazuna --help` and check never need. */
+function recorded(): typeof import("./recorded") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("./recorded") as typeof import("./recorded");
+}
+
+/** The uid the stack's binding records now, before an apply (the pin compares with it). */
+export async function boundUid(stack: Stack): Promise<string | undefined> {
+  return (await recorded().recordedBinding(stack))?.uid;
 }

@@ -134,3 +134,29 @@ export async function deleteLeftovers(kubeconfig: string, context: string, list:
       "--wait=true",
     ]);
 }
+
+/** What --prune-leftovers will delete, listed before the question: nothing is deleted that was not shown. */
+export function leftoversToDelete(leftovers: readonly Leftover[]): string {
+  return leftovers.length === 0
+    ? "no leftovers in the namespaces Tazuna manages"
+    : `leftovers to delete (in namespaces Tazuna manages, declared by no add-on):\n${leftovers.map((l) => `  - ${leftoverKey(l)}`).join("\n")}`;
+}
+
+/** A leftover as kubectl names it, with its namespace: what is shown and then deleted. */
+export const leftoverKey = (l: Leftover): string => `${leftoverRef(l)} -n ${l.namespace}`;
+
+/** Deletes the leftovers that were shown and are still undeclared after the apply. */
+export async function deleteShownLeftovers(
+  shown: Leftover[],
+  kubeconfig: string,
+  context: string,
+  stack: Stack,
+): Promise<string[]> {
+  if (shown.length === 0) return [];
+  const still = new Set(
+    (await leftoverObjects(kubeconfig, context, await installedObjects(stack))).map(leftoverKey),
+  );
+  const doomed = shown.filter((l) => still.has(leftoverKey(l)));
+  await deleteLeftovers(kubeconfig, context, doomed);
+  return doomed.map(leftoverKey);
+}

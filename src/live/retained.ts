@@ -76,3 +76,24 @@ export async function deleteRetained(
   const customResources = await deleteCrds(cluster, crds);
   return { objects: others.length, crds: crds.length, customResources };
 }
+
+/** --prune-crds: the CRDs the plan showed as kept go, with their custom resources (counted). */
+export async function deleteKeptCrds(
+  steps: readonly { op: string; object: string }[],
+  cluster: ClusterAccess,
+): Promise<string | undefined> {
+  const names = steps
+    .filter((s) => s.op === "keep" && s.object.includes(":CustomResourceDefinition "))
+    .map((s) => s.object.split(" ").pop() ?? "");
+  if (names.length === 0) return undefined;
+  const crds = await Promise.all(
+    names.map(async (name) => {
+      const spec = JSON.parse(
+        await kubectl(cluster, ["get", "customresourcedefinition", name, "-o", "jsonpath={.spec}"]),
+      ) as { group: string; names: { plural: string } };
+      return { name, resource: `${spec.names.plural}.${spec.group}` };
+    }),
+  );
+  const customResources = await deleteCrds(cluster, crds);
+  return `--prune-crds: deleted ${names.join(", ")} and ${customResources} custom resource(s) of them`;
+}

@@ -50,3 +50,18 @@ export function pruneRule(env: NodeJS.ProcessEnv = process.env): PruneRule {
 /** The plan's words for an object that left the declaration and is not kept by policy. */
 export const leftBy = (rule: PruneRule): string =>
   rule.prune ? `deleted: ${rule.cause}` : `left in the cluster, no longer managed: ${rule.cause}`;
+
+/** With prune off, what left the declaration stays in the cluster, unmanaged: said once, with the way back. */
+export function leftBehindNote(
+  steps: readonly { op: string; fields: readonly string[]; addon: string; object: string }[],
+  prune: PruneRule,
+): string | undefined {
+  if (prune.prune) return undefined;
+  const left = steps.filter((s) => s.op === "keep" && s.fields.includes(leftBy(prune)));
+  if (left.length === 0) return undefined;
+  return [
+    `left in the cluster, no longer managed (${prune.cause}): ${left.length} object(s)`,
+    ...left.map((s) => `  - ${s.addon}: ${s.object}`),
+    "  tazuna state drift lists those in managed namespaces as leftovers; tazuna state fold takes them back, tazuna apply --prune-leftovers deletes them",
+  ].join("\n");
+}

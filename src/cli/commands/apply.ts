@@ -1,56 +1,28 @@
 /** `tazuna apply`: plan, confirm on a terminal, apply in order, show progress per add-on. */
-import { existsSync } from "node:fs";
-import { createInterface } from "node:readline/promises";
-import { stackFilePath } from "../../config/stack-file";
-import { writePin } from "../../guard/pinned";
 import type { Command } from "commander";
-import { recoverInterrupted, unlockingStale } from "../../engine/recovery";
-import { InterruptedError, UsageError } from "../errors";
-import { interruptible } from "../interrupt";
-import { log } from "../output";
+import { stackFilePath } from "../../config/stack-file";
+import { boundUid, pinAfterApply } from "../../guard/pinned";
+import { recoverInterrupted } from "../../engine/recovery";
+import { upgradeStep } from "../../engine/upgrade";
 import { EXIT } from "../../errors/exit-codes";
-import { fanOut, globalArgv } from "../fan-out";
-import { runPerCluster, type ClusterCommand } from "../per-cluster";
-import { planCommand } from "./plan";
-import { formatSteps, planSteps, withPlanFolder } from "../steps";
-import { ApplyProgress } from "../progress";
-import type { GlobalOptions } from "../project";
-import { ApplySchema, SCHEMA_VERSION, type ApplyResult } from "../results";
-import { openClusterStack } from "../cluster-stack";
-import { excludedBy, selectAddons } from "../select";
-import { deleteCrds } from "../../live/retained";
-import { kubectl, type ClusterAccess } from "../../kube/kubectl";
-import { writingState } from "../../state/resources";
-import type { Stack } from "@pulumi/pulumi/automation";
-import type { Step } from "../results";
-import { leftBy, type PruneRule } from "../../release/prune";
+import { deleteKeptCrds } from "../../live/retained";
+import { deleteShownLeftovers, leftoverObjects, leftoversToDelete } from "../../live/drift";
+import { leftBehindNote } from "../../release/prune";
 import { cacheModeOf, setCacheMode } from "../../render/artifact-cache";
-import { NO_CACHE_OPTION, OFFLINE_OPTION, type CacheFlags } from "../render-flags";
-import { deleteLeftovers, leftoverObjects, leftoverRef, type Leftover } from "../../live/drift";
 import { installedObjects } from "../../state/inventory";
-import { FORMER_MANAGERS_ENV, withEnv } from "../../program/run-env";
-import { upgradeStep, upgradeToReleases } from "../../engine/upgrade";
-
-export async function confirm(question: string): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return (await rl.question(question)).trim();
-  } finally {
-    rl.close();
-  }
-}
-
-/** apply changes clusters: it asks first, and where it cannot ask it needs --yes (as `pulumi up` does). */
-function needConfirmation(o: ApplyOptions): void {
-  if (o.yes || process.stdin.isTTY) return;
-  throw new UsageError(
-    "apply changes the cluster, and stdin is not a terminal to ask on; nothing was applied\n  fix: pass --yes (in CI: tazuna apply --yes)",
-  );
-}
-
-async function yesOrStop(question: string): Promise<void> {
-  if (!/^y(es)?$/i.test(await confirm(`${question} [y/N] `))) throw new UsageError("not applied");
-}
+import { openClusterStack } from "../cluster-stack";
+import { needConfirmation, yesOrStop } from "../confirm";
+import { UsageError } from "../errors";
+import { fanOut, globalArgv } from "../fan-out";
+import { log } from "../output";
+import { runPerCluster, type ClusterCommand } from "../per-cluster";
+import type { GlobalOptions } from "../project";
+import { NO_CACHE_OPTION, OFFLINE_OPTION, type CacheFlags } from "../render-flags";
+import { ApplySchema, SCHEMA_VERSION, type ApplyResult } from "../results";
+import { excludedBy, selectAddons } from "../select";
+import { formatSteps, planSteps } from "../steps";
+import { upWithProgress } from "../apply-up";
+import { planCommand } from "./plan";
 
 interface ApplyOptions extends CacheFlags {
   yes?: boolean;
@@ -63,8 +35,6 @@ interface ApplyOptions extends CacheFlags {
   sync?: boolean;
   atomic?: boolean;
 }
-
-const leftoverKey = (l: Leftover) => `${leftoverRef(l)} -n ${l.namespace}`;
 
 async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOptions): Promise<ApplyResult> {
   needConfirmation(o);
@@ -104,12 +74,7 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
   const installed = await installedObjects(stack);
   // Listed before the question: nothing is deleted that was not shown.
   const leftovers = o.pruneLeftovers ? await leftoverObjects(kubeconfig, context, installed) : [];
-  if (o.pruneLeftovers)
-    log(
-      leftovers.length === 0
-        ? "no leftovers in the namespaces Tazuna manages"
-        : `leftovers to delete (in namespaces Tazuna manages, declared by no add-on):\n${leftovers.map((l) => `  - ${leftoverKey(l)}`).join("\n")}`,
-    );
+  if (o.pruneLeftovers) log(leftoversToDelete(leftovers));
   const result = {
     schemaVersion: SCHEMA_VERSION,
     cluster,
@@ -125,140 +90,28 @@ async function applyCluster(opts: GlobalOptions, cluster: string, o: ApplyOption
       `apply ${steps.length} change(s)${leftovers.length ? ` and delete ${leftovers.length} leftover(s)` : ""} on cluster ${cluster}?`,
     );
   }
-  const boundBefore = (await recorded().recordedBinding(stack))?.uid;
+  const boundBefore = await boundUid(stack);
   const t0 = Date.now();
-  const progress = new ApplyProgress(addons);
-  progress.prune = prune;
-  const stop = interruptible("the apply");
-  try {
-    // Objects changed or deleted by hand are put back, not just new declarations applied:
-    // each release finds them by dry-run in its diff.
-    if (upgrade) {
-      await upgradeToReleases(stack);
-      log(`upgrade: ${upgrade.dropped} per-object resource(s) left state; nothing was deleted`);
-    }
-    const formerManagers = upgrade ? { [FORMER_MANAGERS_ENV]: upgrade.managers.join(",") } : {};
-    const up = () =>
-      withPlanFolder(stack, (dir) => {
-        progress.planFolder = dir;
-        return withEnv(formerManagers, () =>
-          stack.up({
-            // No refresh pass: each release compares its objects with the live ones itself.
-            refresh: false,
-            onEvent: progress.onEvent,
-            signal: stop.signal,
-            ...(exclude ? { exclude } : {}),
-          }),
-        );
-      });
-    // An object store's stale lock shows only here, when the engine refuses the stack.
-    const res = await unlockingStale(
-      stack,
-      () => writingState(stack, up),
-      (l) => {
-        log(`recovered: ${l}`);
-        recovered.push(l);
-      },
-    );
-    if (o.yes) log(formatSteps(cluster, progress.steps));
-    reportLeftBehind(progress.steps, prune);
-    const pruned = await pruneShown(leftovers, kubeconfig, context, stack);
-    if (o.pruneCrds) await pruneKeptCrds(progress.steps, { kubeconfig, context });
-    await pinCluster(stack, stackFilePath(target.projectDir, cluster), {
+  const up = await upWithProgress(stack, { addons, prune, exclude, upgrade, recovered });
+  if (o.yes) log(formatSteps(cluster, up.steps));
+  const pruned = await deleteShownLeftovers(leftovers, kubeconfig, context, stack);
+  const notes = [
+    leftBehindNote(up.steps, prune),
+    ...pruned.map((l) => `deleted leftover: ${l}`),
+    o.pruneCrds ? await deleteKeptCrds(up.steps, { kubeconfig, context }) : undefined,
+    await pinAfterApply(stack, stackFilePath(target.projectDir, cluster), {
       before: boundBefore,
       rebinding: Boolean(target.settings.rebindTo),
-    });
-    return {
-      ...result,
-      result: res.summary.result,
-      changes: progress.steps,
-      prunedLeftovers: pruned,
-      elapsedMs: Date.now() - t0,
-    };
-  } catch (err) {
-    if (!stop.signal.aborted) throw err;
-    throw new InterruptedError(
-      `apply interrupted after ${progress.steps.length} change(s): the engine stopped at a safe point, ` +
-        `state is saved and unlocked\n  fix: run \`tazuna apply\` again to finish`,
-    );
-  } finally {
-    stop.dispose();
-    progress.done();
-  }
-}
-
-/**
- * The first apply pins the stack to the cluster it reached (and a re-bind
- * moves the pin), in the stack file, where the program checks it on every
- * engine path. A folder without stack files has no stack file to pin in;
- * the binding in state still guards every run that diffs it.
- */
-async function pinCluster(
-  stack: Stack,
-  file: string,
-  binding: { before: string | undefined; rebinding: boolean },
-): Promise<void> {
-  if (!existsSync(file)) return;
-  // The binding is new only on the first apply or a re-bind; otherwise the one read before the up stands.
-  const uid =
-    binding.before && !binding.rebinding ? binding.before : (await recorded().recordedBinding(stack))?.uid;
-  if (!uid) return;
-  if (await writePin(file, uid)) log(`pinned stack ${stack.name} to cluster ${uid} in ${file}`);
-}
-
-/** Loaded on use: it pulls in the Pulumi SDK, which `tazuna --help` and check never need. */
-function recorded(): typeof import("../../guard/recorded") {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require("../../guard/recorded") as typeof import("../../guard/recorded");
-}
-
-/** With prune off, what left the declaration stays in the cluster, unmanaged: said once, with the way back. */
-function reportLeftBehind(steps: Step[], prune: PruneRule): void {
-  if (prune.prune) return;
-  const left = steps.filter((s) => s.op === "keep" && s.fields.includes(leftBy(prune)));
-  if (left.length === 0) return;
-  log(
-    [
-      `left in the cluster, no longer managed (${prune.cause}): ${left.length} object(s)`,
-      ...left.map((s) => `  - ${s.addon}: ${s.object}`),
-      "  tazuna state drift lists those in managed namespaces as leftovers; tazuna state fold takes them back, tazuna apply --prune-leftovers deletes them",
-    ].join("\n"),
-  );
-}
-
-/** --prune-crds: the CRDs the plan showed as kept go, with their custom resources (counted). */
-async function pruneKeptCrds(steps: Step[], cluster: ClusterAccess): Promise<void> {
-  const names = steps
-    .filter((s) => s.op === "keep" && s.object.includes(":CustomResourceDefinition "))
-    .map((s) => s.object.split(" ").pop() ?? "");
-  if (names.length === 0) return;
-  const crds = await Promise.all(
-    names.map(async (name) => {
-      const spec = JSON.parse(
-        await kubectl(cluster, ["get", "customresourcedefinition", name, "-o", "jsonpath={.spec}"]),
-      ) as { group: string; names: { plural: string } };
-      return { name, resource: `${spec.names.plural}.${spec.group}` };
     }),
-  );
-  const customResources = await deleteCrds(cluster, crds);
-  log(`--prune-crds: deleted ${names.join(", ")} and ${customResources} custom resource(s) of them`);
-}
-
-/** Deletes the leftovers that were shown and are still undeclared after the apply. */
-async function pruneShown(
-  shown: Leftover[],
-  kubeconfig: string,
-  context: string,
-  stack: Stack,
-): Promise<string[]> {
-  if (shown.length === 0) return [];
-  const still = new Set(
-    (await leftoverObjects(kubeconfig, context, await installedObjects(stack))).map(leftoverKey),
-  );
-  const doomed = shown.filter((l) => still.has(leftoverKey(l)));
-  await deleteLeftovers(kubeconfig, context, doomed);
-  for (const l of doomed) log(`deleted leftover: ${leftoverKey(l)}`);
-  return doomed.map(leftoverKey);
+  ];
+  for (const note of notes) if (note) log(note);
+  return {
+    ...result,
+    result: up.result,
+    changes: up.steps,
+    prunedLeftovers: pruned,
+    elapsedMs: Date.now() - t0,
+  };
 }
 
 export function applyCommand(o: ApplyOptions): ClusterCommand<ApplyResult> {

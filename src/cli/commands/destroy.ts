@@ -11,7 +11,7 @@ import { log } from "../output";
 import { requireCluster, type GlobalOptions, type Target } from "../project";
 import { openClusterStack } from "../cluster-stack";
 import { NO_CACHE_OPTION, OFFLINE_OPTION, type CacheFlags } from "../render-flags";
-import { confirm } from "./apply";
+import { confirm } from "../confirm";
 import { refuseUnknownTags } from "../select";
 
 interface DestroyOptions extends CacheFlags {
