@@ -25,7 +25,7 @@ export function sameCluster(a: ClusterIdentity, b: ClusterIdentity): boolean {
   return a.uid === b.uid && a.caFingerprint === b.caFingerprint;
 }
 
-/** Loaded by path in the engine's dynamic-provider process (see program/by-path.ts). */
+/** Loaded by path in the engine's dynamic-provider process (see resources/by-path.ts). */
 export const bindingOps: Operations<BindingProps> = recordingOps({
   async create(inputs) {
     return { id: inputs.uid, outs: inputs };

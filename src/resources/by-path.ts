@@ -28,6 +28,7 @@ export function providerModule(file: string, exportName: string, deletes = false
     ? `require(${JSON.stringify(require.resolve("ts-node/register/transpile-only"))}); `
     : "";
   return [
+    // Stored with every resource: the text stays as 0.1 wrote it (this file was then src/program/by-path.ts).
     "// Written by tazuna (src/program/by-path.ts).",
     "exports.handler = () => {",
     `  const ops = () => { ${register}return require(${JSON.stringify(file)})[${JSON.stringify(exportName)}]; };`,
