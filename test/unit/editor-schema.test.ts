@@ -10,7 +10,7 @@ import * as path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import { parse } from "yaml";
 import { editorSchema } from "../../src/cli/schema-files";
-import { SCHEMA_LINES } from "../../src/cli/commands/init";
+import { SCHEMA_LINES } from "../../src/cli/new-project";
 import { schemaFile } from "../schema-check";
 
 const ROOT = path.resolve(__dirname, "../..");

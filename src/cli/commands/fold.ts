@@ -9,16 +9,14 @@
  * their only owner now, with one patch of metadata.managedFields (the
  * content unchanged).
  */
-import { FIELD_MANAGER as OWN_FIELD_MANAGER } from "../../release/apply";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import type { Command } from "commander";
-import { parseDocument } from "yaml";
 import { NAME_PATTERN } from "../../config/schema";
-import { leftoverObjects, leftoverRef, type Leftover } from "../../live/drift";
-import { kubectl } from "../../kube/kubectl";
-import { asDeclared, type K8sObject } from "../../kube/objects";
+import { leftoverObjects, type Leftover } from "../../live/drift";
+import { foldObject } from "../../live/fold";
+import { withManifestsAddon } from "../../config/edit";
 import { toGoYaml } from "../../render/yaml-out";
 import { installedObjects } from "../../state/inventory";
 import { excludesFor } from "../../resources/urns";
@@ -34,51 +32,7 @@ interface FoldOptions {
   takeOwnership?: boolean;
 }
 
-/** The field manager folded objects are applied as once Tazuna owns them (the Go tool's, too). */
-
-type Live = K8sObject & { metadata: { managedFields?: { manager?: string; time?: string }[] } };
-
-/** The manager that wrote the object last: later changes are applied under its name (an Apply manager's, without conflict). */
-function lastManager(o: Live): string | undefined {
-  const fields = [...(o.metadata.managedFields ?? [])].sort((a, b) =>
-    (a.time ?? "").localeCompare(b.time ?? ""),
-  );
-  return fields.at(-1)?.manager;
-}
-
-/**
- * The one write of --take-ownership. A release applies the declared fields
- * by forced server-side apply, so the same apply of the unchanged content
- * makes them Tazuna's (server-set fields such as a Service's clusterIP stay
- * with their writer: a release that owned them without declaring them would
- * drop them).
- */
-function takeOwnership(declaredObject: unknown): { args: string[]; input: string } {
-  return {
-    args: ["apply", "--server-side", "--force-conflicts", `--field-manager=${OWN_FIELD_MANAGER}`, "-f", "-"],
-    input: JSON.stringify(declaredObject),
-  };
-}
-
 const label = (l: Leftover) => `${l.kind}/${l.namespace}/${l.name}`;
-
-/** tazuna.yaml with the add-on added, comments and layout kept; refused before anything is written. */
-async function declared(file: string, name: string): Promise<string> {
-  const text = await readFile(file, "utf8");
-  const doc = parseDocument(text);
-  // Template actions inside quoted values are kept as they are; around the YAML's structure they make it unreadable here.
-  if (doc.errors.length > 0 || !doc.hasIn(["spec", "manifests"]))
-    throw new UsageError(
-      `${file}, as written (before templating), is not YAML with a spec.manifests list to add to; nothing was written\n  fix: add { name: NAME, type: manifests, path: NAME } yourself, or move template actions inside quoted values`,
-    );
-  doc.addIn(["spec", "manifests"], {
-    name,
-    description: "folded back from the cluster (tazuna state fold)",
-    type: "manifests",
-    path: name,
-  });
-  return doc.toString();
-}
 
 async function fold(opts: GlobalOptions, o: FoldOptions): Promise<void> {
   const cluster = await requireCluster(opts);
@@ -111,35 +65,16 @@ async function fold(opts: GlobalOptions, o: FoldOptions): Promise<void> {
       `fold writes objects into the project in the clear, and ${secrets.join(", ")} ${secrets.length === 1 ? "is a Secret" : "are Secrets"}; nothing was written\n` +
         `  fix: fold each with tazuna secret export NAMESPACE/NAME (a sops file and a GenesisSecret reference), and the rest with --only KIND/NAMESPACE/NAME,...`,
     );
-  const newDeclaration = await declared(declaration.file, o.as);
+  const newDeclaration = await withManifestsAddon(declaration.file, o.as);
   await mkdir(folder);
   const imports: Record<string, string> = {};
   const managers: Record<string, string> = {};
   for (const l of chosen) {
-    const live = JSON.parse(
-      await kubectl({ kubeconfig: first.kubeconfig, context }, [
-        "get",
-        leftoverRef(l),
-        "-n",
-        l.namespace,
-        "-o",
-        "json",
-        // kubectl hides them by default; the last manager and the ownership patch need them.
-        "--show-managed-fields",
-      ]),
-    ) as Live;
+    const f = await foldObject({ kubeconfig: first.kubeconfig, context }, l, o.takeOwnership === true);
     const key = keyOf(l);
     imports[key] = `${l.namespace}/${l.name}`;
-    const declaredObject = asDeclared(live);
-    if (o.takeOwnership) {
-      const { args, input } = takeOwnership(declaredObject);
-      await kubectl({ kubeconfig: first.kubeconfig, context }, args, input);
-      managers[key] = OWN_FIELD_MANAGER;
-    } else {
-      const manager = lastManager(live);
-      if (manager) managers[key] = manager;
-    }
-    await writeFile(path.join(folder, `${l.kind.toLowerCase()}-${l.name}.yaml`), toGoYaml(declaredObject));
+    if (f.manager) managers[key] = f.manager;
+    await writeFile(path.join(folder, `${l.kind.toLowerCase()}-${l.name}.yaml`), toGoYaml(f.declared));
   }
   await writeFile(declaration.file, newDeclaration);
   log(

@@ -5,28 +5,16 @@
  * the terminal in the clear; what is written is the encrypted file and the
  * GenesisSecret that refers to it, and what is printed is the entry to add.
  */
-import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import type { Command } from "commander";
 import { stringify } from "yaml";
-import { z } from "zod";
 import { kubeconfigPath } from "../../kube/kubeconfig";
 import { checkContext } from "../../guard/context";
-import { kubectl } from "../../kube/kubectl";
-import { execa } from "../../process/exec";
 import { UsageError } from "../errors";
 import { log, print } from "../output";
 import { clusterOf, loadTarget, requireCluster, type GlobalOptions } from "../project";
 import { exportSecrets, opStore, sopsStore } from "../../secrets/export";
-
-const LiveSecretSchema = z.object({
-  type: z.string().optional(),
-  metadata: z.object({
-    labels: z.record(z.string(), z.string()).optional(),
-  }),
-  data: z.record(z.string(), z.string()).optional(),
-});
+import { exportOne } from "../../secrets/export-one";
 
 interface ExportOptions extends BulkOptions {
   to?: string;
@@ -105,23 +93,6 @@ function parseRef(ref: string): { namespace: string; name: string } {
   return { namespace: m[1] as string, name: m[2] as string };
 }
 
-/** Encrypts YAML given on stdin into `file`; sops finds .sops.yaml rules from that path. */
-async function encrypt(plain: string, file: string, age: string | undefined): Promise<void> {
-  const res = await execa(
-    "sops",
-    ["encrypt", ...(age ? ["--age", age] : []), "--filename-override", file, "--output", file],
-    { input: plain, reject: false, timeout: 60_000 },
-  );
-  if ((res.cause as NodeJS.ErrnoException | undefined)?.code === "ENOENT")
-    throw new UsageError(
-      "sops was not found on PATH\n  fix: install sops (tazuna doctor lists what is missing)",
-    );
-  if (res.exitCode !== 0)
-    throw new UsageError(
-      `sops could not encrypt ${file}: ${res.stderr.trim().split("\n").pop() ?? ""}\n  fix: pass --age RECIPIENT, or add a creation rule for this path to .sops.yaml`,
-    );
-}
-
 /** The cluster to read from, behind the declaration's context_matches (a read, but of Secrets). */
 async function guardedAccess(opts: GlobalOptions) {
   const cluster = await clusterOf(opts, await requireCluster(opts));
@@ -141,46 +112,18 @@ async function guardedAccess(opts: GlobalOptions) {
 }
 
 async function exportSecret(opts: GlobalOptions, ref: string, o: ExportOptions): Promise<void> {
-  const { namespace, name } = parseRef(ref);
   const { target, decl, access } = await guardedAccess(opts);
-  const live = LiveSecretSchema.parse(
-    JSON.parse(await kubectl(access, ["get", "secret", name, "-n", namespace, "-o", "json"])),
-  );
-  const data = live.data ?? {};
-  const keys = Object.keys(data).sort();
-  if (keys.length === 0) throw new UsageError(`secret ${ref} has no data\n  fix: nothing to export`);
-  const values = Object.fromEntries(
-    keys.map((k) => [k, Buffer.from(data[k] ?? "", "base64").toString("utf8")]),
-  );
-
-  const encrypted = path.resolve(target.projectDir, o.to ?? `secrets/${namespace}-${name}.sops.yaml`);
-  const genesis = encrypted.replace(/\.sops\.ya?ml$|\.ya?ml$/, "") + ".genesis.yaml";
-  for (const f of [encrypted, genesis])
-    if (existsSync(f)) throw new UsageError(`${f} exists\n  fix: move it away, or pass --to another path`);
-  await mkdir(path.dirname(encrypted), { recursive: true });
-  await encrypt(stringify(values), encrypted, o.age);
-
-  const relative = (f: string) => path.relative(target.projectDir, f);
-  const typeOf = live.type && live.type !== "Opaque" ? { type: live.type } : {};
-  const labels = live.metadata.labels ? { labels: live.metadata.labels } : {};
-  const spec = {
-    provider: o.provider,
-    secrets: [
-      { uri: `sops://${relative(encrypted)}`, items: Object.fromEntries(keys.map((k) => [k, { mapTo: k }])) },
-    ],
-    outputs: [{ kubernetesSecret: { namespace, name, ...typeOf, ...labels } }],
-  };
-  await writeFile(genesis, stringify({ apiVersion: "tazuna.pepabo.com/v1", kind: "GenesisSecret", spec }));
-  log(`wrote ${relative(encrypted)} (encrypted by sops; keys ${keys.join(", ")}; values not printed)`);
-  log(`wrote ${relative(genesis)} (the GenesisSecret that reads it at apply time)`);
+  const out = await exportOne(access, parseRef(ref), { projectDir: target.projectDir, ...o });
+  log(`wrote ${out.encrypted} (encrypted by sops; keys ${out.keys.join(", ")}; values not printed)`);
+  log(`wrote ${out.genesis} (the GenesisSecret that reads it at apply time)`);
   const declared = decl.providers.some((p) => p.name === o.provider && p.type === "sops");
   const entry = {
     ...(declared ? {} : { providers: [{ name: o.provider, type: "sops" }] }),
     manifests: [
-      { name: `${name}-secret`, type: "genesissecret", path: relative(genesis), genesisSecret: {} },
+      { name: `${parseRef(ref).name}-secret`, type: "genesissecret", path: out.genesis, genesisSecret: {} },
     ],
   };
-  print(`# add to spec in ${relative(decl.file)}:\n${stringify(entry)}`);
+  print(`# add to spec in ${path.relative(target.projectDir, decl.file)}:\n${stringify(entry)}`);
 }
 
 export function register(program: Command, globals: () => GlobalOptions): void {
