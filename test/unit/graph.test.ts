@@ -1,25 +1,11 @@
 import { strict as assert } from "node:assert";
 import { findCycle, layers, predecessors, selectByTags } from "../../src/graph/order";
 import type { Addon } from "../../src/addon-types";
-import { toMermaid } from "../../src/cli/graph-formats";
+import { addon as made } from "../addons";
 
-function addon(name: string, dependsOn: string[] = [], tags: string[] = []): Addon {
-  return {
-    name,
-    type: "manifests",
-    baseDir: "/",
-    tags,
-    dependsOn,
-    timeoutSeconds: 60,
-    readiness: { skip: false, waitFor: [] },
-    environment: "",
-    tests: [],
-    pruneCrds: false,
-    ignoreFields: [],
-    handOff: false,
-    origin: { file: "t.yaml", field: "", dependsOnLines: [] },
-  };
-}
+const addon = (name: string, dependsOn: string[] = [], tags: string[] = []): Addon =>
+  made({ name, dependsOn, tags, origin: { file: "t.yaml", field: "", dependsOnLines: [] } });
+import { toMermaid } from "../../src/cli/graph-formats";
 
 describe("graph order", () => {
   it("without any dependsOn, declaration order is a chain", () => {

@@ -7,6 +7,7 @@ import { strict as assert } from "node:assert";
 import { readFileSync, statSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import type { Addon } from "../../src/addon-types";
+import { addon as made } from "../addons";
 import type { Declaration } from "../../src/declaration/model";
 import { ManifestSchema } from "../../src/release/provider";
 import type { K8sObject } from "../../src/kube/objects";
@@ -64,23 +65,8 @@ async function withCapture(): Promise<void> {
   };
 }
 
-function addon(name: string, dependsOn: string[] = []): Addon {
-  return {
-    name,
-    type: "manifests",
-    baseDir: "/",
-    tags: [],
-    dependsOn,
-    timeoutSeconds: 120,
-    readiness: { skip: false, waitFor: [] },
-    environment: "",
-    tests: [],
-    pruneCrds: false,
-    ignoreFields: [],
-    handOff: false,
-    origin: { file: "tazuna.yaml", field: "", dependsOnLines: [] },
-  };
-}
+const addon = (name: string, dependsOn: string[] = []): Addon =>
+  made({ name, dependsOn, timeoutSeconds: 120 });
 
 const cm = (name: string): K8sObject => ({
   apiVersion: "v1",

@@ -4,27 +4,14 @@ import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { Addon } from "../../src/addon-types";
+import { addon as made } from "../addons";
 import { renderAddon, renderAll } from "../../src/addon-types";
 import { RenderError } from "../../src/errors/render";
 
 const EXAMPLE = path.resolve(__dirname, "../../examples/foundation");
 
-function addon(over: Partial<Addon> & Pick<Addon, "name" | "type">): Addon {
-  return {
-    baseDir: EXAMPLE,
-    tags: [],
-    dependsOn: [],
-    timeoutSeconds: 60,
-    readiness: { skip: false, waitFor: [] },
-    environment: "",
-    tests: [],
-    pruneCrds: false,
-    ignoreFields: [],
-    handOff: false,
-    origin: { file: "tazuna.yaml", field: "", dependsOnLines: [] },
-    ...over,
-  };
-}
+const addon = (over: Partial<Addon> & Pick<Addon, "name" | "type">): Addon =>
+  made({ baseDir: EXAMPLE, ...over });
 
 const kinds = (objs: { kind: string }[]) => objs.map((o) => o.kind).sort();
 

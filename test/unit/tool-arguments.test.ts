@@ -9,6 +9,7 @@ import { chmod, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { Addon } from "../../src/addon-types";
+import { addon as made } from "../addons";
 import { renderAddon } from "../../src/addon-types";
 
 const FLAG_LIKE = "--post-renderer=/tmp/evil.sh";
@@ -29,8 +30,7 @@ async function recorded(
   const saved = { PATH: process.env.PATH, XDG_CACHE_HOME: process.env.XDG_CACHE_HOME };
   process.env.PATH = `${dir}:${saved.PATH ?? ""}`;
   process.env.XDG_CACHE_HOME = dir;
-  const addon = (over: Partial<Addon>): Addon =>
-    ({ name: "app", type: "helm", baseDir: dir, tags: [], dependsOn: [], ...over }) as Addon;
+  const addon = (over: Partial<Addon>): Addon => made({ name: "app", type: "helm", baseDir: dir, ...over });
   try {
     // The stand-ins print nothing: only their argv matters.
     const outcome = await run(addon).catch((e: unknown) => e);
