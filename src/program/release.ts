@@ -7,14 +7,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ByPathResource, operationsAt } from "../resources/by-path";
 import { scratchDir, type Scratch } from "../process/temp";
-import type { Manifest } from "../release/provider";
+import type { ReleaseManifest } from "../release/provider";
 import type { Entry } from "../release/inventory";
 
 export interface ReleaseArgs {
   label: string;
   kubeconfig: string;
   context: string;
-  manifest: Manifest;
+  manifest: ReleaseManifest;
   timeoutSeconds: number;
   handOff?: boolean;
   /** A digest of the manifest's gates (provider.ts ReleaseInputs.readiness). */

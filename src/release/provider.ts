@@ -22,7 +22,7 @@ import { inProviderSpan, inSpan } from "../trace/spans";
 import { recordingOps } from "../errors/failures";
 
 /** What the program hands the release for one run, in its manifest file. */
-export const ManifestSchema = z.object({
+export const ReleaseManifestSchema = z.object({
   objects: z.array(K8sObjectSchema),
   /** Objects another add-on declares now: never pruned from this one (a move, not a removal). */
   claimedElsewhere: z.array(z.string()),
@@ -35,7 +35,7 @@ export const ManifestSchema = z.object({
   /** The chart's helm hooks, run around the objects (release/hooks.ts); never in state. */
   hooks: z.array(HookSchema).default([]),
 });
-export type Manifest = z.infer<typeof ManifestSchema>;
+export type ReleaseManifest = z.infer<typeof ReleaseManifestSchema>;
 
 export const ReleaseInputsSchema = z.object({
   label: z.string(),
@@ -64,8 +64,8 @@ const ReleaseStateSchema = ReleaseInputsSchema.extend({
 });
 type ReleaseState = z.infer<typeof ReleaseStateSchema>;
 
-function manifestOf(file: string): Manifest {
-  return ManifestSchema.parse(JSON.parse(readFileSync(file, "utf8")));
+function manifestOf(file: string): ReleaseManifest {
+  return ReleaseManifestSchema.parse(JSON.parse(readFileSync(file, "utf8")));
 }
 
 type ReleaseInputs = z.infer<typeof ReleaseInputsSchema>;
@@ -167,8 +167,8 @@ async function applyAndPrune(
   api: Client,
   inputs: ReleaseInputs,
   old: ReleaseState | undefined,
-  writes: Manifest["objects"],
-  m: Manifest,
+  writes: ReleaseManifest["objects"],
+  m: ReleaseManifest,
 ): Promise<ReleaseState> {
   const key = old?.key ?? newKey();
   const deadline = Date.now() + inputs.timeoutSeconds * 1000;

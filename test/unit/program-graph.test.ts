@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Addon } from "../../src/addon-types";
 import { addon as made } from "../addons";
 import type { Declaration } from "../../src/declaration/model";
-import { ManifestSchema } from "../../src/release/provider";
+import { ReleaseManifestSchema } from "../../src/release/provider";
 import type { K8sObject } from "../../src/kube/objects";
 
 interface Registered {
@@ -85,30 +85,30 @@ async function settle(): Promise<void> {
 
 describe("program graph (Pulumi mocks)", function () {
   this.timeout(60_000);
-  before(withCapture);
+  const decl: Declaration = {
+    file: "/p/tazuna.yaml",
+    addons: [addon("cni"), addon("certs"), addon("ingress", ["cni"]), addon("argocd", ["ingress", "certs"])],
+    environment: "",
+    contextMatches: [],
+    rootContextMatches: [],
+    matchMode: "or",
+    guardField: "spec.context_matches",
+    providers: [],
+    tests: [],
+  };
+  const ofType = (type: string) => registered.filter((r) => r.type === type);
+  const ingress = () => ofType("pulumi-nodejs:dynamic/tazuna:Release").find((r) => r.name === "ingress");
+  /** What the ingress release hands its provider process. */
+  const manifest = () =>
+    ReleaseManifestSchema.parse(JSON.parse(readFileSync(String(ingress()?.inputs.manifest), "utf8")));
 
-  it("registers one component per add-on with the declared edges, behind the binding", async () => {
+  before(async () => {
+    await withCapture();
     registered.length = 0;
     // Required only now: the program must load after setMocks (pulumi/pulumi#12141).
     const { registerGraph } =
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       require("../../src/program/program") as typeof import("../../src/program/program");
-    const decl: Declaration = {
-      file: "/p/tazuna.yaml",
-      addons: [
-        addon("cni"),
-        addon("certs"),
-        addon("ingress", ["cni"]),
-        addon("argocd", ["ingress", "certs"]),
-      ],
-      environment: "",
-      contextMatches: [],
-      rootContextMatches: [],
-      matchMode: "or",
-      guardField: "spec.context_matches",
-      providers: [],
-      tests: [],
-    };
     const rendered = new Map(decl.addons.map((a) => [a.name, [cm(`${a.name}-cm`)]]));
     rendered.get("ingress")?.push({
       apiVersion: "apps/v1",
@@ -122,14 +122,15 @@ describe("program graph (Pulumi mocks)", function () {
       rebindTo: "",
     });
     await settle();
+  });
 
-    const comps = registered.filter((r) => r.type === "tazuna:index:Addon");
+  it("registers one component per add-on, in order, with the declared edges, behind the binding", () => {
+    const comps = ofType("tazuna:index:Addon");
     assert.deepEqual(
       comps.map((c) => c.name),
       ["cni", "certs", "ingress", "argocd"],
     );
-    const binding = registered.find((r) => r.type === "pulumi-nodejs:dynamic/tazuna:ClusterBinding");
-    assert.ok(binding, "the cluster binding is registered");
+    assert.ok(ofType("pulumi-nodejs:dynamic/tazuna:ClusterBinding")[0], "the cluster binding is registered");
     const depNames = (c: Registered) => c.deps.map((u) => u.split("::").pop()).sort();
     const byName = Object.fromEntries(comps.map((c) => [c.name, depNames(c)]));
     assert.deepEqual(byName.cni, ["cluster"]);
@@ -142,48 +143,47 @@ describe("program graph (Pulumi mocks)", function () {
       byName.argocd?.includes("ingress") && byName.argocd.includes("certs"),
       `argocd deps: ${String(byName.argocd)}`,
     );
+  });
 
-    // Releases apply their objects themselves: no Kubernetes provider (a plugin process) is started.
+  it("starts no Kubernetes provider: releases apply their objects themselves", () => {
     assert.deepEqual(
       registered.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => r.type),
       [],
     );
-    for (const c of comps) assert.equal(c.providers.kubernetes, undefined);
+    for (const c of ofType("tazuna:index:Addon")) assert.equal(c.providers.kubernetes, undefined);
+    assert.equal(ofType("kubernetes:yaml/v2:ConfigGroup").length, 0, "no per-object resources");
+  });
 
-    const releases = registered.filter((r) => r.type === "pulumi-nodejs:dynamic/tazuna:Release");
+  it("registers one release per add-on, for the chosen context", () => {
     assert.deepEqual(
       // Each release registers once its manifest file is written: in no fixed order.
-      releases.map((r) => r.name).sort(),
+      ofType("pulumi-nodejs:dynamic/tazuna:Release")
+        .map((r) => r.name)
+        .sort(),
       ["argocd", "certs", "cni", "ingress"],
-      "one release per add-on",
     );
-    const ingress = releases.find((r) => r.name === "ingress");
-    assert.equal(ingress?.inputs.context, "staging");
-    // The objects reach the provider through a 0600 file, never through the release's inputs (state).
-    const file = String(ingress?.inputs.manifest);
-    assert.equal(statSync(file).mode & 0o777, 0o600);
-    const manifest = ManifestSchema.parse(JSON.parse(readFileSync(file, "utf8")));
+    assert.equal(ingress()?.inputs.context, "staging");
+  });
+
+  it("hands a release's objects to its provider in a 0600 file, never in its inputs (state)", () => {
+    assert.equal(statSync(String(ingress()?.inputs.manifest)).mode & 0o777, 0o600);
     assert.deepEqual(
-      manifest.objects.map((o) => o.metadata.name),
+      manifest().objects.map((o) => o.metadata.name),
       ["ingress-cm", "ingress-web"],
     );
     assert.ok(
-      manifest.claimedElsewhere.some((k) => k.includes("cni-cm")),
+      manifest().claimedElsewhere.some((k) => k.includes("cni-cm")),
       "other add-ons' objects named",
     );
-    assert.ok(!JSON.stringify(ingress?.inputs).includes("ingress-web"), "no object in the inputs");
-    assert.equal(
-      registered.filter((r) => r.type === "kubernetes:yaml/v2:ConfigGroup").length,
-      0,
-      "no per-object resources",
-    );
+    assert.ok(!JSON.stringify(ingress()?.inputs).includes("ingress-web"), "no object in the inputs");
+  });
 
-    // Readiness: the ingress Deployment's rollout is a check the release waits for, not a resource of its own.
+  it("makes a Deployment's rollout a gate of its release, not a resource of its own", () => {
     assert.deepEqual(
-      registered.filter((r) => r.type === "pulumi-nodejs:dynamic/tazuna:WaitUntil").map((w) => w.name),
+      ofType("pulumi-nodejs:dynamic/tazuna:WaitUntil").map((w) => w.name),
       [],
     );
-    assert.deepEqual(manifest.gates, [
+    assert.deepEqual(manifest().gates, [
       {
         target: "Deployment.v1.apps/ingress-web",
         namespace: "default",
@@ -191,6 +191,6 @@ describe("program graph (Pulumi mocks)", function () {
         timeoutSeconds: 120,
       },
     ]);
-    assert.match(String(ingress?.inputs.readiness), /^[0-9a-f]{16}$/);
+    assert.match(String(ingress()?.inputs.readiness), /^[0-9a-f]{16}$/);
   });
 });
