@@ -7,9 +7,9 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
-import { fieldPath, type ConfigProblem } from "./errors";
+import { type ConfigProblem } from "./errors";
 import { keysAt, zodProblems } from "./issues";
-import { lineOf, parseYamlFile } from "./parse";
+import { parseYamlFile, problemAt } from "./parse";
 import type { Provider } from "./schema";
 
 const GenesisSecretSchema = z
@@ -85,7 +85,7 @@ export async function loadGenesisSecret(
   const spec = res.data.spec;
   const before = problems.length;
   const at = (p: PropertyKey[], message: string, fix: string) =>
-    problems.push({ file, field: fieldPath(p), line: lineOf(parsed, p), message, fix });
+    problems.push(problemAt(parsed, p, message, fix));
   const provider = spec.provider || DEFAULT_OP;
   const declared = providers.find((p) => p.name === provider);
   if (provider !== DEFAULT_OP && !declared)

@@ -10,9 +10,9 @@ import { isIP } from "node:net";
 import * as path from "node:path";
 import semver from "semver";
 import { z } from "zod";
-import { fieldPath, type ConfigProblem } from "./errors";
+import { type ConfigProblem } from "./errors";
 import { keysAt, zodProblems } from "./issues";
-import { lineOf, parseYamlFile, type ParsedFile } from "./parse";
+import { parseYamlFile, problemAt, type ParsedFile } from "./parse";
 
 export const HINT_FILE = "tazuna.hint.yaml";
 
@@ -62,8 +62,7 @@ export function hintFileFor(dir: string): string | undefined {
 function schemaRuleProblems(parsed: ParsedFile, hint: Hint): ConfigProblem[] {
   const out: ConfigProblem[] = [];
   const names = Object.keys(hint.vars ?? {});
-  const at = (p: PropertyKey[], message: string, fix: string) =>
-    out.push({ file: parsed.file, field: fieldPath(p), line: lineOf(parsed, p), message, fix });
+  const at = (p: PropertyKey[], message: string, fix: string) => out.push(problemAt(parsed, p, message, fix));
   for (const [name, v] of Object.entries(hint.vars ?? {})) {
     const p = ["vars", name];
     if (v.required && (v.default !== undefined || v.required_with || v.required_without))

@@ -1,7 +1,7 @@
 /** Turns zod issues into problems that say how to fix them. */
 import type { z } from "zod";
-import { fieldPath, type ConfigProblem } from "./errors";
-import { lineOf, type ParsedFile } from "./parse";
+import { type ConfigProblem } from "./errors";
+import { problemAt, type ParsedFile } from "./parse";
 import { didYouMean } from "./suggest";
 
 /** The keys a strict object at `path` accepts, for "did you mean". */
@@ -70,23 +70,18 @@ export function zodProblems(
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) {
         const hint = didYouMean(key, known(issue.path));
-        out.push({
-          file: parsed.file,
-          field: fieldPath([...path, key]),
-          line: lineOf(parsed, [...path, key]),
-          message: `unknown field "${key}"`,
-          fix: hint ? `did you mean "${hint}"?` : `remove it; allowed here: ${known(issue.path).join(", ")}`,
-        });
+        out.push(
+          problemAt(
+            parsed,
+            [...path, key],
+            `unknown field "${key}"`,
+            hint ? `did you mean "${hint}"?` : `remove it; allowed here: ${known(issue.path).join(", ")}`,
+          ),
+        );
       }
       continue;
     }
-    out.push({
-      file: parsed.file,
-      field: fieldPath(path),
-      line: lineOf(parsed, path),
-      message: issue.message,
-      fix: closeOption(parsed, path, issue) ?? fixFor(issue),
-    });
+    out.push(problemAt(parsed, path, issue.message, closeOption(parsed, path, issue) ?? fixFor(issue)));
   }
   return out;
 }

@@ -24,15 +24,16 @@ export async function parseYamlFile(
     text = await readFile(file, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    problems.push({
-      file,
-      field: "",
-      message: code === "ENOENT" ? "file not found" : `cannot read the file (${code ?? String(err)})`,
-      fix:
+    problems.push(
+      problemAt(
+        { file },
+        [],
+        code === "ENOENT" ? "file not found" : `cannot read the file (${code ?? String(err)})`,
         code === "ENOENT"
           ? "create it (tazuna init writes a starter) or point -f at the right file"
           : "check its permissions",
-    });
+      ),
+    );
     return undefined;
   }
   if (render) {
@@ -44,13 +45,14 @@ export async function parseYamlFile(
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
-      problems.push({
-        file,
-        field: "",
-        line: lines.linePos(e.pos[0]).line,
-        message: `YAML syntax error: ${e.message.split("\n")[0]}`,
-        fix: "fix the YAML syntax at that line (indentation, quotes, a missing colon)",
-      });
+      problems.push(
+        problemAt(
+          { file, line: lines.linePos(e.pos[0]).line },
+          [],
+          `YAML syntax error: ${e.message.split("\n")[0]}`,
+          "fix the YAML syntax at that line (indentation, quotes, a missing colon)",
+        ),
+      );
     }
     return undefined;
   }
@@ -77,5 +79,5 @@ export function problemAt(
   fix: string,
 ): ConfigProblem {
   const line = "doc" in where ? lineOf(where, path) : where.line;
-  return { file: where.file, field: fieldPath(path), line, message, fix };
+  return { file: where.file, field: fieldPath(path), ...(line !== undefined ? { line } : {}), message, fix };
 }

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { z } from "zod";
 import { ConfigError, type ConfigProblem } from "./errors";
 import { zodProblems } from "./issues";
-import { parseYamlFile } from "./parse";
+import { parseYamlFile, problemAt } from "./parse";
 import { StackSettingsSchema, type StackSettings } from "./settings";
 import { didYouMean } from "./suggest";
 
@@ -57,14 +57,16 @@ export async function loadStackSettings(projectDir: string, cluster: string): Pr
     const name = key.slice("tazuna:".length);
     if (!known.includes(name)) {
       const hint = didYouMean(name, known);
-      problems.push({
-        file,
-        field: `config.${key}`,
-        message: `unknown setting "${key}"`,
-        fix: hint
-          ? `did you mean "tazuna:${hint}"?`
-          : `use one of: ${known.map((k) => `tazuna:${k}`).join(", ")}`,
-      });
+      problems.push(
+        problemAt(
+          { file },
+          ["config", key],
+          `unknown setting "${key}"`,
+          hint
+            ? `did you mean "tazuna:${hint}"?`
+            : `use one of: ${known.map((k) => `tazuna:${k}`).join(", ")}`,
+        ),
+      );
     }
     raw[name] = value;
   }

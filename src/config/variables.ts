@@ -4,8 +4,8 @@
  * clusters of one role share one declaration. `$${` writes a literal `${`.
  */
 import type { ConfigProblem } from "./errors";
-import { fieldPath } from "./errors";
 import { didYouMean } from "./suggest";
+import { problemAt } from "./parse";
 
 export interface Variables {
   cluster: string;
@@ -48,12 +48,14 @@ export function expandVariables(
     return substitute(value, v, (ref) => {
       const name = ref.replace(/^vars\./, "");
       const hint = didYouMean(name, Object.keys(v.vars));
-      problems.push({
-        file,
-        field: fieldPath(path),
-        message: `unknown variable \${${ref}}`,
-        fix: hint ? `did you mean \${vars.${hint}}?` : whereVarsGo(name, v.stackFile),
-      });
+      problems.push(
+        problemAt(
+          { file },
+          path,
+          `unknown variable \${${ref}}`,
+          hint ? `did you mean \${vars.${hint}}?` : whereVarsGo(name, v.stackFile),
+        ),
+      );
     });
   }
   if (Array.isArray(value)) return value.map((x, i) => expandVariables(x, v, file, [...path, i], problems));
