@@ -22,7 +22,8 @@ import {
   whichOf,
   type ToolName,
 } from "../process/tools";
-import { SECRETS_FIX, backendOf, readPassphraseFile, secretsSource } from "./cluster-stack";
+import { backendOf } from "./cluster-stack";
+import { SECRETS_FIX, readPassphraseFile, secretsSource } from "../state/passphrase";
 import { loadTarget, optionalCluster, projectOf, type GlobalOptions } from "./project";
 
 export interface Finding {

@@ -1,6 +1,6 @@
 /** Where the state's secrets get their encryption: one rule for the commands and doctor. */
 import { strict as assert } from "node:assert";
-import { secretsSource } from "../../src/cli/cluster-stack";
+import { secretsSource } from "../../src/state/passphrase";
 
 describe("secrets source", () => {
   it("a KMS first, then a passphrase, then a passphrase file; nothing is never an empty passphrase", () => {
