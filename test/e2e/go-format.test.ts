@@ -8,14 +8,13 @@
  * (the positive control that they run at all).
  */
 import { strict as assert } from "node:assert";
-import { cp, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { execa } from "execa";
-import { stringify } from "yaml";
 import { useCluster } from "./cluster-fixture";
 import { PASSPHRASE, exists } from "./tazuna-fixture";
 import { TAZUNA_BIN as BIN, tazunaIn } from "../tazuna";
+import { projectFrom } from "../projects";
 
 const FIXTURE = path.resolve(__dirname, "../fixtures/go-format");
 
@@ -35,15 +34,13 @@ describe("a Go-format tazuna.yaml applied (e2e)", function () {
   };
 
   before(async () => {
-    dir = path.join(await mkdtemp(path.join(tmpdir(), "tazuna-go-format-")), "project");
-    await cp(FIXTURE, dir, { recursive: true });
-    await mkdir(path.join(dir, "stacks"));
-    const config = {
-      "tazuna:context": cluster().context,
-      "tazuna:kubeconfig": cluster().kubeconfig,
-      "tazuna:environment": "local",
-    };
-    await writeFile(path.join(dir, "stacks", "Pulumi.local.yaml"), stringify({ config }));
+    dir = await projectFrom(FIXTURE, "go-format", {
+      local: {
+        "tazuna:context": cluster().context,
+        "tazuna:kubeconfig": cluster().kubeconfig,
+        "tazuna:environment": "local",
+      },
+    });
   });
 
   it("applies with the environment's overlay, the vars in .Values and every test passing; a second plan has no changes", async () => {

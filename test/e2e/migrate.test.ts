@@ -12,16 +12,16 @@
 import { existsSync } from "node:fs";
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
-import { cp, mkdir, mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, readdir, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { execa } from "execa";
-import { parseAllDocuments, stringify } from "yaml";
+import { parseAllDocuments } from "yaml";
 import { ADMIN_USER } from "../../src/cluster/control-plane";
 import { persistedWritesBy, readAudit, writesBy } from "../audit";
 import { useCluster } from "./cluster-fixture";
 import { PASSPHRASE } from "./tazuna-fixture";
 import { TAZUNA_BIN as BIN } from "../tazuna";
+import { projectFrom } from "../projects";
 
 const FIXTURE = path.resolve(__dirname, "../fixtures/go-format");
 const ENV = { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, TAZUNA_E2E_CLUSTER_NAME: "tazuna-migrate.example" };
@@ -52,19 +52,13 @@ describe("tazuna migrate from the Go tool (e2e)", function () {
     execa(BIN, ["-p", dir, "--cluster", "local", ...args], { reject: false, stdin: "ignore", env: ENV });
 
   before(async () => {
-    dir = path.join(await mkdtemp(path.join(tmpdir(), "tazuna-migrate-")), "project");
-    await cp(FIXTURE, dir, { recursive: true });
-    await mkdir(path.join(dir, "stacks"));
-    await writeFile(
-      path.join(dir, "stacks", "Pulumi.local.yaml"),
-      stringify({
-        config: {
-          "tazuna:context": cluster().context,
-          "tazuna:kubeconfig": cluster().kubeconfig,
-          "tazuna:environment": "local",
-        },
-      }),
-    );
+    dir = await projectFrom(FIXTURE, "migrate", {
+      local: {
+        "tazuna:context": cluster().context,
+        "tazuna:kubeconfig": cluster().kubeconfig,
+        "tazuna:environment": "local",
+      },
+    });
     // What the Go tool did: render, server-side apply each manifest as "tazuna", record each object.
     const out = path.join(dir, "..", "rendered");
     const built = await execa(BIN, ["-p", dir, "-e", "local", "build", "--out", out], {

@@ -3,14 +3,14 @@
  * test/fixtures/safety on a local control plane, tazuna.yaml written per
  * step, and the audit log's writes since a mark.
  */
-import { cp, mkdir, mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { ADMIN_USER } from "../../src/cluster/control-plane";
 import { persistedWritesBy, readAudit, type AuditEvent } from "../audit";
 import { useCluster } from "./cluster-fixture";
 import { tazunaIn } from "../tazuna";
+import { projectFrom } from "../projects";
 
 const FIXTURE = path.resolve(__dirname, "../fixtures/safety");
 const ARGO_CD = path.resolve(__dirname, "../../../shared/upstream/argo-cd-v3.5.1");
@@ -84,11 +84,9 @@ export function useSafetyProject(clusterName: string, first: Entry[]) {
       }),
     );
   before(async () => {
-    dir = path.join(await mkdtemp(path.join(tmpdir(), "tazuna-safety-")), "project");
-    await cp(FIXTURE, dir, { recursive: true });
-    await mkdir(path.join(dir, "stacks"));
-    const config = { "tazuna:context": cluster().context, "tazuna:kubeconfig": cluster().kubeconfig };
-    await writeFile(path.join(dir, "stacks", "Pulumi.local.yaml"), stringify({ config }));
+    dir = await projectFrom(FIXTURE, "safety", {
+      local: { "tazuna:context": cluster().context, "tazuna:kubeconfig": cluster().kubeconfig },
+    });
     await declare(first);
   });
   return {

@@ -14,7 +14,7 @@
  * are witnessed by the audit log.
  */
 import { strict as assert } from "node:assert";
-import { cp, mkdir, mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { execa } from "execa";
@@ -24,6 +24,7 @@ import { persistedWritesBy, readAudit } from "../audit";
 import { useCluster } from "./cluster-fixture";
 import { PASSPHRASE } from "./tazuna-fixture";
 import { TAZUNA_BIN as BIN } from "../tazuna";
+import { projectFrom } from "../projects";
 
 const FIXTURE = path.resolve(__dirname, "../fixtures/secrets");
 
@@ -119,17 +120,13 @@ describe("secrets never in the clear (e2e)", function () {
   };
 
   before(async () => {
-    dir = path.join(await mkdtemp(path.join(tmpdir(), "tazuna-secrets-")), "project");
-    await cp(FIXTURE, dir, { recursive: true });
-    await mkdir(path.join(dir, "stacks"));
     const config = {
       "tazuna:context": cluster().context,
       "tazuna:kubeconfig": cluster().kubeconfig,
       "tazuna:vars": { chartKey: { from: "sops", sops: { file: "genesis/db.sops.yaml", key: "chartKey" } } },
     };
-    await writeFile(path.join(dir, "stacks", "Pulumi.local.yaml"), stringify({ config }));
     // A second stack on the same cluster, for diff-clusters (it has declared objects and no state).
-    await writeFile(path.join(dir, "stacks", "Pulumi.mirror.yaml"), stringify({ config }));
+    dir = await projectFrom(FIXTURE, "secrets", { local: config, mirror: config });
     tmp = await mkdtemp(path.join(tmpdir(), "tazuna-secrets-tmp-"));
     // A sops file as a team keeps it in git: encrypted for an age recipient; the plain text never in the project.
     const keys = await mkdtemp(path.join(tmpdir(), "tazuna-age-"));
