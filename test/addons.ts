@@ -14,7 +14,7 @@ export function addon(over: Partial<Addon> & Pick<Addon, "name">): Addon {
     pruneCrds: false,
     ignoreFields: [],
     handOff: false,
-    origin: { file: "tazuna.yaml", field: "", dependsOnLines: [] },
+    origin: { file: "tazuna.yaml", path: [], dependsOnLines: [] },
     ...over,
   };
 }

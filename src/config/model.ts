@@ -6,7 +6,8 @@ import type { Hint } from "./hints";
 
 export interface Origin {
   file: string;
-  field: string;
+  /** Where in the file: ["spec", "manifests", 3]. */
+  path: PropertyKey[];
   line?: number;
   /** Lines of the dependsOn entries, for problems found by the graph checks. */
   dependsOnLines: (number | undefined)[];

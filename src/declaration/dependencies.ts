@@ -6,6 +6,7 @@
 import { findCycle, predecessors } from "../graph/order";
 import type { ConfigProblem } from "../config/errors";
 import type { Origin } from "../config/model";
+import { problemAt } from "../config/parse";
 import { didYouMean } from "../config/suggest";
 
 /** An entry as dependsOn sees it; entries whose shape is wrong still count by name. */
@@ -20,20 +21,22 @@ export function dependencyProblems(addons: readonly Node[]): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const a of addons) {
     a.dependsOn.forEach((d, i) => {
-      const at = {
-        file: a.origin.file,
-        field: `${a.origin.field}.dependsOn[${i}]`,
-        line: a.origin.dependsOnLines[i],
-      };
-      if (d === a.name) {
-        problems.push({ ...at, message: `add-on "${a.name}" depends on itself`, fix: "remove this entry" });
-      } else if (!names.includes(d)) {
+      const at = (message: string, fix: string) =>
+        problems.push(
+          problemAt(
+            { file: a.origin.file, line: a.origin.dependsOnLines[i] },
+            [...a.origin.path, "dependsOn", i],
+            message,
+            fix,
+          ),
+        );
+      if (d === a.name) at(`add-on "${a.name}" depends on itself`, "remove this entry");
+      else if (!names.includes(d)) {
         const hint = didYouMean(d, names);
-        problems.push({
-          ...at,
-          message: `unknown add-on "${d}" in dependsOn`,
-          fix: hint ? `did you mean "${hint}"?` : `name one of: ${names.join(", ")}`,
-        });
+        at(
+          `unknown add-on "${d}" in dependsOn`,
+          hint ? `did you mean "${hint}"?` : `name one of: ${names.join(", ")}`,
+        );
       }
     });
   }
@@ -41,13 +44,14 @@ export function dependencyProblems(addons: readonly Node[]): ConfigProblem[] {
   const cycle = findCycle(predecessors(addons));
   if (cycle) {
     const first = addons.find((a) => a.name === cycle[0]);
-    problems.push({
-      file: first?.origin.file ?? "",
-      field: `${first?.origin.field ?? ""}.dependsOn`,
-      line: first?.origin.line,
-      message: `dependency cycle: ${cycle.join(" -> ")}`,
-      fix: "remove one dependsOn edge of the cycle",
-    });
+    problems.push(
+      problemAt(
+        { file: first?.origin.file ?? "", line: first?.origin.line },
+        [...(first?.origin.path ?? []), "dependsOn"],
+        `dependency cycle: ${cycle.join(" -> ")}`,
+        "remove one dependsOn edge of the cycle",
+      ),
+    );
   }
   return problems;
 }
@@ -62,13 +66,14 @@ export function duplicateNames(nodes: readonly Node[]): ConfigProblem[] {
       seen.set(n.name, n);
       continue;
     }
-    problems.push({
-      file: n.origin.file,
-      field: `${n.origin.field}.name`,
-      line: n.origin.line,
-      message: `duplicate add-on name "${n.name}" (first declared at ${first.origin.file}:${first.origin.line ?? "?"})`,
-      fix: "give every add-on a unique name, across included files too",
-    });
+    problems.push(
+      problemAt(
+        { file: n.origin.file, line: n.origin.line },
+        [...n.origin.path, "name"],
+        `duplicate add-on name "${n.name}" (first declared at ${first.origin.file}:${first.origin.line ?? "?"})`,
+        "give every add-on a unique name, across included files too",
+      ),
+    );
   }
   return problems;
 }

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { ADDON_TYPES, addonTypeOf, type Addon, type AddonBlocks, type Types } from "../addon-types";
 import type { EntryCheck } from "../addon-types/contract";
 import { durationSeconds } from "../config/duration";
-import { fieldPath, type ConfigProblem } from "../config/errors";
+import { type ConfigProblem } from "../config/errors";
 import type { Origin } from "../config/model";
 import { lineOf, problemAt } from "../config/parse";
 import { NAME_PATTERN, RESERVED_NAMES, type Provider } from "../config/schema";
@@ -88,7 +88,7 @@ function strayBlocks(l: Located, at: ReturnType<typeof reporter>): void {
 export function originOf(l: Located): Origin {
   return {
     file: l.parsed.file,
-    field: fieldPath(l.path),
+    path: l.path,
     line: lineOf(l.parsed, l.path),
     dependsOnLines: (l.entry.dependsOn ?? []).map((_, i) => lineOf(l.parsed, [...l.path, "dependsOn", i])),
   };

@@ -37,7 +37,7 @@ function parseEntries(loaded: Loaded, problems: ConfigProblem[], named: Node[]):
 
 /** An entry whose shape is wrong: known by name for dependsOn, with no edges of its own. */
 function brokenNode(name: string, parsed: ParsedFile, at: PropertyKey[]): Node {
-  return { name, dependsOn: [], origin: { file: parsed.file, field: fieldPath(at), dependsOnLines: [] } };
+  return { name, dependsOn: [], origin: { file: parsed.file, path: at, dependsOnLines: [] } };
 }
 
 /** The entries of the top file with `includes` replaced by the entries of the files they name. */

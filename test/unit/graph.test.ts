@@ -4,7 +4,7 @@ import type { Addon } from "../../src/addon-types";
 import { addon as made } from "../addons";
 
 const addon = (name: string, dependsOn: string[] = [], tags: string[] = []): Addon =>
-  made({ name, dependsOn, tags, origin: { file: "t.yaml", field: "", dependsOnLines: [] } });
+  made({ name, dependsOn, tags, origin: { file: "t.yaml", path: [], dependsOnLines: [] } });
 import { toMermaid } from "../../src/cli/graph-formats";
 
 describe("graph order", () => {
