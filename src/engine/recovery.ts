@@ -14,7 +14,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { z } from "zod";
-import { StackLockedError } from "./errors";
+import { StackLockedError } from "../errors/stack-locked";
 import { nameOf } from "../resources/urns";
 import { isAlive } from "../process/pids";
 import { exportedState, writingState } from "../state/resources";

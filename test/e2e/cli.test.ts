@@ -80,12 +80,12 @@ describe("tazuna build, tags, version (no cluster)", function () {
   });
 
   it("--help, check, build, graph and tags never load the Pulumi or Kubernetes SDKs", async () => {
-    // A preload that reports which of the heavy SDKs the command loads, on stderr.
+    // A preload that reports which of the heavy SDKs the command loads (any of their modules), on stderr.
     const hook = path.join((await scratchProject()).dir, "..", "report-sdks.js");
     await writeFile(
       hook,
       `const M = require("module"); const load = M._load; const seen = new Set();
-M._load = function (r, ...rest) { if (/^(@pulumi\\/pulumi|@pulumi\\/kubernetes|@kubernetes\\/client-node)$/.test(r) && !seen.has(r)) { seen.add(r); process.stderr.write("SDK " + r + "\\n"); } return load.call(this, r, ...rest); };`,
+M._load = function (r, ...rest) { const m = /^(@pulumi\\/pulumi|@pulumi\\/kubernetes|@kubernetes\\/client-node)(\\/|$)/.exec(r); if (m && !seen.has(m[1])) { seen.add(m[1]); process.stderr.write("SDK " + m[1] + "\\n"); } return load.call(this, r, ...rest); };`,
     );
     const sdks = async (args: string[]) => {
       const res = await execa(process.execPath, ["-r", hook, BIN, ...args], {
