@@ -5,6 +5,9 @@
  * providers) and adds helm, manifests and plugin add-ons, per-add-on
  * namespace, timeout and readiness, and shorter forms of tests and vars.
  * Unknown fields are errors (the Go tool ignores them, so typos pass there).
+ * Here: the top level and the pieces the add-on types' blocks share; each
+ * type's block is its module's (addon-types/), and one entry of
+ * spec.manifests is assembled in declaration/manifest-schema.ts.
  */
 import { z } from "zod";
 
