@@ -165,95 +165,110 @@ describe("tazuna migrate from the Go tool (e2e)", function () {
     );
   });
 
-  it("state fold takes hand-made leftovers into the declaration with no write; --take-ownership lets later changes apply", async () => {
-    const k = cluster().kubectl();
-    await k(["create", "configmap", "hand-made", "-n", "platform", "--from-literal=mode=manual"]);
-    await k(["create", "service", "clusterip", "hand-svc", "-n", "platform", "--tcp=80:8080"]);
-    const drift = await tazuna(["state", "drift", "--detailed-exitcode"]);
-    assert.equal(drift.exitCode, 2, drift.stderr);
-    assert.match(drift.stdout, /undeclared\t-\tConfigMap\tplatform\thand-made/);
+  describe("state fold (one cluster's state carried from step to step)", () => {
+    const k = () => cluster().kubectl();
 
-    const since = new Date().toISOString();
-    const res = await tazuna([
-      "state",
-      "fold",
-      "--as",
-      "hand-made",
-      "--only",
-      "ConfigMap/platform/hand-made",
-    ]);
-    assert.equal(res.exitCode, 0, `${res.stdout}\n${res.stderr}`);
-    assert.match(res.stdout, /folded 1 leftover\(s\) into add-on hand-made/);
-    assert.match(res.stdout, /--take-ownership/, "says how later changes can apply");
-    const cm = await readFile(path.join(dir, "hand-made", "configmap-hand-made.yaml"), "utf8");
-    assert.match(cm, /mode: manual/);
-    assert.doesNotMatch(
-      cm,
-      /resourceVersion|uid:|managedFields|creationTimestamp/,
-      "cleaned of server-set fields",
-    );
-    assert.match(
-      await readFile(path.join(dir, "tazuna.yaml"), "utf8"),
-      /name: hand-made[\s\S]*type: manifests[\s\S]*path: hand-made/,
-    );
-    await settle();
-    assert.deepEqual(
-      persistedWritesBy(await readAudit(cluster().auditLog), ADMIN_USER, since).map(
-        (w) => `${w.verb} ${w.objectRef?.name ?? ""}`,
-      ),
-      [],
-      "fold wrote nothing to the cluster",
-    );
-    const plan = await tazuna(["plan", "--detailed-exitcode"]);
-    assert.equal(plan.exitCode, 0, `${plan.stdout}\n${plan.stderr}`);
+    it("drift lists hand-made objects in a managed namespace as undeclared leftovers (exit 2)", async () => {
+      await k()(["create", "configmap", "hand-made", "-n", "platform", "--from-literal=mode=manual"]);
+      await k()(["create", "service", "clusterip", "hand-svc", "-n", "platform", "--tcp=80:8080"]);
+      const drift = await tazuna(["state", "drift", "--detailed-exitcode"]);
+      assert.equal(drift.exitCode, 2, drift.stderr);
+      assert.match(drift.stdout, /undeclared\t-\tConfigMap\tplatform\thand-made/);
+    });
 
-    // A Secret among the leftovers: fold never writes its values into the project.
-    await k([
-      "create",
-      "secret",
-      "generic",
-      "hand-secret",
-      "-n",
-      "platform",
-      "--from-literal=pw=fold-sentinel",
-    ]);
-    const declarationBefore = await readFile(path.join(dir, "tazuna.yaml"), "utf8");
-    const refused = await tazuna(["state", "fold", "--as", "owned", "--take-ownership"]);
-    assert.equal(refused.exitCode, 1, refused.stdout);
-    assert.match(refused.stderr, /Secret\/platform\/hand-secret is a Secret; nothing was written/);
-    assert.match(refused.stderr, /fix: fold each with tazuna secret export/);
-    assert.ok(!existsSync(path.join(dir, "owned")), "no folder written");
-    assert.equal(await readFile(path.join(dir, "tazuna.yaml"), "utf8"), declarationBefore);
-    await k(["delete", "secret", "hand-secret", "-n", "platform"]);
+    it("fold --only writes one into a new manifests add-on, cleaned, with no write to the cluster; the next plan is empty", async () => {
+      const since = new Date().toISOString();
+      const res = await tazuna([
+        "state",
+        "fold",
+        "--as",
+        "hand-made",
+        "--only",
+        "ConfigMap/platform/hand-made",
+      ]);
+      assert.equal(res.exitCode, 0, `${res.stdout}\n${res.stderr}`);
+      assert.match(res.stdout, /folded 1 leftover\(s\) into add-on hand-made/);
+      assert.match(res.stdout, /--take-ownership/, "says how later changes can apply");
+      const cm = await readFile(path.join(dir, "hand-made", "configmap-hand-made.yaml"), "utf8");
+      assert.match(cm, /mode: manual/);
+      assert.doesNotMatch(
+        cm,
+        /resourceVersion|uid:|managedFields|creationTimestamp/,
+        "cleaned of server-set fields",
+      );
+      assert.match(
+        await readFile(path.join(dir, "tazuna.yaml"), "utf8"),
+        /name: hand-made[\s\S]*type: manifests[\s\S]*path: hand-made/,
+      );
+      await settle();
+      assert.deepEqual(
+        persistedWritesBy(await readAudit(cluster().auditLog), ADMIN_USER, since).map(
+          (w) => `${w.verb} ${w.objectRef?.name ?? ""}`,
+        ),
+        [],
+        "fold wrote nothing to the cluster",
+      );
+      const plan = await tazuna(["plan", "--detailed-exitcode"]);
+      assert.equal(plan.exitCode, 0, `${plan.stdout}\n${plan.stderr}`);
+    });
 
-    const since2 = new Date().toISOString();
-    const owned = await tazuna(["state", "fold", "--as", "owned", "--take-ownership"]);
-    assert.equal(owned.exitCode, 0, `${owned.stdout}\n${owned.stderr}`);
-    await settle();
-    assert.deepEqual(
-      persistedWritesBy(await readAudit(cluster().auditLog), ADMIN_USER, since2).map(
-        (w) => `${w.verb} ${w.objectRef?.name ?? ""}`,
-      ),
-      ["patch hand-svc"],
-      "one patch of its field owners per object, nothing else",
-    );
-    const svcFile = path.join(dir, "owned", "service-hand-svc.yaml");
-    const svc = await readFile(svcFile, "utf8");
-    assert.doesNotMatch(svc, /clusterIP:/, "no allocated address");
-    assert.equal((await tazuna(["plan", "--detailed-exitcode"])).exitCode, 0);
-    assert.equal(
-      (await tazuna(["state", "drift", "--detailed-exitcode"])).exitCode,
-      0,
-      "nothing undeclared any more",
-    );
+    it("refuses to fold a Secret, writing nothing into the project", async () => {
+      await k()([
+        "create",
+        "secret",
+        "generic",
+        "hand-secret",
+        "-n",
+        "platform",
+        "--from-literal=pw=fold-sentinel",
+      ]);
+      const declarationBefore = await readFile(path.join(dir, "tazuna.yaml"), "utf8");
+      const refused = await tazuna(["state", "fold", "--as", "owned", "--take-ownership"]);
+      assert.equal(refused.exitCode, 1, refused.stdout);
+      assert.match(refused.stderr, /Secret\/platform\/hand-secret is a Secret; nothing was written/);
+      assert.match(refused.stderr, /fix: fold each with tazuna secret export/);
+      assert.ok(!existsSync(path.join(dir, "owned")), "no folder written");
+      assert.equal(await readFile(path.join(dir, "tazuna.yaml"), "utf8"), declarationBefore);
+      await k()(["delete", "secret", "hand-secret", "-n", "platform"]);
+    });
 
-    // The control: a change to an owned folded object is applied.
-    await writeFile(svcFile, svc.replace("targetPort: 8080", "targetPort: 9090"));
-    const applied = await tazuna(["apply", "--yes"]);
-    assert.equal(applied.exitCode, 0, applied.stderr);
-    assert.equal(
-      await k(["get", "service", "hand-svc", "-n", "platform", "-o", "jsonpath={.spec.ports[0].targetPort}"]),
-      "9090",
-    );
+    it("--take-ownership patches each object's field owners once, and a later change to it is applied", async () => {
+      const since = new Date().toISOString();
+      const owned = await tazuna(["state", "fold", "--as", "owned", "--take-ownership"]);
+      assert.equal(owned.exitCode, 0, `${owned.stdout}\n${owned.stderr}`);
+      await settle();
+      assert.deepEqual(
+        persistedWritesBy(await readAudit(cluster().auditLog), ADMIN_USER, since).map(
+          (w) => `${w.verb} ${w.objectRef?.name ?? ""}`,
+        ),
+        ["patch hand-svc"],
+        "one patch of its field owners per object, nothing else",
+      );
+      const svcFile = path.join(dir, "owned", "service-hand-svc.yaml");
+      const svc = await readFile(svcFile, "utf8");
+      assert.doesNotMatch(svc, /clusterIP:/, "no allocated address");
+      assert.equal((await tazuna(["plan", "--detailed-exitcode"])).exitCode, 0);
+      assert.equal(
+        (await tazuna(["state", "drift", "--detailed-exitcode"])).exitCode,
+        0,
+        "nothing undeclared any more",
+      );
+      // The control: a change to an owned folded object is applied.
+      await writeFile(svcFile, svc.replace("targetPort: 8080", "targetPort: 9090"));
+      const applied = await tazuna(["apply", "--yes"]);
+      assert.equal(applied.exitCode, 0, applied.stderr);
+      assert.equal(
+        await k()([
+          "get",
+          "service",
+          "hand-svc",
+          "-n",
+          "platform",
+          "-o",
+          "jsonpath={.spec.ports[0].targetPort}",
+        ]),
+        "9090",
+      );
+    });
   });
 });

@@ -204,7 +204,11 @@ spec:
     assert.equal(plan.exitCode, 0, `${plan.stdout}\n${plan.stderr}`);
   });
 
-  it("chart list --check-latest: an HTTP repository's index on loopback and the registry's tags", async () => {
+  /** An HTTP chart repository on loopback, a newer chart in the registry, and a project whose charts come from both (made once). */
+  let chartsMade:
+    Promise<{ server: ReturnType<typeof createServer>; url: string; charts: string }> | undefined;
+  const chartsProject = () => (chartsMade ??= makeChartsProject());
+  async function makeChartsProject() {
     // An HTTP chart repository: agent 1.2.0 and 1.3.0 (and a pre-release, which does not count), indexed by helm.
     const repo = path.join(work, "http-repo");
     await mkdir(repo, { recursive: true });
@@ -259,30 +263,38 @@ spec:
         },
       }),
     );
-    try {
-      const list = await execa(BIN, ["-p", charts, "chart", "list", "--check-latest"], {
-        reject: false,
-        cwd: charts,
-        env: { XDG_CACHE_HOME: cache },
-      });
-      assert.equal(list.exitCode, 0, list.stderr);
-      const rows = list.stdout.split("\n").map((l) => l.split(/ {2,}/));
-      assert.deepEqual(rows[0], ["CHART", "RELEASE", "FILE", "VERSION", "LATEST"]);
-      assert.deepEqual(rows.slice(1), [
-        ["agent", "from-http", "tazuna.yaml", "1.2.0", "1.3.0"],
-        [`oci://${registry().host}/charts/agent`, "from-oci", "tazuna.yaml", "1.2.0", "1.4.0"],
-        ["local-agent", "local", "tazuna.yaml", "1.2.0", "(local)"],
-        ["acme/agent", "fleet-agent", "fleet/helmfile.yaml", "1.2.0", "1.3.0"],
-      ]);
-      // Without the flag nothing is asked: the list alone.
-      const plain = await execa(BIN, ["-p", charts, "chart", "list", "-o", "json"], { cwd: charts });
-      const doc = JSON.parse(plain.stdout) as { charts: { latest?: string }[] };
-      assert.equal(doc.charts.length, 4);
-      assert.ok(doc.charts.every((c) => c.latest === undefined));
-    } finally {
-      server.close();
-    }
-    // The control: a repository that does not answer is an error naming it, exit 1.
+    return { server, url, charts };
+  }
+
+  it("chart list --check-latest names each chart's newest version: an HTTP repository's index on loopback, the registry's tags, (local)", async () => {
+    const { charts } = await chartsProject();
+    const list = await execa(BIN, ["-p", charts, "chart", "list", "--check-latest"], {
+      reject: false,
+      cwd: charts,
+      env: { XDG_CACHE_HOME: cache },
+    });
+    assert.equal(list.exitCode, 0, list.stderr);
+    const rows = list.stdout.split("\n").map((l) => l.split(/ {2,}/));
+    assert.deepEqual(rows[0], ["CHART", "RELEASE", "FILE", "VERSION", "LATEST"]);
+    assert.deepEqual(rows.slice(1), [
+      ["agent", "from-http", "tazuna.yaml", "1.2.0", "1.3.0"],
+      [`oci://${registry().host}/charts/agent`, "from-oci", "tazuna.yaml", "1.2.0", "1.4.0"],
+      ["local-agent", "local", "tazuna.yaml", "1.2.0", "(local)"],
+      ["acme/agent", "fleet-agent", "fleet/helmfile.yaml", "1.2.0", "1.3.0"],
+    ]);
+  });
+
+  it("chart list without --check-latest asks nothing: the list alone", async () => {
+    const { charts } = await chartsProject();
+    const plain = await execa(BIN, ["-p", charts, "chart", "list", "-o", "json"], { cwd: charts });
+    const doc = JSON.parse(plain.stdout) as { charts: { latest?: string }[] };
+    assert.equal(doc.charts.length, 4);
+    assert.ok(doc.charts.every((c) => c.latest === undefined));
+  });
+
+  it("chart list --check-latest: a repository that does not answer is an error naming it, exit 1", async () => {
+    const { server, url, charts } = await chartsProject();
+    server.close();
     const gone = await execa(BIN, ["-p", charts, "chart", "list", "--check-latest"], {
       reject: false,
       cwd: charts,

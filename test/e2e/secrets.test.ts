@@ -366,19 +366,14 @@ describe("secrets never in the clear (e2e)", function () {
     );
     assert.deepEqual(await leaks([value, ...Object.values(SENTINELS)]), []);
   });
-  it("secret-to-genesissecret: a namespace's Secrets into 1Password items (stand-in op) or sops files, each with a GenesisSecret; no value printed", async () => {
+  describe("secret-to-genesissecret: a namespace's Secrets into 1Password items (stand-in op) or sops files, each with a GenesisSecret", () => {
     const values = {
       a: "SENTINEL_BULK_A_31c7e0",
       b: "SENTINEL_BULK_B_8d2f44",
       other: "SENTINEL_BULK_OTHER_05ba9e",
     };
-    const k = cluster().kubectl();
-    for (const [name, value] of Object.entries(values)) {
-      const secret = name === "other" ? "other" : `bulk-${name}`;
-      await k(["create", "secret", "generic", secret, "-n", "secrets-e2e", `--from-literal=token=${value}`]);
-      if (name !== "other") await k(["label", "secret", secret, "-n", "secrets-e2e", "team=platform"]);
-    }
-    const go = [
+    const k = () => cluster().kubectl();
+    const go = () => [
       ...["secret-to-genesissecret", "--op-host", "my.1password.com", "--vault", "platform"],
       ...[
         "--namespace",
@@ -389,65 +384,88 @@ describe("secrets never in the clear (e2e)", function () {
         path.join(dir, "bulk"),
       ],
     ];
-    const itemsBefore = await readFile(opItems, "utf8");
-    const dry = await tazuna([...go, "--dry-run"]);
-    assert.equal(dry.exitCode, 0, dry.stderr);
-    assert.deepEqual(dry.stdout.trim().split("\n"), [
-      path.join(dir, "bulk/bulk-a.yaml"),
-      path.join(dir, "bulk/bulk-b.yaml"),
-    ]);
-    assert.equal(await readFile(opItems, "utf8"), itemsBefore, "a dry run creates no item");
-    await assert.rejects(readFile(path.join(dir, "bulk/bulk-a.yaml")), "and writes no file");
 
-    const real = await tazuna(go);
-    assert.equal(real.exitCode, 0, real.stderr);
-    assert.match(real.stderr, /bulk-a: created op item platform\/bulk-a \(keys token; values not printed\)/);
-    const items = JSON.parse(await readFile(opItems, "utf8")) as Record<
-      string,
-      { fields: { label: string; value: string }[] }
-    >;
-    assert.deepEqual(
-      items["platform/bulk-a"]?.fields.map((f) => [f.label, f.value]),
-      [["token", values.a]],
-    );
-    assert.equal(items["platform/other"], undefined, "the label selector left it out");
-    const genesis = parse(await readFile(path.join(dir, "bulk/bulk-a.yaml"), "utf8")) as {
-      spec: {
-        secrets: { uri: string; preferLabel: boolean }[];
-        outputs: { kubernetesSecret: { labels: Record<string, string> } }[];
+    it("--dry-run prints the files it would write and creates no item and no file", async () => {
+      for (const [name, value] of Object.entries(values)) {
+        const secret = name === "other" ? "other" : `bulk-${name}`;
+        await k()([
+          "create",
+          "secret",
+          "generic",
+          secret,
+          "-n",
+          "secrets-e2e",
+          `--from-literal=token=${value}`,
+        ]);
+        if (name !== "other") await k()(["label", "secret", secret, "-n", "secrets-e2e", "team=platform"]);
+      }
+      const itemsBefore = await readFile(opItems, "utf8");
+      const dry = await tazuna([...go(), "--dry-run"]);
+      assert.equal(dry.exitCode, 0, dry.stderr);
+      assert.deepEqual(dry.stdout.trim().split("\n"), [
+        path.join(dir, "bulk/bulk-a.yaml"),
+        path.join(dir, "bulk/bulk-b.yaml"),
+      ]);
+      assert.equal(await readFile(opItems, "utf8"), itemsBefore, "a dry run creates no item");
+      await assert.rejects(readFile(path.join(dir, "bulk/bulk-a.yaml")), "and writes no file");
+    });
+
+    it("creates an item per selected Secret and a GenesisSecret reading it; the label selector leaves the rest out", async () => {
+      const real = await tazuna(go());
+      assert.equal(real.exitCode, 0, real.stderr);
+      assert.match(
+        real.stderr,
+        /bulk-a: created op item platform\/bulk-a \(keys token; values not printed\)/,
+      );
+      const items = JSON.parse(await readFile(opItems, "utf8")) as Record<
+        string,
+        { fields: { label: string; value: string }[] }
+      >;
+      assert.deepEqual(
+        items["platform/bulk-a"]?.fields.map((f) => [f.label, f.value]),
+        [["token", values.a]],
+      );
+      assert.equal(items["platform/other"], undefined, "the label selector left it out");
+      const genesis = parse(await readFile(path.join(dir, "bulk/bulk-a.yaml"), "utf8")) as {
+        spec: {
+          secrets: { uri: string; preferLabel: boolean }[];
+          outputs: { kubernetesSecret: { labels: Record<string, string> } }[];
+        };
       };
-    };
-    assert.equal(genesis.spec.secrets[0]?.uri, "op://my.1password.com/platform/bulk-a");
-    assert.equal(genesis.spec.secrets[0]?.preferLabel, true);
-    assert.deepEqual(genesis.spec.outputs[0]?.kubernetesSecret.labels, {
-      team: "platform",
-      "tazuna.pepabo.com/managed-by": "tazuna",
+      assert.equal(genesis.spec.secrets[0]?.uri, "op://my.1password.com/platform/bulk-a");
+      assert.equal(genesis.spec.secrets[0]?.preferLabel, true);
+      assert.deepEqual(genesis.spec.outputs[0]?.kubernetesSecret.labels, {
+        team: "platform",
+        "tazuna.pepabo.com/managed-by": "tazuna",
+      });
     });
 
-    // Into sops files instead, one Secret picked by name (RE2, anywhere in the name).
-    const recipient = (await execa("age-keygen", ["-y", ageKey])).stdout.trim();
-    const sops = await tazuna([
-      ...["secret", "export", "--namespace", "secrets-e2e", "--label-selector", "team=platform"],
-      ...["--name-regex", "-b$", "--dump-dir", path.join(dir, "bulk-sops"), "--age", recipient],
-    ]);
-    assert.equal(sops.exitCode, 0, sops.stderr);
-    assert.deepEqual(sops.stdout.trim().split("\n"), [path.join(dir, "bulk-sops/bulk-b.yaml")]);
-    const encrypted = await readFile(path.join(dir, "bulk-sops/bulk-b.sops.yaml"), "utf8");
-    assert.ok(!forms(values.b).some((f) => encrypted.includes(f)), "no value in the clear");
-    const back = await execa("sops", ["decrypt", path.join(dir, "bulk-sops/bulk-b.sops.yaml")], {
-      env: { SOPS_AGE_KEY_FILE: ageKey },
+    it("into sops files instead, one Secret picked by --name-regex: no value in the clear, sops gives it back", async () => {
+      const recipient = (await execa("age-keygen", ["-y", ageKey])).stdout.trim();
+      const sops = await tazuna([
+        ...["secret", "export", "--namespace", "secrets-e2e", "--label-selector", "team=platform"],
+        ...["--name-regex", "-b$", "--dump-dir", path.join(dir, "bulk-sops"), "--age", recipient],
+      ]);
+      assert.equal(sops.exitCode, 0, sops.stderr);
+      assert.deepEqual(sops.stdout.trim().split("\n"), [path.join(dir, "bulk-sops/bulk-b.yaml")]);
+      const encrypted = await readFile(path.join(dir, "bulk-sops/bulk-b.sops.yaml"), "utf8");
+      assert.ok(!forms(values.b).some((f) => encrypted.includes(f)), "no value in the clear");
+      const back = await execa("sops", ["decrypt", path.join(dir, "bulk-sops/bulk-b.sops.yaml")], {
+        env: { SOPS_AGE_KEY_FILE: ageKey },
+      });
+      assert.match(back.stdout, new RegExp(`token: ${values.b}`), "the control: sops gives it back");
     });
-    assert.match(back.stdout, new RegExp(`token: ${values.b}`), "the control: sops gives it back");
 
-    // The round trip: declared, the Secret deleted by hand, apply brings it back from the (stand-in) 1Password item.
-    const file = path.join(dir, "tazuna.yaml");
-    const doc = parse(await readFile(file, "utf8")) as { spec: { manifests: unknown[] } };
-    doc.spec.manifests.push({ name: "bulk-a", type: "genesissecret", path: "bulk/bulk-a.yaml" });
-    await writeFile(file, stringify(doc));
-    await k(["delete", "secret", "bulk-a", "-n", "secrets-e2e"]);
-    const applied = await tazuna(["apply", "--yes"]);
-    assert.equal(applied.exitCode, 0, applied.stderr);
-    assert.equal(await secretValue("bulk-a", "token"), values.a);
-    assert.deepEqual(await leaks([...Object.values(values), ...Object.values(SENTINELS)]), []);
+    it("round trip: declared, deleted by hand, apply brings it back from the item; no value anywhere", async () => {
+      const file = path.join(dir, "tazuna.yaml");
+      const doc = parse(await readFile(file, "utf8")) as { spec: { manifests: unknown[] } };
+      doc.spec.manifests.push({ name: "bulk-a", type: "genesissecret", path: "bulk/bulk-a.yaml" });
+      await writeFile(file, stringify(doc));
+      await k()(["delete", "secret", "bulk-a", "-n", "secrets-e2e"]);
+      const applied = await tazuna(["apply", "--yes"]);
+      assert.equal(applied.exitCode, 0, applied.stderr);
+      assert.equal(await secretValue("bulk-a", "token"), values.a);
+      assert.deepEqual(await leaks([...Object.values(values), ...Object.values(SENTINELS)]), []);
+    });
   });
 });
