@@ -6,7 +6,8 @@
  */
 import type { Command } from "commander";
 import type { GlobalOptions } from "../project";
-import { bulkFlags, exportBulk } from "./secret";
+import { exportBulk } from "../secret-run";
+import { bulkFlags } from "./secret";
 
 export function register(program: Command, globals: () => GlobalOptions): void {
   const cmd = program
