@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stamp=dist/build-info.json
-if [ -f "$stamp" ] && [ -z "$(find src scripts/build-wasm.sh scripts/build-info.sh package.json tsconfig.json tsconfig.build.json -newer "$stamp" -print -quit)" ]; then
+if [ -f "$stamp" ] && [ -f wasm/gotemplate.wasm ] && [ -z "$(find src scripts/build-wasm.sh scripts/build-info.sh package.json tsconfig.json tsconfig.build.json -newer "$stamp" -print -quit)" ]; then
   exit 0
 fi
 npm run build
