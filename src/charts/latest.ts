@@ -18,7 +18,6 @@ const IndexSchema = z.object({
 export class LatestError extends TazunaError {
   constructor(where: string, why: string) {
     super(`${where}: ${why}`);
-    this.name = "LatestError";
   }
 }
 

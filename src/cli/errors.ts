@@ -5,12 +5,7 @@ import { TazunaError } from "../errors/tazuna-error";
 export { exitCodeOf } from "../errors/tazuna-error";
 import { errorLines } from "../errors/error-lines";
 
-export class UsageError extends TazunaError {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
+export class UsageError extends TazunaError {}
 
 export function positiveInt(flag: string, value: string): number {
   const n = Number(value);
@@ -22,7 +17,6 @@ export function positiveInt(flag: string, value: string): number {
 export class InterruptedError extends TazunaError {
   constructor(message: string) {
     super(message, EXIT.interrupted);
-    this.name = "InterruptedError";
   }
 }
 

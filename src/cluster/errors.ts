@@ -6,7 +6,6 @@ export class ClusterStartError extends TazunaError {
     readonly fix: string,
   ) {
     super(`local control plane: ${problem}\n  fix: ${fix}`);
-    this.name = "ClusterStartError";
   }
 }
 
@@ -14,9 +13,4 @@ export class ClusterStartError extends TazunaError {
  * A daemon could not bind the port chosen for it: free when chosen, it was
  * taken before the daemon started (another cluster starting beside this one).
  */
-export class PortTakenError extends ClusterStartError {
-  constructor(problem: string, fix: string) {
-    super(problem, fix);
-    this.name = "PortTakenError";
-  }
-}
+export class PortTakenError extends ClusterStartError {}

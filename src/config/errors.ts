@@ -21,7 +21,6 @@ export class ConfigError extends TazunaError {
       `${problems.length} problem${problems.length === 1 ? "" : "s"} in the declaration; nothing was applied\n` +
         problems.map(formatProblem).join("\n"),
     );
-    this.name = "ConfigError";
   }
 }
 

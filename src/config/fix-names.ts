@@ -12,7 +12,6 @@ import { TazunaError } from "../errors/tazuna-error";
 export class FixRefusedError extends TazunaError {
   constructor(file: string, why: string) {
     super(`${file}: check --fix refused: ${why}\n  fix: add name: to each entry of spec.manifests by hand`);
-    this.name = "FixRefusedError";
   }
 }
 

@@ -41,7 +41,6 @@ async function load(): Promise<Render> {
 export class TemplateError extends TazunaError {
   constructor(readonly detail: string) {
     super(detail);
-    this.name = "TemplateError";
   }
 }
 

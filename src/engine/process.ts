@@ -23,7 +23,6 @@ export { OFFLINE_ENV };
 export class EngineNotFoundError extends TazunaError {
   constructor(detail: string) {
     super(`the pulumi CLI was not found (${detail})\n  fix: ${missingFix("pulumi")}`);
-    this.name = "EngineNotFoundError";
   }
 }
 

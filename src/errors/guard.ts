@@ -8,6 +8,5 @@ export class GuardError extends TazunaError {
     readonly fix: string,
   ) {
     super(`guard: ${message}\n  fix: ${fix}`, EXIT.guard);
-    this.name = "GuardError";
   }
 }

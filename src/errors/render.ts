@@ -16,7 +16,6 @@ export class RenderError extends TazunaError {
         `add-on "${addon}": rendering failed: ${reason(stderr)}\n  command: ${command}\n${indent(stderr)}\n  fix: ${fix}`,
       ),
     );
-    this.name = "RenderError";
   }
 }
 
@@ -46,6 +45,5 @@ export class DuplicateObjectError extends TazunaError {
     super(
       `${who}: an object has one owner\n  fix: keep it in one add-on (drop it from the other's manifests or chart values); moving it from one to the other in a single change keeps the live object`,
     );
-    this.name = "DuplicateObjectError";
   }
 }

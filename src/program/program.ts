@@ -75,7 +75,6 @@ export class StackSettingsError extends TazunaError {
     super(
       `stacks/Pulumi.${stack}.yaml: ${detail}\n  fix: set it with pulumi config set (for example: pulumi config set tazuna:context my-cluster)`,
     );
-    this.name = "StackSettingsError";
   }
 }
 

@@ -23,7 +23,6 @@ export class ReadinessError extends TazunaError {
       `add-on "${addon}": readiness.waitFor names ${wait.kind} ${wait.namespace ? `${wait.namespace}/` : ""}${wait.name}, ` +
         `which the add-on does not render\n  fix: fix kind, name or namespace, or use tests.waitUntil for objects made by a controller`,
     );
-    this.name = "ReadinessError";
   }
 }
 

@@ -14,9 +14,7 @@ import { TazunaError } from "../errors/tazuna-error";
 
 const HOOK_MANAGER = "tazuna-hooks";
 
-export class HookError extends TazunaError {
-  override name = "HookError";
-}
+export class HookError extends TazunaError {}
 
 interface HookRun {
   label: string;

@@ -214,9 +214,7 @@ async function celMet(module: string, condition: string, live: unknown, ms: numb
   return { ok: outcome.value === true, out: `the condition is ${shown}` };
 }
 
-export class NotReadyError extends TazunaError {
-  override name = "NotReadyError";
-}
+export class NotReadyError extends TazunaError {}
 
 /**
  * Waits for all of an add-on's checks at once; the first that fails stops

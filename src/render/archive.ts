@@ -22,7 +22,6 @@ export const ARCHIVE_LIMITS: ArchiveLimits = { entries: 10_000, bytes: 1024 ** 3
 export class ArchiveError extends TazunaError {
   constructor(archive: string, why: string) {
     super(`${archive}: refused, ${why}`);
-    this.name = "ArchiveError";
   }
 }
 

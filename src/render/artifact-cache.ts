@@ -27,7 +27,6 @@ export class CacheFlagsError extends TazunaError {
     super(
       "--no-cache and --offline contradict each other: one asks the registry again, the other never asks it\n  fix: pass one of them",
     );
-    this.name = "CacheFlagsError";
   }
 }
 

@@ -3,6 +3,5 @@ import { TazunaError } from "../errors/tazuna-error";
 export class ExportError extends TazunaError {
   constructor(message: string, fix: string) {
     super(`${message}\n  fix: ${fix}`);
-    this.name = "ExportError";
   }
 }

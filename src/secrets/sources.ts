@@ -22,7 +22,6 @@ export class SecretReferenceError extends TazunaError {
     readonly fix: string,
   ) {
     super(`${reference}: ${reason}\n  fix: ${fix}`);
-    this.name = "SecretReferenceError";
   }
 }
 

@@ -3,6 +3,5 @@ import { TazunaError } from "../errors/tazuna-error";
 export class TraceSettingsError extends TazunaError {
   constructor(what: string, fix: string) {
     super(`${what} is not a trace endpoint setting Tazuna can use\n  fix: ${fix}`);
-    this.name = "TraceSettingsError";
   }
 }
