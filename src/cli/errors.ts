@@ -1,9 +1,7 @@
-/** Maps what went wrong to the documented exit codes and a message for stderr. */
+/** The command line's own errors, and the message printed for any error (its exit code: errors/tazuna-error.ts). */
 import { EXIT } from "../errors/exit-codes";
-import { TazunaError } from "../errors/tazuna-error";
-
-export { exitCodeOf } from "../errors/tazuna-error";
 import { errorLines } from "../errors/error-lines";
+import { TazunaError } from "../errors/tazuna-error";
 
 export class UsageError extends TazunaError {}
 

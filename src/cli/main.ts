@@ -1,5 +1,6 @@
 /** The tazuna command: the bootstrap lifecycle through Automation API, for people who never touch Pulumi. */
-import { describe, exitCodeOf } from "./errors";
+import { describe } from "./errors";
+import { exitCodeOf } from "../errors/tazuna-error";
 import { buildProgram, goBooleans } from "./command-line";
 import { takeTraceEnv } from "./trace-run";
 import { endTracing } from "../trace/tracing";

@@ -13,7 +13,8 @@ import { z } from "zod";
 import { scrub } from "../process/scrub";
 import { RecordedSpanSchema, SPAN_FILE_ENV, readSpans } from "../trace/span-file";
 import { StepSchema } from "./results";
-import { UsageError, exitCodeOf } from "./errors";
+import { UsageError } from "./errors";
+import { exitCodeOf } from "../errors/tazuna-error";
 import type { Target } from "./project";
 
 export const ReportSchema = z.object({
